@@ -1,0 +1,17 @@
+"""Tableau de bord de la politique d'attribution des logements sociaux du Grand Poitiers.
+
+The picture frame: page configuration, the shared sidebar and the navigation. Nothing else.
+"""
+
+import streamlit as st
+
+from ui.frame import PAGES, sidebar
+
+st.set_page_config(
+    page_title="Attributions et mixité — Grand Poitiers",
+    page_icon="🏘️",
+    layout="wide",
+)
+navigation = st.navigation(PAGES)
+sidebar()
+navigation.run()

@@ -1,0 +1,1 @@
+"""Exports without Streamlit: static map snapshots, fiches territoriales, zip batches."""

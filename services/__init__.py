@@ -1,0 +1,1 @@
+"""Use cases without Streamlit, called by ``ui/`` and ``reports/``."""

@@ -1,0 +1,1 @@
+"""Persistence of what users decide: weight profiles, orientations, audit trail."""

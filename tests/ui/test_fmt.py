@@ -1,0 +1,32 @@
+"""French number formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ui.fmt import fmt_date, fmt_int, fmt_number, fmt_pct
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "unit", "expected"),
+    [
+        pytest.param(1234.5, 1, "%", f"1{NNBSP}234,5{NBSP}%", id="percent"),
+        pytest.param(1234567.891, 2, "", f"1{NNBSP}234{NNBSP}567,89", id="millions"),
+        pytest.param(-0.01, 1, "", "0,0", id="no-negative-zero"),
+        pytest.param(-1500, 0, "€", f"-1{NNBSP}500{NBSP}€", id="negative"),
+        pytest.param(None, 1, "%", "—", id="missing"),
+        pytest.param(float("nan"), 0, "", "—", id="nan"),
+    ],
+)
+def test_fmt_number(value, decimals, unit, expected):
+    assert fmt_number(value, decimals, unit) == expected
+
+
+def test_shortcuts():
+    assert fmt_pct(32.04) == f"32,0{NBSP}%"
+    assert fmt_int(19437, "logements") == f"19{NNBSP}437{NBSP}logements"
+    assert fmt_date(dt.date(2026, 11, 25)) == "25 novembre 2026"

@@ -1,0 +1,1 @@
+"""Streamlit helpers: the only Streamlit code outside ``pages/`` (cache, widgets, maps, formats)."""

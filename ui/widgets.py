@@ -1,0 +1,110 @@
+"""Streamlit widgets shared by the pages: URL-synchronised pickers, legends, notices, key figures.
+
+Pickers keep their value in the URL query parameters so that a link sent by e-mail reopens the
+same view (``?indicateur=sru_rate_pct&commune=86041``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from geodata.schemas import DEMO_NOTICE
+from ui.maps import LegendEntry
+
+
+def query_choice(
+    label: str,
+    options: Sequence[str],
+    param: str,
+    default: str,
+    format_func: Callable[[str], str] = str,
+    widget: str = "selectbox",
+    help: str | None = None,
+    **kwargs,
+) -> str:
+    """A selectbox or radio whose value lives in the URL query parameter ``param``.
+
+    An unknown value in the URL falls back to ``default``.
+    """
+    options = list(options)
+    key = f"qp_{param}"
+    if key not in st.session_state:
+        wanted = st.query_params.get(param)
+        st.session_state[key] = wanted if wanted in options else default
+    elif st.session_state[key] not in options:
+        st.session_state[key] = default
+    factory = st.radio if widget == "radio" else st.selectbox
+    value = factory(label, options, key=key, format_func=format_func, help=help, **kwargs)
+    st.query_params[param] = value
+    return value
+
+
+def query_value(param: str) -> str | None:
+    """The current value of a URL query parameter (None when absent)."""
+    return st.query_params.get(param)
+
+
+def set_query_value(param: str, value: str | None) -> None:
+    """Set (or remove, with None) a URL query parameter."""
+    if value is None:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = value
+
+
+def demo_notice(is_demo: bool) -> None:
+    """Say plainly that the figures come from the embedded demo data set."""
+    if is_demo:
+        st.warning(
+            f"**{DEMO_NOTICE}.** Les résidences, bailleurs, occupations et attributions affichés "
+            "sont générés pour la démonstration ; seuls les contours et populations des communes "
+            "sont réels. Importez vos fichiers (RPLS, OPS, PSP, attributions) pour travailler sur "
+            "le parc réel.",
+            icon=":material/science:",
+        )
+
+
+def legend(title: str, entries: Sequence[LegendEntry], caption: str = "") -> None:
+    """A classed legend drawn in Streamlit (readable by screen readers and tests)."""
+    rows = "".join(
+        f'<div class="legend-row"><span class="legend-swatch" style="background:{e.color}">'
+        f"</span>{e.label}</div>"
+        for e in entries
+    )
+    st.markdown(
+        f'<div class="legend"><div class="legend-title">{title}</div>{rows}</div>',
+        unsafe_allow_html=True,
+    )
+    if caption:
+        st.caption(caption)
+
+
+def key_figures(rows: Sequence[tuple[str, str, str]]) -> None:
+    """A compact table of key figures: label, value, comparison (e.g. with the EPCI)."""
+    body = "".join(
+        f"<tr><th>{label}</th><td>{value}</td><td class='ref'>{reference}</td></tr>"
+        for label, value, reference in rows
+    )
+    st.markdown(f"<table class='key-figures'>{body}</table>", unsafe_allow_html=True)
+
+
+STYLE = """
+<style>
+.legend {font-size: 0.9rem; line-height: 1.5rem;}
+.legend-title {font-weight: 600; margin-bottom: 0.2rem;}
+.legend-swatch {display: inline-block; width: 1.1rem; height: 0.9rem; margin-right: 0.5rem;
+  border: 1px solid #4d4d4d; vertical-align: middle;}
+.key-figures {width: 100%; border-collapse: collapse; font-size: 0.95rem;}
+.key-figures th {text-align: left; font-weight: 500; padding: 0.25rem 0.4rem 0.25rem 0;}
+.key-figures td {text-align: right; padding: 0.25rem 0.4rem; font-variant-numeric: tabular-nums;}
+.key-figures td.ref {color: #555; font-size: 0.85rem;}
+.key-figures tr {border-bottom: 1px solid #e6e6e6;}
+</style>
+"""
+
+
+def page_style() -> None:
+    """Inject the small stylesheet used by legends and key-figure tables."""
+    st.markdown(STYLE, unsafe_allow_html=True)
