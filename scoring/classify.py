@@ -1,0 +1,145 @@
+"""Classes A–E and ranks from overall scores.
+
+- Classes by fixed thresholds (default 80 / 65 / 50 / 35: A from 80, B from 65, C from 50, D from
+  35, E below) or by quintiles of the reference population's scores (A = top 20 %). A residence
+  that is not rated gets the class ``"NC"`` (*non cotée — données insuffisantes*).
+- Rank 1 is the most attractive residence; ties share the best rank (1, 2, 2, 4…); residences
+  that are not rated have no rank.
+
+Scores are compared after rounding to 1e-9 points so that two residences with the same values
+never get different classes or ranks because of floating-point noise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from scoring.spec import CLASSES, NOT_RATED
+
+CLASS_CATEGORIES: tuple[str, ...] = (*CLASSES, NOT_RATED)
+NOT_RATED_CODE = len(CLASSES)
+_DECIMALS = 9
+
+
+def comparable(score: np.ndarray) -> np.ndarray:
+    """Scores rounded to 1e-9 points, the form in which they are compared."""
+    return np.round(np.asarray(score, dtype=float), _DECIMALS)
+
+
+def quantile_thresholds(reference_scores: np.ndarray) -> tuple[float, ...]:
+    """Thresholds of classes A–D by quintiles of the reference scores (NaN ignored).
+
+    Parameters
+    ----------
+    reference_scores : numpy.ndarray
+        Scores of the reference population.
+
+    Returns
+    -------
+    tuple of float
+        The 80th, 60th, 40th and 20th percentiles (linear interpolation); NaN when no residence
+        is rated.
+    """
+    rated = comparable(reference_scores)
+    rated = rated[~np.isnan(rated)]
+    if rated.size == 0:
+        return (np.nan,) * (len(CLASSES) - 1)
+    return tuple(float(q) for q in np.quantile(rated, [0.8, 0.6, 0.4, 0.2]))
+
+
+def class_codes(score: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
+    """Class of each score as a code: 0 for A … 4 for E, 5 for not rated (NaN score).
+
+    Parameters
+    ----------
+    score : numpy.ndarray
+        Overall scores, NaN when not rated.
+    thresholds : sequence of float
+        Lower bounds of classes A, B, C, D (decreasing); a score equal to a bound is in the
+        upper class.
+    """
+    score = comparable(score)
+    ascending = np.asarray(thresholds, dtype=float)[::-1]
+    codes = (len(CLASSES) - 1) - np.searchsorted(ascending, score, side="right")
+    codes = codes.astype(np.int8)
+    codes[np.isnan(score)] = NOT_RATED_CODE
+    return codes
+
+
+CLASS_DTYPE = pd.CategoricalDtype(list(CLASS_CATEGORIES), ordered=True)
+
+
+def class_labels(codes: np.ndarray) -> pd.Categorical:
+    """Ordered categorical ``A`` … ``E``, ``NC`` from class codes."""
+    return pd.Categorical.from_codes(codes, dtype=CLASS_DTYPE)
+
+
+def rank_descending(score: np.ndarray) -> np.ndarray:
+    """Rank of each score, 1 for the highest; ties share the best rank; 0 for NaN.
+
+    Parameters
+    ----------
+    score : numpy.ndarray
+        Scores, NaN when not rated.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Ranks (0 marks a residence without rank).
+    """
+    score = comparable(score)
+    ranks = np.zeros(score.shape, dtype=np.int64)
+    valid = np.flatnonzero(~np.isnan(score))
+    if valid.size == 0:
+        return ranks
+    negative = -score[valid]
+    order = np.argsort(negative)
+    ordered = negative[order]
+    positions = np.arange(ordered.size)
+    starts = np.empty(ordered.size, dtype=bool)
+    starts[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    first = np.maximum.accumulate(np.where(starts, positions, 0))
+    ranks[valid[order]] = first + 1
+    return ranks
+
+
+def sorted_reference(reference_scores: np.ndarray) -> np.ndarray:
+    """The rated reference scores, negated and sorted ascending (input of :func:`rank_against`)."""
+    negative = -comparable(reference_scores)
+    return np.sort(negative[~np.isnan(negative)])
+
+
+def rank_against(score: np.ndarray, reference_sorted: np.ndarray) -> np.ndarray:
+    """Rank of each score within a reference population: 1 + number of strictly higher scores.
+
+    Parameters
+    ----------
+    score : numpy.ndarray
+        Scores to rank, NaN when not rated.
+    reference_sorted : numpy.ndarray
+        Output of :func:`sorted_reference` for the reference population's scores.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Ranks (0 marks a residence without rank).
+    """
+    negative = -comparable(score)
+    ranks = np.zeros(negative.shape, dtype=np.int64)
+    valid = np.flatnonzero(~np.isnan(negative))
+    if valid.size == 0:
+        return ranks
+    order = np.argsort(negative[valid])
+    queries = negative[valid][order]
+    ranks[valid[order]] = np.searchsorted(reference_sorted, queries, side="left") + 1
+    return ranks
+
+
+def rank_array(ranks: np.ndarray) -> pd.arrays.IntegerArray:
+    """Nullable integer ranks (``<NA>`` where the rank is 0)."""
+    ranks = np.asarray(ranks, dtype=np.int64)
+    return pd.arrays.IntegerArray(ranks, ranks == 0)

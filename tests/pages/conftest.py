@@ -1,0 +1,33 @@
+"""AppTest helpers: run the dashboard's frame on a given page, as a user would open it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def open_page(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
+    """Run ``app.py`` (optionally switched to ``pages/<page>.py``) and return the AppTest."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    app.run()
+    if page is not None:
+        app.switch_page(f"pages/{page}.py")
+        app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+@pytest.fixture()
+def markdown_text():
+    """All Markdown of a run, joined, to search for labels and figures."""
+
+    def collect(app: AppTest) -> str:
+        return "\n".join(m.value for m in app.markdown)
+
+    return collect
