@@ -52,3 +52,9 @@ def load_toml(name: str) -> dict:
     if not path.is_file():
         raise ConfigError(f"fichier de configuration introuvable : « config/{name} ».")
     return copy.deepcopy(_read(path, path.stat().st_mtime))
+
+
+def profile_names() -> list[str]:
+    """Names of the weight profiles shipped in ``config/profiles`` (``reference`` first)."""
+    names = sorted(p.stem for p in (CONFIG_DIR / "profiles").glob("*.toml"))
+    return sorted(names, key=lambda n: (n != "reference", n))

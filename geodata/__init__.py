@@ -5,14 +5,34 @@ comes through the loaders exported below.
 """
 
 from geodata.communes import EPCI_NAME, EPCI_SIREN, POITIERS_CODE, load_communes
+from geodata.housing import (
+    dataset_origin,
+    load_attributions,
+    load_demands,
+    load_departures,
+    load_occupancy,
+    load_residences,
+    load_sru_inventory,
+    load_sru_production,
+    load_vacancies,
+)
 from geodata.quartiers import import_quartiers, load_quartiers, quartiers_are_schematic
 
 __all__ = [
     "EPCI_NAME",
     "EPCI_SIREN",
     "POITIERS_CODE",
+    "dataset_origin",
     "import_quartiers",
+    "load_attributions",
     "load_communes",
+    "load_demands",
+    "load_departures",
+    "load_occupancy",
     "load_quartiers",
+    "load_residences",
+    "load_sru_inventory",
+    "load_sru_production",
+    "load_vacancies",
     "quartiers_are_schematic",
 ]

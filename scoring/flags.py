@@ -17,267 +17,50 @@ not evaluated or compared with the whole parc (``small_group``).
 
 Because every comparison is made within the peer group, a group that is fragile as a whole gets
 no flag for that reason alone: the flags point at residences that stand out from their peers.
+
+The settings live in :mod:`scoring.flag_settings` and the French wording in
+:mod:`scoring.flag_texts`; both are re-exported here.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from config import ConfigError, load_toml
+from scoring.flag_settings import (
+    CONFIG_FILE,
+    FlagSettings,
+    FlagTexts,
+    IndicatorSpec,
+    flag_settings_from_mapping,
+    load_flag_settings,
+)
+from scoring.flag_texts import with_unit, write_texts
 
-CONFIG_FILE = "peers.toml"
+__all__ = [
+    "CONFIG_FILE",
+    "FLAGS",
+    "MAD_TO_SD",
+    "MEAN_AD_TO_SD",
+    "RULES",
+    "FlagSettings",
+    "FlagTexts",
+    "IndicatorSpec",
+    "flag_rebalancing",
+    "flag_settings_from_mapping",
+    "indicator_deviations",
+    "load_flag_settings",
+    "robust_zscore",
+]
+
 FLAGS = ("rebalance", "capacity", "balanced", "not_evaluated")
 RULES = ("level", "rise", "level_and_rise", "capacity")
 MAD_TO_SD = 1.4826
 MEAN_AD_TO_SD = math.sqrt(math.pi / 2)
-_MINUS = "\u2212"
-
-
-# --- Settings -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IndicatorSpec:
-    """One OPS (or residence) indicator of the occupancy fragility index.
-
-    Parameters
-    ----------
-    column : str
-        Column name (``res_below_40_pct``…).
-    label : str
-        French label.
-    weight : float, default 1.0
-        Weight in the fragility index (used by the caller with the cotation engine).
-    direction : {1, -1}
-        1 when a higher value means a more fragile occupancy, -1 otherwise.
-    unit : str, default "%"
-        Unit shown after values.
-    source : {"ops", "residences"}
-        Table the indicator comes from.
-    profile : str
-        French plural naming the households the indicator counts (« familles monoparentales »),
-        used to name an over-represented profile; empty for indicators that are not a household
-        profile (vacancy, tranquillity).
-    optional : bool
-        Whether the index is computed without it when it is missing.
-    """
-
-    column: str
-    label: str
-    weight: float = 1.0
-    direction: int = 1
-    unit: str = "%"
-    source: str = "ops"
-    profile: str = ""
-    optional: bool = False
-
-    def __post_init__(self) -> None:
-        where = f"indicateur de fragilité « {self.column} »"
-        if self.direction not in (1, -1):
-            raise ConfigError(f"{where} : sens « {self.direction} » invalide, attendu + ou -.")
-        if not (isinstance(self.weight, int | float) and self.weight >= 0):
-            raise ConfigError(f"{where} : poids « {self.weight} » invalide, attendu un nombre ≥ 0.")
-        if self.source not in ("ops", "residences"):
-            raise ConfigError(
-                f"{where} : source « {self.source} » inconnue, attendu ops ou residences."
-            )
-
-
-@dataclass(frozen=True)
-class FlagTexts:
-    """French recommendation texts, editable by the working group.
-
-    ``rebalance`` may use ``{profile}``, ``{value}`` and ``{median}`` (the over-represented
-    profile and its values in the residence and in the group).
-    """
-
-    rebalance: str = (
-        "Orienter les prochaines attributions vers des ménages hors premier quartile de "
-        "ressources et en emploi ; éviter d'ajouter des {profile}, profil sur-représenté "
-        "({value} contre {median} en médiane du groupe)."
-    )
-    rebalance_generic: str = (
-        "Orienter les prochaines attributions vers des ménages hors premier quartile de "
-        "ressources et en emploi, sans ajouter aux profils déjà les plus représentés."
-    )
-    capacity: str = (
-        "La résidence peut accueillir davantage de ménages prioritaires ou du premier quartile "
-        "de ressources."
-    )
-    balanced: str = (
-        "Poursuivre les attributions selon les orientations de la fiche territoriale du "
-        "quartier ou de la commune."
-    )
-    not_evaluated: str = (
-        "Compléter les données de la résidence avant toute préconisation à son échelle."
-    )
-    not_evaluated_small: str = (
-        "Pas de préconisation à l'échelle de la résidence : trop peu de ménages enquêtés."
-    )
-
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            text = getattr(self, f.name)
-            try:
-                text.format(profile="p", value="v", median="m")
-            except (KeyError, IndexError, ValueError, AttributeError) as exc:
-                raise ConfigError(
-                    f"[flags.texts] {f.name} : texte invalide ({exc!r}) ; seules les variables "
-                    "{profile}, {value} et {median} sont disponibles."
-                ) from exc
-
-
-@dataclass(frozen=True)
-class FlagSettings:
-    """Thresholds of the rebalancing flags; every one adjustable by the working group.
-
-    Parameters
-    ----------
-    rebalance_z : float, default 2.0
-        Robust z at or above which intake should be rebalanced.
-    rise_min : float, default 1.0
-        Rise of fragility since the previous survey beyond which a residence already above its
-        group median is flagged too.
-    rise_unit : {"scale", "points"}
-        Unit of ``rise_min``: the group scale (unit-free, the default) or index points.
-    capacity_z : float, default -1.0
-        Robust z at or below which a residence of a class in ``capacity_classes`` can receive
-        more priority households.
-    capacity_classes : tuple of str
-        Attractiveness classes eligible for the capacity flag.
-    min_households : int, default 11
-        Fewest surveyed households for an evaluation (secret statistique).
-    min_group_size : int, default 5
-        Fewest evaluable residences for a group to serve as a reference.
-    small_group : {"not_evaluated", "epci"}
-        What happens in smaller groups: no evaluation, or comparison with the whole parc.
-    min_scale_ratio : float, default 0.2
-        Floor of a group scale, as a share of the median group scale.
-    n_explained : int, default 3
-        Indicators quoted in each explanation.
-    indicators : tuple of IndicatorSpec
-        The fragility indicators (labels, directions, profiles, weights).
-    texts : FlagTexts
-        Recommendation texts.
-    """
-
-    rebalance_z: float = 2.0
-    rise_min: float = 1.0
-    rise_unit: str = "scale"
-    capacity_z: float = -1.0
-    capacity_classes: tuple[str, ...] = ("A", "B", "C")
-    min_households: int = 11
-    min_group_size: int = 5
-    small_group: str = "not_evaluated"
-    min_scale_ratio: float = 0.2
-    n_explained: int = 3
-    indicators: tuple[IndicatorSpec, ...] = ()
-    texts: FlagTexts = field(default_factory=FlagTexts)
-
-    def __post_init__(self) -> None:
-        if not self.capacity_z < 0 < self.rebalance_z:
-            raise ConfigError(
-                f"[flags] capacity_z = {self.capacity_z}, rebalance_z = {self.rebalance_z} : "
-                "attendu capacity_z < 0 < rebalance_z."
-            )
-        if self.rise_unit not in ("scale", "points"):
-            raise ConfigError(
-                f"[flags] rise_unit = « {self.rise_unit} » : attendu « scale » ou « points »."
-            )
-        if self.rise_min < 0:
-            raise ConfigError(f"[flags] rise_min = {self.rise_min} : attendu un nombre ≥ 0.")
-        if self.small_group not in ("not_evaluated", "epci"):
-            raise ConfigError(
-                f"[flags] small_group = « {self.small_group} » : "
-                "attendu « not_evaluated » ou « epci »."
-            )
-        if self.min_households < 0 or self.min_group_size < 2 or self.n_explained < 0:
-            raise ConfigError(
-                "[flags] min_households ≥ 0, min_group_size ≥ 2 et n_explained ≥ 0 attendus."
-            )
-        if not 0 <= self.min_scale_ratio < 1:
-            raise ConfigError(
-                f"[flags] min_scale_ratio = {self.min_scale_ratio} : attendu entre 0 et 1 (exclu)."
-            )
-
-    def indicator(self, column: str) -> IndicatorSpec | None:
-        """Return the configured indicator ``column``, or ``None``."""
-        return next((i for i in self.indicators if i.column == column), None)
-
-
-def _check_keys(cls: type, table: Mapping, where: str, exclude: tuple[str, ...] = ()) -> dict:
-    known = {f.name for f in fields(cls)} - set(exclude)
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise ConfigError(
-            f"config/{CONFIG_FILE}, {where} : clé(s) inconnue(s) {', '.join(unknown)} ; "
-            f"clés possibles : {', '.join(sorted(known))}."
-        )
-    return dict(table)
-
-
-def flag_settings_from_mapping(data: Mapping) -> FlagSettings:
-    """Build :class:`FlagSettings` from the content of ``peers.toml``.
-
-    Parameters
-    ----------
-    data : mapping
-        The whole file; ``[flags]``, ``[flags.texts]`` and ``[fragility.indicators.*]`` are used.
-
-    Raises
-    ------
-    ConfigError
-        With a French message naming the offending table and key.
-    """
-    section = dict(data.get("flags", {}))
-    texts = FlagTexts(**_check_keys(FlagTexts, section.pop("texts", {}), "[flags.texts]"))
-    indicators = []
-    for column, table in data.get("fragility", {}).get("indicators", {}).items():
-        kwargs = _check_keys(IndicatorSpec, table, f"[fragility.indicators.{column}]")
-        sign = kwargs.get("direction", "+")
-        if sign not in ("+", "-"):
-            raise ConfigError(
-                f"config/{CONFIG_FILE}, [fragility.indicators.{column}] direction = « {sign} » : "
-                "attendu « + » (plus élevé = plus fragile) ou « - »."
-            )
-        kwargs["direction"] = 1 if sign == "+" else -1
-        indicators.append(IndicatorSpec(column=column, **kwargs))
-    kwargs = _check_keys(FlagSettings, section, "[flags]", exclude=("indicators",))
-    if "capacity_classes" in kwargs:
-        kwargs["capacity_classes"] = tuple(kwargs["capacity_classes"])
-    return FlagSettings(indicators=tuple(indicators), texts=texts, **kwargs)
-
-
-def load_flag_settings() -> FlagSettings:
-    """Read ``[flags]`` and ``[fragility]`` of ``config/peers.toml``."""
-    return flag_settings_from_mapping(load_toml(CONFIG_FILE))
-
-
-# --- French formatting of numbers -----------------------------------------------------------------
-
-
-def _fr(value: float, decimals: int = 1) -> str:
-    """French decimal: comma, narrow no-break space between thousands, true minus sign."""
-    if -1000 < value < 1000:
-        text = f"{value:.{decimals}f}"
-    else:
-        text = f"{value:,.{decimals}f}".replace(",", "\u202f")
-    return text.replace(".", ",").replace("-", _MINUS)
-
-
-def _signed(value: float) -> str:
-    return ("+" if value >= 0 else "") + _fr(value, 2)
-
-
-def _with_unit(value: float, unit: str) -> str:
-    if unit == "%":
-        return f"{_fr(value, 0)} %"
-    return f"{_fr(value)} {unit}".rstrip()
 
 
 # --- Robust statistics ----------------------------------------------------------------------------
@@ -620,7 +403,7 @@ def flag_rebalancing(
         ],
         dtype=object,
     )
-    reason, recommendation = _write(decision, explained, group_name, households is not None, s)
+    reason, recommendation = write_texts(decision, explained, group_name, households is not None, s)
     d = decision
     if pd.api.types.is_integer_dtype(groups.dtype):
         group = groups.astype("Int64").reindex(index)
@@ -772,8 +555,8 @@ def _explain(
         picked = [j for j in top[i] if j >= 0]
         quoted[i] = tuple(columns[j] for j in picked)
         text[i] = " ; ".join(
-            f"{names[j]} : {_with_unit(values[i, j], units[j])} "
-            f"(médiane {_with_unit(median[i, j], units[j])})"
+            f"{names[j]} : {with_unit(values[i, j], units[j])} "
+            f"(médiane {with_unit(median[i, j], units[j])})"
             for j in picked
         )
     profiled = [j for j, c in enumerate(columns) if (spec := s.indicator(c)) and spec.profile]
@@ -786,89 +569,10 @@ def _explain(
                 profile[i] = columns[j]
                 recommendation[i] = s.texts.rebalance.format(
                     profile=s.indicator(columns[j]).profile,
-                    value=_with_unit(values[i, j], units[j]),
-                    median=_with_unit(median[i, j], units[j]),
+                    value=with_unit(values[i, j], units[j]),
+                    median=with_unit(median[i, j], units[j]),
                 )
     return _Explained(text, quoted, profile, recommendation)
-
-
-def _write(
-    d: _Decision,
-    explained: _Explained,
-    group_name: np.ndarray,
-    has_households: bool,
-    s: FlagSettings,
-) -> tuple[np.ndarray, np.ndarray]:
-    """French reason and recommendation of every row."""
-    n = len(d.flag)
-    reason = np.empty(n, dtype=object)
-    recommendation = np.empty(n, dtype=object)
-    for i in range(n):
-        if not d.evaluated[i]:
-            reason[i] = d.reasons[i]
-            few = has_households and d.reasons[i].startswith("Moins de")
-            recommendation[i] = s.texts.not_evaluated_small if few else s.texts.not_evaluated
-            continue
-        of = (
-            f"du groupe « {group_name[i]} »"
-            if d.reference.kind[i] == "group"
-            else f"de l'ensemble du parc (groupe « {group_name[i]} » trop petit)"
-        )
-        figures = f"indice {_fr(d.value[i])} contre {_fr(d.median[i])} en médiane {of}"
-        z_text = f"écart robuste {_signed(d.z[i])}"
-        if d.flag[i] == "rebalance":
-            rise = _rise_text(d.change[i], d.scale[i], s)
-            if d.level[i]:
-                reason[i] = (
-                    "Fragilité d'occupation nettement au-dessus des résidences comparables : "
-                    f"{figures} ({z_text}, seuil {_signed(s.rebalance_z)})."
-                )
-                if d.rising[i]:
-                    reason[i] += f" Elle est en outre en hausse de {rise}."
-            else:
-                reason[i] = (
-                    f"Fragilité d'occupation en hausse de {rise}, alors qu'elle dépasse déjà la "
-                    f"médiane {of} (indice {_fr(d.value[i])} contre {_fr(d.median[i])}, "
-                    f"{z_text})."
-                )
-            recommendation[i] = explained.recommendation[i] or s.texts.rebalance_generic
-        elif d.flag[i] == "capacity":
-            reason[i] = (
-                "Fragilité d'occupation nettement en dessous des résidences comparables : "
-                f"{figures} ({z_text}, seuil {_signed(s.capacity_z)}), et attractivité de "
-                f"classe {d.classes[i]}."
-            )
-            recommendation[i] = s.texts.capacity
-        elif d.low[i]:
-            known = not pd.isna(d.classes[i])
-            why = (
-                f"attractivité de classe {d.classes[i]}"
-                if known
-                else "classe d'attractivité inconnue"
-            )
-            reason[i] = (
-                f"Fragilité d'occupation en dessous des résidences comparables ({figures}, "
-                f"{z_text}), mais {why} : pas de capacité d'accueil supplémentaire signalée."
-            )
-            recommendation[i] = s.texts.balanced
-        else:
-            reason[i] = (
-                f"Fragilité d'occupation proche des résidences comparables : {figures} ({z_text})."
-            )
-            recommendation[i] = s.texts.balanced
-    return reason, recommendation
-
-
-def _rise_text(change: float, scale: float, settings: FlagSettings) -> str:
-    """French text of a rise and of the threshold it passed."""
-    if settings.rise_unit == "scale":
-        threshold = (
-            f"{_fr(settings.rise_min * scale)} points, soit {_fr(settings.rise_min)} × "
-            "la dispersion de référence"
-        )
-    else:
-        threshold = f"{_fr(settings.rise_min)} points"
-    return f"{_fr(change)} points depuis l'enquête précédente (seuil : {threshold})"
 
 
 def indicator_deviations(

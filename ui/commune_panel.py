@@ -1,20 +1,32 @@
-"""The panel beside the map: key figures of the selected commune or quartier, against the EPCI."""
+"""The panel beside the map: the selected commune or quartier against the EPCI.
+
+Key figures, the main occupancy shares over the OPS surveys (under the secret statistique for
+the public profile) and the territory's residences with their score, class and flag.
+"""
 
 from __future__ import annotations
 
+import unicodedata
+
 import pandas as pd
+import plotly.express as px
 import streamlit as st
 
+from services.map_indicators import occupancy_history
 from ui import cache
+from ui.charts import FLAG_LABELS, PLOTLY_CONFIG, french_layout
 from ui.fmt import fmt_int, fmt_number, fmt_pct
 from ui.widgets import key_figures, set_query_value
 
 
+def _sort_key(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+
+
 def _choose(level: str, selected: str | None) -> str | None:
     table = cache.commune_table() if level == "commune" else cache.quartier_table()
-    name_column = "commune_name" if level == "commune" else "quartier_name"
-    names = table[name_column]
-    options = ["", *sorted(names.index, key=lambda c: names[c])]
+    names = table["commune_name" if level == "commune" else "quartier_name"]
+    options = ["", *sorted(names.index, key=lambda c: _sort_key(names[c]))]
     label = "Commune" if level == "commune" else "Quartier"
     key = f"choice_{level}"
     if st.session_state.get(f"{key}_synced") != selected:
@@ -46,18 +58,9 @@ def _commune_rows(row: pd.Series, epci: pd.Series) -> list[tuple[str, str, str]]
             fmt_int(row["n_residences"]),
             f"EPCI : {fmt_int(epci['n_residences'])}",
         ),
-        (
-            "Logements sociaux",
-            fmt_int(row["n_dwellings"]),
-            f"{fmt_pct(100 * row['n_dwellings'] / epci['n_dwellings'])} de l'EPCI",
-        ),
+        *_stock_rows(row, epci),
         ("Taux SRU", sru, f"EPCI : {fmt_pct(epci['sru_rate_pct'])}"),
         ("Article 55 de la loi SRU", subject, ""),
-        (
-            "Logements sociaux en QPV",
-            fmt_pct(row["qpv_share_pct"]),
-            f"EPCI : {fmt_pct(epci['qpv_share_pct'])}",
-        ),
         (
             "Logements sociaux pour 100 habitants",
             fmt_number(100 * row["n_dwellings"] / row["population"], 1),
@@ -66,9 +69,8 @@ def _commune_rows(row: pd.Series, epci: pd.Series) -> list[tuple[str, str, str]]
     ]
 
 
-def _quartier_rows(row: pd.Series, epci: pd.Series) -> list[tuple[str, str, str]]:
+def _stock_rows(row: pd.Series, epci: pd.Series) -> list[tuple[str, str, str]]:
     return [
-        ("Résidences sociales suivies", fmt_int(row["n_residences"]), ""),
         (
             "Logements sociaux",
             fmt_int(row["n_dwellings"]),
@@ -82,8 +84,69 @@ def _quartier_rows(row: pd.Series, epci: pd.Series) -> list[tuple[str, str, str]
     ]
 
 
-def territory_panel(level: str, selected: str | None) -> str | None:
-    """Render the selection box and the key figures of the selected territory.
+def _occupancy_chart(level: str, code: str, role: str) -> None:
+    history = occupancy_history(cache.map_inputs(), level, code, role)
+    reasons = sorted({r for r in history["mask_reason"] if r})
+    if history["value"].notna().sum() == 0:
+        message = (
+            f"Occupation non diffusée : {'; '.join(reasons)}."
+            if reasons
+            else "Aucune enquête d'occupation (OPS) pour ce territoire."
+        )
+        st.info(message, icon=":material/lock:" if reasons else ":material/info:")
+        return
+    fig = px.line(
+        history,
+        x="survey_year",
+        y="value",
+        color="label",
+        markers=True,
+        labels={"survey_year": "Enquête OPS", "value": "Part des ménages (%)", "label": ""},
+    )
+    fig.update_xaxes(tickvals=sorted(history["survey_year"].unique()), tickformat="d")
+    fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
+    fig.update_traces(hovertemplate="%{y:.1f} %<extra>%{fullData.name}</extra>")
+    st.plotly_chart(
+        french_layout(fig, height=280, title="Occupation du parc social (OPS)"),
+        config=PLOTLY_CONFIG,
+    )
+    if reasons:
+        st.caption("Années masquées : " + "; ".join(reasons) + ".")
+
+
+def _residence_list(level: str, code: str) -> None:
+    residences = cache.residences()
+    column = "commune_code" if level == "commune" else "quartier_code"
+    mine = residences[residences[column] == code].set_index("residence_id")
+    if mine.empty:
+        st.caption("Aucune résidence sociale suivie sur ce territoire.")
+        return
+    scores = cache.reference_scores().reindex(mine.index)
+    flags = cache.peer_flags().reindex(mine.index).map(FLAG_LABELS)
+    table = pd.DataFrame(
+        {
+            "Résidence": mine["residence_name"],
+            "Logements": mine["n_dwellings"],
+            "QPV": mine["is_qpv"].map({True: "oui", False: "non"}),
+            "Note": scores["score"],
+            "Classe": scores["score_class"].astype(str),
+            "Signalement": flags,
+        }
+    ).sort_values("Note", ascending=False)
+    st.markdown(f"**Résidences ({fmt_int(len(table))})** — cotation du profil de référence")
+    st.dataframe(
+        table,
+        hide_index=True,
+        height=min(36 * (len(table) + 1), 320),
+        column_config={
+            "Note": st.column_config.NumberColumn("Note", format="%.1f", help="Sur 100"),
+            "Logements": st.column_config.NumberColumn("Logements", format="%d"),
+        },
+    )
+
+
+def territory_panel(level: str, selected: str | None, role: str) -> str | None:
+    """Render the selection box and the profile of the selected territory.
 
     Returns the code finally selected (None when nothing is).
     """
@@ -103,5 +166,11 @@ def territory_panel(level: str, selected: str | None) -> str | None:
     else:
         row = cache.quartier_table().loc[code]
         st.subheader(row["quartier_name"])
-        key_figures(_quartier_rows(row, epci))
+        rows = [
+            ("Résidences sociales suivies", fmt_int(row["n_residences"]), ""),
+            *_stock_rows(row, epci),
+        ]
+        key_figures(rows)
+    _occupancy_chart(level, code, role)
+    _residence_list(level, code)
     return code

@@ -145,6 +145,7 @@ def add_choropleth(
     tooltip_aliases: Sequence[str],
     weight: float = 1.0,
     show: bool = True,
+    fill_opacity: float = 0.8,
 ) -> folium.GeoJson:
     """Draw polygons filled with their ``fill`` property, with a French tooltip."""
 
@@ -153,7 +154,7 @@ def add_choropleth(
             "fillColor": feature["properties"]["fill"],
             "color": OUTLINE,
             "weight": weight,
-            "fillOpacity": 0.8,
+            "fillOpacity": fill_opacity,
         }
 
     layer = folium.GeoJson(
@@ -217,7 +218,9 @@ def add_points(
     layer = folium.GeoJson(
         geojson,
         name=name,
-        marker=folium.CircleMarker(radius=4, weight=0.8, color="#222222", fill_opacity=0.9),
+        marker=folium.CircleMarker(
+            radius=4, weight=0.8, color="#222222", fill=True, fill_opacity=0.9
+        ),
         style_function=lambda f: {
             "fillColor": f["properties"]["color"],
             "radius": f["properties"].get("radius", 4),

@@ -1,7 +1,8 @@
 """The élus' territory map: communes or Poitiers quartiers coloured by one indicator.
 
-Builds the folium map (choropleth, quartier outlines, residence points) and its classed legend
-from the cached tables; the page only reads the widgets and places the results.
+The base map (choropleth and quartier outlines) depends only on the level, the indicator, the
+year, the classes and the role; the residence points and the selected outline travel as separate
+feature groups, so that showing residences or selecting a commune does not redraw the polygons.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import folium
 import pandas as pd
 
 from services.classify import Classification, classify_values
-from services.territory import TERRITORY_INDICATORS
+from services.map_indicators import MAP_INDICATORS, map_values
 from ui import cache
+from ui.charts import CLASS_COLORS, FLAG_COLORS, FLAG_LABELS
 from ui.fmt import fmt_number
 from ui.maps import (
     LegendEntry,
@@ -28,93 +30,98 @@ from ui.maps import (
 )
 
 LEVELS = {"commune": "Communes", "quartier": "Quartiers de Poitiers"}
+RESIDENCE_LAYERS = {
+    "none": "aucune",
+    "qpv": "résidences en QPV",
+    "class": "toutes, par classe de cotation",
+    "flag": "toutes, par signalement",
+}
 QPV_COLOR = "#d95f02"
-OTHER_COLOR = "#7570b3"
 
 
 @dataclass(frozen=True)
 class TerritoryMap:
-    """A rendered map with what the page shows next to it."""
+    """A rendered base map with what the page shows next to it."""
 
     fmap: folium.Map
-    highlight: folium.FeatureGroup | None
     legend: list[LegendEntry]
     classes: Classification
-    values: pd.Series
+    values: pd.DataFrame
 
 
-def indicator_values(level: str, indicator: str) -> tuple[pd.DataFrame, pd.Series]:
-    """The table of the level and the values of ``indicator`` in it."""
-    table = cache.commune_table() if level == "commune" else cache.quartier_table()
-    return table, table[indicator].astype(float)
-
-
-def _bounds() -> list[list[float]]:
-    minx, miny, maxx, maxy = cache.communes().total_bounds
+def _bounds(level: str) -> list[list[float]]:
+    frame = cache.communes() if level == "commune" else cache.quartiers()
+    minx, miny, maxx, maxy = frame.total_bounds
     return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
-def _poitiers_bounds() -> list[list[float]]:
-    minx, miny, maxx, maxy = cache.quartiers().total_bounds
-    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+def _names(level: str) -> pd.Series:
+    if level == "commune":
+        return cache.commune_table()["commune_name"]
+    return cache.quartier_table()["quartier_name"]
 
 
 def build_territory_map(
     level: str,
     indicator: str,
+    year: int | None,
     method: str,
     show_quartiers: bool,
-    show_residences: bool,
-    selected: str | None,
+    role: str,
     tiles: str = "none",
+    faded: bool = False,
 ) -> TerritoryMap:
-    """Compose the map for the chosen level, indicator and classification method."""
-    spec = TERRITORY_INDICATORS[indicator]
-    table, values = indicator_values(level, indicator)
-    classes = classify_values(values, method, 5)
-    name_column = "commune_name" if level == "commune" else "quartier_name"
+    """Compose the base map for the chosen level, indicator, year and classification.
+
+    ``faded`` lightens the fill so that residence points drawn over it stay readable.
+    """
+    spec = MAP_INDICATORS[indicator]
+    values = map_values(cache.map_inputs(), level, indicator, year, role)
+    classes = classify_values(values["value"], method, 5)
+    shown = [
+        "secret statistique" if masked else fmt_number(v, spec.decimals, spec.unit)
+        for v, masked in zip(values["value"], values["is_masked"], strict=True)
+    ]
     props = pd.DataFrame(
         {
-            "code": table.index,
-            "nom": table[name_column].to_numpy(),
-            "valeur": [fmt_number(v, spec.decimals, spec.unit) for v in values],
-            "logements": [fmt_number(v, 0) for v in table["n_dwellings"]],
-            "fill": fill_colors(values, classes).to_numpy(),
+            "code": values.index,
+            "nom": _names(level).reindex(values.index).to_numpy(),
+            "valeur": shown,
+            "fill": fill_colors(values["value"], classes).to_numpy(),
         },
-        index=table.index,
+        index=values.index,
     )
-    fmap = offline_map(_bounds() if level == "commune" else _poitiers_bounds(), tiles)
+    fmap = offline_map(_bounds(level), tiles)
     geojson = cache.communes_geojson() if level == "commune" else cache.quartiers_geojson()
     add_choropleth(
         fmap,
         with_properties(geojson, props),
         LEVELS[level],
-        tooltip_fields=["nom", "valeur", "logements"],
-        tooltip_aliases=["", f"{spec.label}", "Logements sociaux"],
+        tooltip_fields=["nom", "valeur"],
+        tooltip_aliases=["", spec.label + (f" ({year})" if year else "")],
         weight=0.8,
+        fill_opacity=0.45 if faded else 0.8,
     )
     if level == "commune" and show_quartiers:
-        outlines = with_properties(
-            cache.quartiers_geojson(),
-            cache.quartier_table()[["quartier_name"]].rename(columns={"quartier_name": "nom"}),
+        outlines = cache.quartier_table()[["quartier_name"]].rename(
+            columns={"quartier_name": "nom"}
         )
-        add_outlines(fmap, outlines, "Quartiers de Poitiers (schématiques)", "nom")
-    if show_residences:
-        add_points(
+        add_outlines(
             fmap,
-            _residence_points(),
-            "Résidences",
-            ["residence_name", "commune", "logements", "qpv"],
-            ["Résidence", "Commune", "Logements", "QPV"],
+            with_properties(cache.quartiers_geojson(), outlines),
+            "Quartiers de Poitiers",
+            "nom",
         )
-    if show_quartiers or show_residences:
-        folium.LayerControl(collapsed=True).add_to(fmap)
-    entries = legend_entries(classes, spec.decimals, spec.unit, bool(values.isna().any()))
-    return TerritoryMap(fmap, _highlight(geojson, selected), entries, classes, values)
+    has_missing = bool(values["value"].isna().any())
+    entries = legend_entries(classes, spec.decimals, spec.unit, has_missing)
+    if values["is_masked"].any():
+        entries[-1] = LegendEntry(entries[-1].color, "non disponible ou secret statistique")
+    return TerritoryMap(fmap, entries, classes, values)
 
 
-def _highlight(geojson: dict, selected: str | None) -> folium.FeatureGroup | None:
+def highlight_layer(level: str, selected: str | None) -> folium.FeatureGroup | None:
     """The selected territory's outline, sent apart so that selecting does not redraw the map."""
+    geojson = cache.communes_geojson() if level == "commune" else cache.quartiers_geojson()
     features = [f for f in geojson["features"] if f["id"] == selected]
     if not features:
         return None
@@ -127,23 +134,49 @@ def _highlight(geojson: dict, selected: str | None) -> folium.FeatureGroup | Non
     return group
 
 
-def _residence_points() -> dict:
+def residence_layer(mode: str) -> tuple[folium.FeatureGroup | None, list[LegendEntry]]:
+    """Residence points for ``mode`` (see :data:`RESIDENCE_LAYERS`) and their legend."""
+    if mode == "none":
+        return None, []
     residences = cache.residences()
-    names = cache.commune_table()["commune_name"]
+    scores = cache.reference_scores().reindex(residences["residence_id"])
     frame = residences[["residence_name", "geometry"]].copy()
-    frame["commune"] = residences["commune_code"].map(names).to_numpy()
+    frame["commune"] = residences["commune_code"].map(cache.commune_table()["commune_name"])
     frame["logements"] = residences["n_dwellings"].map(lambda v: fmt_number(v, 0)).to_numpy()
-    frame["qpv"] = residences["is_qpv"].map({True: "oui", False: "non"}).to_numpy()
-    frame["color"] = residences["is_qpv"].map({True: QPV_COLOR, False: OTHER_COLOR}).to_numpy()
+    frame["classe"] = scores["score_class"].astype(str).to_numpy()
+    frame["note"] = [fmt_number(v, 1) for v in scores["score"]]
     frame["radius"] = (2.5 + residences["n_dwellings"].clip(upper=400) ** 0.5 / 3).round(1)
-    return points_geojson(
-        frame, ["residence_name", "commune", "logements", "qpv", "color", "radius"]
+    flags = cache.peer_flags().reindex(residences["residence_id"]).fillna("not_evaluated")
+    frame["signalement"] = flags.map(FLAG_LABELS).to_numpy()
+    if mode == "qpv":
+        frame = frame[residences["is_qpv"].to_numpy()]
+        frame["color"] = QPV_COLOR
+        entries = [LegendEntry(QPV_COLOR, "résidence en QPV")]
+    elif mode == "class":
+        frame["color"] = frame["classe"].map(CLASS_COLORS).fillna(CLASS_COLORS["NC"])
+        entries = [LegendEntry(CLASS_COLORS[c], f"classe {c}") for c in "ABCDE"]
+        entries.append(LegendEntry(CLASS_COLORS["NC"], "non cotée"))
+    else:
+        frame["color"] = flags.map(FLAG_COLORS).to_numpy()
+        entries = [LegendEntry(FLAG_COLORS[f], label) for f, label in FLAG_LABELS.items()]
+    group = folium.FeatureGroup(name="Résidences", control=False)
+    add_points(
+        group,
+        points_geojson(
+            frame,
+            [
+                "residence_name",
+                "commune",
+                "logements",
+                "note",
+                "classe",
+                "signalement",
+                "color",
+                "radius",
+            ],
+        ),
+        "Résidences",
+        ["residence_name", "commune", "logements", "note", "classe", "signalement"],
+        ["Résidence", "Commune", "Logements", "Note", "Classe", "Signalement"],
     )
-
-
-def residence_legend() -> list[LegendEntry]:
-    """Legend of the residence points."""
-    return [
-        LegendEntry(QPV_COLOR, "résidence en QPV"),
-        LegendEntry(OTHER_COLOR, "résidence hors QPV"),
-    ]
+    return group, entries

@@ -99,7 +99,8 @@ STYLE = """
 .key-figures {width: 100%; border-collapse: collapse; font-size: 0.95rem;}
 .key-figures th {text-align: left; font-weight: 500; padding: 0.25rem 0.4rem 0.25rem 0;}
 .key-figures td {text-align: right; padding: 0.25rem 0.4rem; font-variant-numeric: tabular-nums;}
-.key-figures td.ref {color: #555; font-size: 0.85rem;}
+.key-figures td.ref {color: #555; font-size: 0.85rem; white-space: nowrap;}
+.key-figures td {white-space: nowrap;}
 .key-figures tr {border-bottom: 1px solid #e6e6e6;}
 </style>
 """

@@ -112,8 +112,8 @@ def browser():
 
 @pytest.fixture()
 def page(browser, tmp_path):
-    """A fresh browser page of 1440×1000 with its own context; records failed requests."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="fr-FR")
+    """A fresh browser page of 1440×1400 with its own context; records external requests."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1400}, locale="fr-FR")
     tab = context.new_page()
     tab.external_requests = []  # type: ignore[attr-defined]
 

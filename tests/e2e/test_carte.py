@@ -43,3 +43,16 @@ def test_clicking_a_commune_shows_its_key_figures(server_url, page):
     assert page.get_by_text("Taux SRU").first.is_visible()
     assert_no_exception(page)
     screenshot(page, "carte-commune")
+
+
+def test_residences_by_class_and_a_commune_profile(server_url, page):
+    page.goto(f"{server_url}/?residences=class&commune=86194&indicateur=mean_score")
+    wait_for_app(page)
+    frame = page.frame_locator(MAP_FRAME).first
+    # 40 communes, 12 quartier outlines, the selection outline and one circle per residence.
+    frame.locator("path.leaflet-interactive").nth(40 + 12 + 500).wait_for(
+        state="attached", timeout=30_000
+    )
+    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    assert_no_exception(page)
+    screenshot(page, "carte-residences")

@@ -29,6 +29,11 @@ def residences():
             "commune_code": ["86194", "86194", "86194", "86041"],
             "quartier_code": ["Q1", "Q1", "Q2", None],
             "n_dwellings": [300, 100, 50, 40],
+            "n_t1": [0, 0, 0, 0],
+            "n_t2": [100, 50, 50, 40],
+            "n_t3": [200, 50, 0, 0],
+            "n_t4": [0, 0, 0, 0],
+            "n_t5_plus": [0, 0, 0, 0],
             "is_qpv": [True, False, True, False],
         }
     )

@@ -1,0 +1,76 @@
+"""Plotly charts in the product's style: French number formats, colour-blind-safe palettes.
+
+Every chart goes through :func:`french_layout` so that decimals use a comma, thousands a thin
+space, and fonts and margins are the same everywhere. Colours: Okabe-Ito for categories,
+ColorBrewer for the ordered cotation classes and the rebalancing flags.
+"""
+
+from __future__ import annotations
+
+import plotly.express as px
+import plotly.graph_objects as go
+
+# Okabe-Ito, safe for the common forms of colour blindness.
+CATEGORICAL = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+)
+# Cotation classes, A (most attractive) to E, and NC (non cotée): ColorBrewer RdYlBu.
+CLASS_COLORS = {
+    "A": "#2c7bb6",
+    "B": "#abd9e9",
+    "C": "#ffffbf",
+    "D": "#fdae61",
+    "E": "#d7191c",
+    "NC": "#bdbdbd",
+}
+# Rebalancing flags.
+FLAG_COLORS = {
+    "rebalance": "#d7191c",
+    "capacity": "#2c7bb6",
+    "balanced": "#a6d96a",
+    "not_evaluated": "#bdbdbd",
+}
+FLAG_LABELS = {
+    "rebalance": "À rééquilibrer",
+    "capacity": "Capacité d'accueil",
+    "balanced": "Équilibrée",
+    "not_evaluated": "Non évaluée",
+}
+# plotly.express picks its colours itself: make it use the same palette as every chart.
+px.defaults.color_discrete_sequence = list(CATEGORICAL)
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def french_layout(fig: go.Figure, height: int = 360, title: str | None = None) -> go.Figure:
+    """Apply the product's layout: French separators, palette, compact margins.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        The figure, modified in place and returned.
+    height : int, default 360
+        Height in pixels.
+    title : str, optional
+        Figure title (French).
+    """
+    fig.update_layout(
+        separators=", ",
+        colorway=list(CATEGORICAL),
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 50},
+        title={"text": title, "x": 0, "font": {"size": 15}} if title else None,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.28, "x": 0, "title": None},
+        font={"family": "sans-serif", "size": 13},
+        plot_bgcolor="white",
+        hoverlabel={"font_size": 13},
+    )
+    fig.update_xaxes(gridcolor="#eeeeee", zerolinecolor="#cccccc")
+    fig.update_yaxes(gridcolor="#eeeeee", zerolinecolor="#cccccc")
+    return fig
