@@ -17,7 +17,7 @@ Choosing the features and computing the fragility index are the caller's job (``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from config import ConfigError, load_toml
 from scoring.flags import (
@@ -47,7 +47,6 @@ CONFIG_FILE = "peers.toml"
 __all__ = [
     "FLAGS",
     "RULES",
-    "AttributionRules",
     "FeatureSpec",
     "FlagSettings",
     "FlagTexts",
@@ -71,39 +70,11 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class AttributionRules:
-    """Legal attribution targets (CCH L441-1) read by the services beside the flags.
-
-    Parameters
-    ----------
-    q1_outside_qpv_min_pct : float, default 25.0
-        Least share of attributions outside QPV going to first-quartile households.
-    q2_q4_in_qpv_min_pct : float, default 50.0
-        Least share of attributions in QPV going to households of quartiles 2 to 4.
-    window_years : int, default 2
-        Attribution years counted for a residence (the span between two OPS surveys).
-    """
-
-    q1_outside_qpv_min_pct: float = 25.0
-    q2_q4_in_qpv_min_pct: float = 50.0
-    window_years: int = 2
-
-    def __post_init__(self) -> None:
-        for name in ("q1_outside_qpv_min_pct", "q2_q4_in_qpv_min_pct"):
-            value = getattr(self, name)
-            if not 0 <= value <= 100:
-                raise ConfigError(f"[attributions] {name} = {value} : attendu entre 0 et 100.")
-        if self.window_years < 1:
-            raise ConfigError(f"[attributions] window_years = {self.window_years} : attendu ≥ 1.")
-
-
-@dataclass(frozen=True)
 class PeerSettings:
-    """Everything ``config/peers.toml`` holds: groups, fragility and flags, attribution rules."""
+    """Everything ``config/peers.toml`` holds: groups, fragility indicators and flags."""
 
     grouping: GroupingSettings = field(default_factory=GroupingSettings)
     flags: FlagSettings = field(default_factory=FlagSettings)
-    attributions: AttributionRules = field(default_factory=AttributionRules)
 
     @property
     def fragility_indicators(self) -> tuple[IndicatorSpec, ...]:
@@ -124,23 +95,16 @@ def peer_settings_from_mapping(data: Mapping) -> PeerSettings:
     ConfigError
         With a French message naming the offending table and key.
     """
-    unknown = sorted(set(data) - {"groups", "fragility", "flags", "attributions"})
+    unknown = sorted(set(data) - {"groups", "fragility", "flags"})
     if unknown:
         raise ConfigError(
             f"config/{CONFIG_FILE} : table(s) inconnue(s) {', '.join(unknown)} ; "
-            "tables possibles : groups, fragility, flags, attributions."
-        )
-    attributions = dict(data.get("attributions", {}))
-    known = {f.name for f in fields(AttributionRules)}
-    if set(attributions) - known:
-        raise ConfigError(
-            f"config/{CONFIG_FILE}, [attributions] : clé(s) inconnue(s) "
-            f"{', '.join(sorted(set(attributions) - known))}."
+            "tables possibles : groups, fragility, flags (les objectifs légaux d'attribution "
+            "sont dans config/stock.toml, [equality_rule])."
         )
     return PeerSettings(
         grouping=grouping_settings_from_mapping(data),
         flags=flag_settings_from_mapping(data),
-        attributions=AttributionRules(**attributions),
     )
 
 

@@ -3,13 +3,13 @@
 CCH L441-1: at least 25 % of the attributions outside QPV go to households of the first quartile
 of resources, and at least 50 % of the attributions in QPV to quartiles 2 to 4.
 :func:`attribution_targets` follows both per year for the EPCI, each commune and each bailleur
-(:func:`services.flows.equality_rule`, with the thresholds of ``[attributions]`` in
-``config/peers.toml``).
+(:func:`services.flows.equality_rule`, with the thresholds of ``[equality_rule]`` in
+``config/stock.toml``).
 
 :func:`capacity_contribution` says what the residences flagged « Capacité d'accueil » by
 :func:`services.peers.peer_analysis` bring to the first objective, over the attribution window
-ending in a given year (``window_years`` of ``[attributions]``, 2 by default: the span between two
-OPS surveys). For each such residence outside QPV:
+ending in a given year (``window_years`` of ``[equality_rule]``, 2 by default: the span between
+two OPS surveys). For each such residence outside QPV:
 
 - ``lettings_per_year``: its attributions in the window divided by the number of window years
   present in the attributions data (the lettings its rotation produces, as observed);
@@ -27,7 +27,6 @@ NaN for the last two figures.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -35,7 +34,6 @@ import numpy as np
 import pandas as pd
 
 from scoring.flag_texts import fr_number
-from scoring.peers import PeerSettings, load_peer_settings
 from services.flows import equality_rule
 from services.peers import PeerAnalysis
 from services.stock import StockRules, epci_code, load_stock_rules
@@ -43,22 +41,11 @@ from services.stock import StockRules, epci_code, load_stock_rules
 TARGET_LEVELS = ("epci", "commune", "bailleur")
 
 
-def _rules(settings: PeerSettings, rules: StockRules | None) -> StockRules:
-    """Stock rules with the attribution thresholds of ``config/peers.toml``."""
-    base = load_stock_rules() if rules is None else rules
-    return dataclasses.replace(
-        base,
-        outside_qpv_q1_min_pct=settings.attributions.q1_outside_qpv_min_pct,
-        in_qpv_q2_q4_min_pct=settings.attributions.q2_q4_in_qpv_min_pct,
-    )
-
-
 def attribution_targets(
     attributions: pd.DataFrame,
     residences: pd.DataFrame,
     levels: Iterable[str] = TARGET_LEVELS,
     *,
-    settings: PeerSettings | None = None,
     rules: StockRules | None = None,
 ) -> pd.DataFrame:
     """The two CCH L441-1 objectives per year for the EPCI, each commune and each bailleur.
@@ -71,10 +58,8 @@ def attribution_targets(
         ``residence_id``, ``is_qpv``, ``bailleur``, ``commune_code``.
     levels : iterable of str, default ("epci", "commune", "bailleur")
         Levels of :func:`services.flows.equality_rule`.
-    settings : PeerSettings, optional
-        The thresholds (``[attributions]`` of ``config/peers.toml`` when absent).
     rules : StockRules, optional
-        Other settings of the stock (``config/stock.toml`` when absent).
+        The thresholds (``[equality_rule]`` of ``config/stock.toml`` when absent).
 
     Returns
     -------
@@ -82,11 +67,10 @@ def attribution_targets(
         ``level`` then the columns of :func:`services.flows.equality_rule`, levels in the given
         order.
     """
-    settings = load_peer_settings() if settings is None else settings
-    resolved = _rules(settings, rules)
+    rules = load_stock_rules() if rules is None else rules
     frames = []
     for level in levels:
-        frame = equality_rule(attributions, residences, by=level, rules=resolved)
+        frame = equality_rule(attributions, residences, by=level, rules=rules)
         frame.insert(0, "level", level)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
@@ -161,23 +145,22 @@ def capacity_contribution(
     residences : pandas.DataFrame
         The residences table (``residence_id``, ``is_qpv``, ``bailleur``, territory codes).
     analysis : PeerAnalysis
-        Output of :func:`services.peers.peer_analysis`: which residences have capacity, and the
-        settings (target and window of ``[attributions]``).
+        Output of :func:`services.peers.peer_analysis`: which residences have capacity.
     year : int
         Last year of the attribution window.
     rules : StockRules, optional
-        Other settings of the stock (``config/stock.toml`` when absent).
+        Target and window (``[equality_rule]`` of ``config/stock.toml`` when absent).
 
     Returns
     -------
     CapacityContribution
         Computed as the module docstring says.
     """
-    settings = analysis.settings
-    target = settings.attributions.q1_outside_qpv_min_pct
-    years = _window(attributions, int(year), settings.attributions.window_years)
+    rules = load_stock_rules() if rules is None else rules
+    target = rules.outside_qpv_q1_min_pct
+    years = _window(attributions, int(year), rules.equality_window_years)
     in_window = attributions[attributions["year"].isin(years)]
-    epci = equality_rule(in_window, residences, by="epci", rules=_rules(settings, rules))
+    epci = equality_rule(in_window, residences, by="epci", rules=rules)
     epci = epci[epci["group_code"] == epci_code()]
     outside = float(epci["n_outside_qpv"].sum())
     epci_share = 100.0 * float(epci["n_outside_qpv_q1"].sum()) / outside if outside else np.nan
@@ -204,7 +187,7 @@ def capacity_contribution(
     out["extra_q1_per_year"] = np.where(is_qpv, np.nan, extra)
     gain = 100.0 * out["extra_q1_per_year"] / outside_per_year if outside_per_year else np.nan
     out["epci_gain_points"] = gain
-    qpv_target = settings.attributions.q2_q4_in_qpv_min_pct
+    qpv_target = rules.in_qpv_q2_q4_min_pct
     out["text"] = [_residence_text(row, years, target, qpv_target) for _, row in out.iterrows()]
 
     total_extra = float(np.nansum(out["extra_q1_per_year"]))

@@ -126,6 +126,7 @@ class StockRules:
     in_qpv_q2_q4_min_pct: float
     equality_rule_label: str
     equality_rule_reference: str
+    equality_window_years: int
     tolerance_points: float
     min_entrants: int
     indicators: tuple[IntakeIndicator, ...]
@@ -261,6 +262,7 @@ def load_stock_rules(config: Mapping[str, Any] | None = None) -> StockRules:
         in_qpv_q2_q4_min_pct=_num(config, "equality_rule", "in_qpv_q2_q4_min_pct", 0, 100),
         equality_rule_label=str(_get(config, "equality_rule", "label")),
         equality_rule_reference=str(_get(config, "equality_rule", "legal_reference")),
+        equality_window_years=int(_num(config, "equality_rule", "window_years", 1, 20)),
         tolerance_points=_num(config, "intake", "tolerance_points", 0, 100),
         min_entrants=int(_num(config, "intake", "min_entrants", 1, 10_000)),
         indicators=_indicators(config),

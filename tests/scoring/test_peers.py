@@ -55,7 +55,6 @@ def test_configuration_is_complete():
     ]
     optional = {i.column for i in settings.fragility_indicators if i.optional}
     assert optional == {"vacancy_rate_pct", "tranquillity_reports_per_100"}
-    assert settings.attributions.q1_outside_qpv_min_pct == 25.0
 
 
 def test_configuration_never_groups_on_occupancy():

@@ -8,10 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring.peers import AttributionRules
 from services.attribution_rule import attribution_targets, capacity_contribution
 from services.peers import peer_analysis
-from services.stock import epci_code
+from services.stock import epci_code, load_stock_rules
 from tests.services.test_peers import tiny_parc, tiny_settings
 
 
@@ -92,12 +91,10 @@ def test_a_window_without_attributions_is_refused():
         capacity_contribution(ATTRIBUTIONS, residences, analysis, 2030)
 
 
-def test_targets_per_level_use_the_peer_settings():
-    residences, analysis = _parc(qpv=("R4",))
-    settings = dataclasses.replace(
-        analysis.settings, attributions=AttributionRules(q1_outside_qpv_min_pct=30.0)
-    )
-    out = attribution_targets(ATTRIBUTIONS, residences, settings=settings)
+def test_targets_per_level_use_the_configured_thresholds():
+    residences, _ = _parc(qpv=("R4",))
+    rules = dataclasses.replace(load_stock_rules(), outside_qpv_q1_min_pct=30.0)
+    out = attribution_targets(ATTRIBUTIONS, residences, rules=rules)
     assert list(out["level"].unique()) == ["epci", "commune", "bailleur"]
     epci = out[(out["level"] == "epci") & (out["year"] == 2024)].iloc[0]
     assert epci["group_code"] == epci_code()
