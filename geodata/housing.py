@@ -118,7 +118,8 @@ def _as_code(values: pd.Series) -> pd.Series:
     return values.astype("str")
 
 
-def _coerce(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+def coerce_table(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Give every column of a validated table its dtype (codes keep their leading zeros)."""
     for col in table.columns:
         values = frame[col.name]
         if col.dtype == "string":
@@ -143,7 +144,7 @@ def _read(table_name: str, path: Path, mtime_ns: int) -> pd.DataFrame:
     validate_table(frame, table, file=path.name, first_line=FIRST_ROW)
     if "geometry" in table.names:
         frame = _check_points(frame, path.name)
-    frame = _coerce(frame[table.names].copy(), table)
+    frame = coerce_table(frame[table.names].copy(), table)
     if table.key:
         frame = frame.sort_values(list(table.key), ignore_index=True)
     return frame
