@@ -64,9 +64,20 @@ def _browser_first_map(runs: int = 3) -> tuple[list[float], list[float]]:
         for _ in range(runs):
             port = _free_port()
             server = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                 "--server.port", str(port), "--server.headless", "true"],
-                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                [
+                    sys.executable,
+                    "-m",
+                    "streamlit",
+                    "run",
+                    str(ROOT / "app.py"),
+                    "--server.port",
+                    str(port),
+                    "--server.headless",
+                    "true",
+                ],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             try:
                 url = f"http://127.0.0.1:{port}"
@@ -94,15 +105,29 @@ def run() -> str:
     payloads = _payloads()
     cold, warm = _browser_first_map()
     rows = [
-        ["rerun après changement d'indicateur (AppTest)", fmt_ms(statistics.median(reruns)),
-         f"{len(reruns)} reruns", "< 300 ms"],
-        ["première carte, serveur fraîchement démarré", fmt_ms(statistics.median(cold)),
-         f"{len(cold)} démarrages", "< 5 s"],
-        ["première carte, serveur chaud", fmt_ms(statistics.median(warm)),
-         f"{len(warm)} chargements", "< 3 s"],
+        [
+            "rerun après changement d'indicateur (AppTest)",
+            fmt_ms(statistics.median(reruns)),
+            f"{len(reruns)} reruns",
+            "< 300 ms",
+        ],
+        [
+            "première carte, serveur fraîchement démarré",
+            fmt_ms(statistics.median(cold)),
+            f"{len(cold)} démarrages",
+            "< 5 s",
+        ],
+        [
+            "première carte, serveur chaud",
+            fmt_ms(statistics.median(warm)),
+            f"{len(warm)} chargements",
+            "< 3 s",
+        ],
     ]
-    rows += [[f"charge utile de la carte : {label}", f"{size / 1024:.0f} kio", "", "< 1,5 Mio"]
-             for label, size in payloads]
+    rows += [
+        [f"charge utile de la carte : {label}", f"{size / 1024:.0f} kio", "", "< 1,5 Mio"]
+        for label, size in payloads
+    ]
     body = markdown_table(["mesure", "médiane", "échantillon", "objectif"], rows)
     body += (
         "\n\nPremière carte : de la navigation au tracé des 40 communes dans Chromium headless "

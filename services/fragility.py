@@ -24,6 +24,9 @@ Choices, all documented for the *Méthode* page:
   the index is NaN (« non calculé »). The index is the weighted mean of the available
   indicators; ``coverage_pct`` is the share of the weight of every configured indicator that was
   available.
+- **Scoring other rows.** :func:`fit_fragility` returns the fitted index
+  (:class:`FittedFragility`), so that a modified row (a simulated attribution) is scored on the
+  same scale as the surveys, without normalising anything again.
 """
 
 from __future__ import annotations
@@ -153,6 +156,107 @@ def fragility_spec(
     )
 
 
+@dataclass(frozen=True, eq=False)
+class FittedFragility:
+    """The fragility index fitted on every residence × survey row, kept to score other rows.
+
+    Scoring a modified row (e.g. a simulated attribution) with the same fit keeps the scale of
+    every survey: nothing is re-normalised.
+
+    Attributes
+    ----------
+    index : CompositeIndex
+        The cotation engine fitted on the raw indicator values of the rows.
+    indicators : tuple of IndicatorSpec
+        The configured fragility indicators, in column order.
+    method : FragilityMethod
+        Normalisation and minimum coverage.
+    present : numpy.ndarray
+        Which indicator values of the fitted rows were available (rows × indicators).
+    """
+
+    index: CompositeIndex
+    indicators: tuple[IndicatorSpec, ...]
+    method: FragilityMethod
+    present: np.ndarray
+
+    @property
+    def codes(self) -> list[str]:
+        """Indicator columns, in the order of the spec."""
+        return list(self.index.spec.codes)
+
+    def score(self, values: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Fragility index (0–100) and coverage of rows of raw indicator values.
+
+        Parameters
+        ----------
+        values : pandas.DataFrame, optional
+            One row per residence × survey with the indicator columns (other columns are
+            ignored); the rows of the fit when absent (nothing normalised again).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed like ``values``: ``fragility`` (NaN when the non-optional indicators carry
+            less than ``min_coverage`` of their weight) and ``coverage_pct``.
+        """
+        if values is None:
+            scored = self.index.transform()
+            present = self.present
+        else:
+            scored = self.index.transform(values[self.codes])
+            present = values[self.codes].notna().to_numpy()
+        required = np.array([not i.optional for i in self.indicators])
+        weights = np.array([float(i.weight) for i in self.indicators])
+        total = weights[required].sum()
+        required_share = (
+            (present[:, required] * weights[required]).sum(axis=1) / total
+            if total > 0
+            else np.ones(len(scored))
+        )
+        computable = required_share >= self.method.min_coverage - 1e-9
+        return pd.DataFrame(
+            {
+                "fragility": np.where(computable, scored["score"].to_numpy(dtype=float), np.nan),
+                "coverage_pct": scored["coverage_pct"].to_numpy(dtype=float),
+            },
+            index=scored.index,
+        )
+
+
+def fit_fragility(
+    values: pd.DataFrame,
+    *,
+    settings: PeerSettings | None = None,
+    method: FragilityMethod | None = None,
+) -> FittedFragility:
+    """Fit the fragility index on raw indicator values (every residence × survey row).
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        One row per residence × survey with one column per fragility indicator (raw values,
+        NaN when missing), e.g. the indicator columns of :func:`fragility_index`; the index
+        must be unique.
+    settings : PeerSettings, optional
+        The fragility indicators and their weights; ``config/peers.toml`` when absent.
+    method : FragilityMethod, optional
+        ``[fragility]`` of ``config/peers.toml`` when absent.
+
+    Returns
+    -------
+    FittedFragility
+        The fitted index; :meth:`FittedFragility.score` scores the fitted rows or any other.
+    """
+    settings = load_peer_settings() if settings is None else settings
+    method = load_fragility_method() if method is None else method
+    indicators = settings.fragility_indicators
+    spec = fragility_spec(indicators, method)
+    codes = list(spec.codes)
+    index = CompositeIndex(spec).fit(values[codes])
+    return FittedFragility(index, indicators, method, values[codes].notna().to_numpy())
+
+
 def _survey_table(
     occupancy: pd.DataFrame, residences: pd.DataFrame, indicators: tuple[IndicatorSpec, ...]
 ) -> pd.DataFrame:
@@ -242,20 +346,9 @@ def fragility_index(
     codes = list(spec.codes)
     rows = pd.Index(np.arange(len(table)), name="row")
     values = table[codes].set_axis(rows)
-    scored = CompositeIndex(spec).fit(values).transform()
-    required = np.array([not i.optional for i in indicators])
-    weights = np.array([float(i.weight) for i in indicators])
-    present = values.notna().to_numpy()
-    total = weights[required].sum()
-    required_share = (
-        (present[:, required] * weights[required]).sum(axis=1) / total
-        if total > 0
-        else np.ones(len(table))
-    )
-    computable = required_share >= method.min_coverage - 1e-9
-    fragility = np.where(computable, scored["score"].to_numpy(dtype=float), np.nan)
+    scored = fit_fragility(values, settings=settings, method=method).score()
     out = table[["residence_id", "survey_year", "n_households"]].copy()
-    out["fragility"] = fragility
+    out["fragility"] = scored["fragility"].to_numpy(dtype=float)
     out["coverage_pct"] = scored["coverage_pct"].to_numpy(dtype=float)
     out[codes] = table[codes]
     if survey_year is not None:

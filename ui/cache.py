@@ -7,13 +7,31 @@ on user choices are cached with ``st.cache_data`` keyed on those choices.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 import geodata
 from geodata import housing
+from scoring import (
+    CompositeIndex,
+    IndexSpec,
+    SensitivityResult,
+    load_catalogue,
+    load_profile,
+    run_sensitivity,
+)
+from services import cotation as cotation_service
+from services import residence_card as card_service
+from services import simulation as simulation_service
+from services import sru as sru_service
+from services.indicators import build_indicator_table
+from services.map_indicators import TerritoryInputs
+from services.peers import PeerAnalysis, peer_analysis
 from services.territory import commune_figures, epci_figures, quartier_figures
+from ui import parc_data, sru_tables
 from ui.maps import polygons_geojson
 
 
@@ -75,3 +93,292 @@ def quartier_table() -> pd.DataFrame:
 def epci_row() -> pd.Series:
     """Totals of the EPCI, for comparisons."""
     return epci_figures(commune_table(), sru_inventory())
+
+
+@st.cache_resource(show_spinner=False)
+def map_inputs() -> TerritoryInputs:
+    """Every table the map indicators are computed from, with the reference cotation."""
+    return TerritoryInputs(
+        communes=communes(),
+        quartiers=quartiers(),
+        residences=residences(),
+        sru_inventory=sru_inventory(),
+        occupancy=housing.load_occupancy(),
+        vacancies=housing.load_vacancies(),
+        departures=housing.load_departures(),
+        scores=reference_scores(),
+        flags=peer_flags(),
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def peers() -> PeerAnalysis:
+    """Peer groups and rebalancing flags of the parc (classes of the reference cotation)."""
+    return peer_analysis(residences(), housing.load_occupancy(), reference_scores()["score_class"])
+
+
+@st.cache_resource(show_spinner=False)
+def peer_flags() -> pd.Series:
+    """Flag of each residence (``rebalance``, ``capacity``, ``balanced``, ``not_evaluated``)."""
+    return peers().residences["flag"]
+
+
+@st.cache_resource(show_spinner=False)
+def reference_scores() -> pd.DataFrame:
+    """Cotation of every residence with the reference profile (indexed by ``residence_id``)."""
+    return fitted_index("reference").transform()
+
+
+# --- Cotation ---------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def indicator_table() -> pd.DataFrame:
+    """Raw indicator values per residence (one column per catalogue code)."""
+    return build_indicator_table(residences())
+
+
+@st.cache_resource(show_spinner=False)
+def profile(name: str) -> IndexSpec:
+    """A validated weight profile of ``config/profiles``."""
+    return load_profile(name)
+
+
+@st.cache_resource(show_spinner=False)
+def fitted_index(name: str) -> CompositeIndex:
+    """The index of profile ``name`` fitted on the whole territory (shared, read-only).
+
+    Re-weighting calls :meth:`CompositeIndex.rescore`, which reuses this fit and never
+    re-normalises; another normalisation method needs another profile (another fit).
+    """
+    return CompositeIndex(profile(name)).fit(indicator_table())
+
+
+# --- SRU et contrat de mixité sociale ; Tableau de bord du parc social ------------------------
+# Per-level tables (all territories of a level, all years) are few and read-only: cache_resource.
+# Results keyed on a territory, a year or a date: cache_data.
+
+
+@st.cache_resource(show_spinner=False)
+def sru_rules() -> sru_service.SruRules:
+    """The SRU rules of ``config/sru.toml``, checked."""
+    return sru_service.load_sru_rules()
+
+
+@st.cache_resource(show_spinner=False)
+def sru_exemption_notes() -> list[dict]:
+    """The exemptions of ``config/sru.toml`` with their legal references (rule box)."""
+    return sru_tables.exemption_notes()
+
+
+@st.cache_resource(show_spinner=False)
+def sru_production() -> pd.DataFrame:
+    """Social dwellings agreed and delivered, per commune and year."""
+    return housing.load_sru_production()
+
+
+@st.cache_data(show_spinner=False)
+def sru_situation(year: int) -> pd.DataFrame:
+    """Every commune at the SRU inventory of 1 January ``year`` and the objectives it sets."""
+    return sru_tables.sru_situation(sru_inventory(), communes(), year, sru_rules())
+
+
+@st.cache_resource(show_spinner=False)
+def cms_objectives() -> pd.DataFrame:
+    """Objectives of the CMS period for the subject communes."""
+    rules = sru_rules()
+    return sru_service.sru_objectives(
+        sru_inventory(), rules.cms.period, communes=communes(), rules=rules
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def cms_summary() -> sru_service.SruSummary:
+    """Droit-commun total, mutualised total and uplift of the CMS period."""
+    return sru_service.sru_summary(cms_objectives(), rules=sru_rules())
+
+
+@st.cache_resource(show_spinner=False)
+def cms_progress() -> pd.DataFrame:
+    """Yearly progress of the CMS communes (and their total) against their objective."""
+    return sru_service.cms_progress(cms_objectives(), sru_production())
+
+
+@st.cache_resource(show_spinner=False)
+def sru_trajectories() -> pd.DataFrame:
+    """Rate needed each year against the CMS pace, for every deficit commune."""
+    return sru_service.sru_trajectory(sru_inventory(), cms_objectives(), rules=sru_rules())
+
+
+@st.cache_resource(show_spinner=False)
+def stock_rules() -> parc_data.StockRules:
+    """Definitions and thresholds of the dashboard (``config/stock.toml``)."""
+    return parc_data.stock_rules()
+
+
+@st.cache_resource(show_spinner=False)
+def masking_rules() -> parc_data.masking.MaskingRules:
+    """Thresholds of the secret statistique."""
+    return parc_data.masking_rules()
+
+
+@st.cache_resource(show_spinner=False)
+def parc_tables() -> dict[str, pd.DataFrame]:
+    """The housing tables of the dashboard, loaded once (never mutate them)."""
+    return {
+        "residences": residences(),
+        "occupancy": housing.load_occupancy(),
+        "attributions": housing.load_attributions(),
+        "departures": housing.load_departures(),
+        "vacancies": housing.load_vacancies(),
+        "demands": housing.load_demands(),
+    }
+
+
+@st.cache_resource(show_spinner=False)
+def parc_years() -> list[int]:
+    """Years of the dashboard: those of the attributions and departures."""
+    tables = parc_tables()
+    return parc_data.parc_years(tables["attributions"], tables["departures"])
+
+
+@st.cache_resource(show_spinner=False)
+def territory_names(level: str) -> dict[str, str]:
+    """Code → name of the territories of ``level`` holding social dwellings."""
+    return parc_data.territory_names(level, residences(), communes(), quartiers())
+
+
+@st.cache_resource(show_spinner=False)
+def parc_level_table(name: str, level: str) -> pd.DataFrame:
+    """A per-level table of the dashboard (see :func:`ui.parc_data.per_level`)."""
+    return parc_data.per_level(name, level, parc_tables(), parc_years(), stock_rules())
+
+
+@st.cache_data(show_spinner=False)
+def intake_table(level: str, survey_year: int) -> pd.DataFrame:
+    """Entrants against sitting tenants of one OPS survey, every territory of ``level``."""
+    return parc_data.intake(parc_tables(), level, survey_year, stock_rules())
+
+
+@st.cache_data(show_spinner=False)
+def fragile_table(survey_year: int) -> pd.DataFrame:
+    """Residences where the intake reinforces an already fragile occupancy."""
+    return parc_data.fragile(parc_tables(), survey_year, stock_rules())
+
+
+@st.cache_resource(show_spinner=False)
+def vacancy_extract_date() -> dt.date:
+    """Extract date of the vacancy table."""
+    return parc_data.latest_date(parc_tables()["vacancies"])
+
+
+@st.cache_data(show_spinner=False)
+def offer_table(level: str, code: str, day: dt.date, by: tuple[str, ...]) -> pd.DataFrame:
+    """Dwellings available at ``day`` in a territory."""
+    return parc_data.offer_table(parc_tables(), level, code, day, by, stock_rules())
+
+
+@st.cache_data(show_spinner=False)
+def relet_table(level: str, code: str, year: int, by: tuple[str, ...]) -> pd.DataFrame:
+    """Time to re-let the dwellings of a territory that fell vacant in ``year``."""
+    return parc_data.relet_table(
+        parc_tables(), level, code, year, by, vacancy_extract_date(), stock_rules()
+    )
+
+
+@st.cache_data(show_spinner=False)
+def pressure_table(commune: str | None, by: tuple[str, ...]) -> pd.DataFrame:
+    """Active demand and pressure for a commune (None: the whole EPCI)."""
+    return parc_data.pressure_table(parc_tables(), commune, by, stock_rules())
+
+
+# --- Cotation des résidences ; Méthode et sources ---------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def catalogue() -> IndexSpec:
+    """The indicator catalogue with its default weights and method."""
+    return load_catalogue()
+
+
+@st.cache_resource(show_spinner=False)
+def residence_directory() -> pd.DataFrame:
+    """Name, address, bailleur, commune and quartier of every residence, by ``residence_id``."""
+    return cotation_service.residence_directory(residences(), communes(), quartiers())
+
+
+@st.cache_resource(show_spinner=False)
+def residence_coordinates() -> pd.DataFrame:
+    """Longitude and latitude (WGS 84, 5 decimals) of every residence, by ``residence_id``."""
+    points = residences()
+    if points.crs is not None and points.crs.to_epsg() != 4326:
+        points = points.to_crs(4326)
+    return pd.DataFrame(
+        {
+            "lon": points.geometry.x.round(5).to_numpy(),
+            "lat": points.geometry.y.round(5).to_numpy(),
+        },
+        index=pd.Index(points["residence_id"].to_numpy(), name="residence_id"),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def sensitivity(profile_name: str, weights: tuple[float, ...]) -> SensitivityResult:
+    """Sensitivity of the ranking around profile ``profile_name`` with ``weights`` (pillars then
+    indicators, see :func:`services.cotation.weight_key`); about 0.3 s, kept per weighting."""
+    spec = cotation_service.with_weight_key(profile(profile_name), weights)
+    return run_sensitivity(indicator_table(), spec)
+
+
+# --- Fiche résidence ; Groupes de pairs --------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def residence_card_inputs() -> card_service.CardInputs:
+    """The tables every fiche résidence is assembled from (shared, read-only)."""
+    tables = parc_tables()
+    return card_service.CardInputs(
+        directory=residence_directory(),
+        residences=residences(),
+        indicator_table=indicator_table(),
+        index=fitted_index("reference"),
+        scores=reference_scores(),
+        analysis=peers(),
+        occupancy=tables["occupancy"],
+        attributions=tables["attributions"],
+        departures=tables["departures"],
+        masking=masking_rules(),
+        stock_rules=stock_rules(),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def residence_card(residence_id: str, role: str) -> card_service.ResidenceCard:
+    """The fiche of one residence for one access profile (read-only)."""
+    return card_service.residence_card(residence_card_inputs(), residence_id, role)
+
+
+@st.cache_resource(show_spinner=False)
+def simulation_context() -> simulation_service.SimulationContext:
+    """The fitted fragility index and the surveys the attribution simulator starts from."""
+    return simulation_service.simulation_context(peers(), parc_tables()["occupancy"])
+
+
+@st.cache_resource(show_spinner=False)
+def applicant_quartiles() -> pd.DataFrame:
+    """Bounds and typical resources (% of the PLUS ceilings) of each quartile of the applicants."""
+    demands = parc_tables()["demands"]
+    return simulation_service.quartile_resources(demands["resources_pct_ceiling"])
+
+
+@st.cache_resource(show_spinner=False)
+def peer_members() -> pd.DataFrame:
+    """Every residence with its place, cotation, peer group, fragility and flag (read-only)."""
+    analysis = peers().residences
+    table = residence_directory()[["residence_name", "commune_name", "bailleur", "n_dwellings"]]
+    table = table.join(reference_scores()[["score", "score_class"]])
+    table["score_class"] = table["score_class"].astype(str)
+    for column in ("group", "group_name", "n_households", "fragility", "robust_z", "flag"):
+        table[column] = analysis[column].reindex(table.index)
+    table["flag"] = table["flag"].fillna("not_evaluated")
+    return table.join(residence_coordinates())

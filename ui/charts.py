@@ -45,7 +45,8 @@ FLAG_LABELS = {
 }
 # plotly.express picks its colours itself: make it use the same palette as every chart.
 px.defaults.color_discrete_sequence = list(CATEGORICAL)
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# The toolbar of plotly.js only speaks English: hidden; every chart has its table and CSV.
+PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False}
 
 
 def french_layout(fig: go.Figure, height: int = 360, title: str | None = None) -> go.Figure:

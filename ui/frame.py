@@ -15,8 +15,9 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from geodata.communes import EPCI_NAME
 from geodata.schemas import DEMO_NOTICE
+from services.masking import ROLES
 from ui import cache
-from ui.widgets import demo_notice, page_style
+from ui.widgets import demo_notice, page_style, query_choice
 
 _FRAMED = "_frame_ran"
 
@@ -29,16 +30,73 @@ PAGES = {
             default=True,
         ),
     ],
+    "Suivi": [
+        st.Page(
+            "pages/sru.py",
+            title="SRU et mixité sociale",
+            icon=":material/balance:",
+            url_path="sru",
+        ),
+        st.Page(
+            "pages/parc.py",
+            title="Parc social",
+            icon=":material/apartment:",
+            url_path="parc",
+        ),
+    ],
+    "Cotation": [
+        st.Page(
+            "pages/cotation.py",
+            title="Cotation des résidences",
+            icon=":material/leaderboard:",
+            url_path="cotation",
+        ),
+        st.Page(
+            "pages/residence.py",
+            title="Fiche résidence",
+            icon=":material/home_work:",
+            url_path="residence",
+        ),
+        st.Page(
+            "pages/pairs.py",
+            title="Groupes de pairs",
+            icon=":material/hub:",
+            url_path="pairs",
+        ),
+    ],
+    "Référence": [
+        st.Page(
+            "pages/methode.py",
+            title="Méthode et sources",
+            icon=":material/menu_book:",
+            url_path="methode",
+        ),
+    ],
 }
 
 
 def sidebar() -> None:
-    """The sidebar shared by all pages: territory name and data origin."""
+    """The sidebar shared by all pages: territory name, data origin and the access profile."""
     st.session_state[_FRAMED] = True
     with st.sidebar:
         st.markdown(f"**{EPCI_NAME}**  \nPolitique d'attribution et mixité sociale")
         if cache.is_demo():
             st.caption(f":material/science: {DEMO_NOTICE}")
+        query_choice(
+            "Profil d'accès",
+            list(ROLES),
+            "profil_acces",
+            "public",
+            lambda code: ROLES[code].label,
+            help="Le profil public applique le secret statistique (moins de 11 ménages) et la "
+            "règle de dominance (un bailleur au-delà de 85 % des logements) à toute donnée "
+            "d'occupation ; bailleurs et service habitat voient les chiffres par résidence.",
+        )
+
+
+def current_role() -> str:
+    """The access profile chosen in the sidebar (``public``, ``bailleur``, ``service_habitat``)."""
+    return st.session_state.get("qp_profil_acces", "public")
 
 
 def start_page(title: str, notice: bool = True) -> None:

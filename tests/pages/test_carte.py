@@ -54,7 +54,12 @@ def test_choosing_a_commune_shows_its_profile_against_the_epci():
     assert app.query_params["commune"] == "86041"
     residences = app.dataframe[0].value
     assert list(residences.columns) == [
-        "Résidence", "Logements", "QPV", "Note", "Classe", "Signalement",
+        "Résidence",
+        "Logements",
+        "QPV",
+        "Note",
+        "Classe",
+        "Signalement",
     ]
     assert residences["Logements"].sum() == 858  # Buxerolles' social dwellings in the demo
 

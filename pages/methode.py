@@ -1,0 +1,32 @@
+"""Méthode et sources — how the cotation is computed, from which data, under which rules."""
+
+import streamlit as st
+
+from ui import cache
+from ui.frame import start_page
+from ui.methode_view import indicator_tables, masking_section, method_steps, sources_section
+from ui.weights import profile_byline, profile_picker, session_spec
+
+start_page("Méthode et sources")
+st.markdown(
+    "Cette page est produite à partir du catalogue des indicateurs et du profil de pondération : "
+    "elle décrit exactement ce que calcule l'outil de cotation des résidences (action 1.5 du "
+    "document cadre des orientations en matière d'attributions)."
+)
+with st.sidebar:
+    name = profile_picker()
+spec = cache.profile(name)
+current = session_spec(name)
+st.caption(profile_byline(spec))
+
+st.header("Les indicateurs", divider="gray")
+indicator_tables(spec, current)
+
+st.header("Les étapes du calcul", divider="gray")
+st.markdown(method_steps(current, len(cache.residences())))
+
+st.header("Sources, millésimes et licences", divider="gray")
+sources_section(spec)
+
+st.header("Secret statistique", divider="gray")
+masking_section()

@@ -1,0 +1,34 @@
+"""Groupes de pairs — residences alike in structure and context, and the flags within each group."""
+
+import streamlit as st
+
+from ui.frame import current_role, start_page
+from ui.pairs_view import (
+    fragility_scatter,
+    group_legend,
+    group_panel,
+    group_picker,
+    members_table,
+    overview_caption,
+    pairs_map,
+)
+
+start_page("Groupes de pairs")
+overview_caption()
+role = current_role()
+group = group_picker()
+
+map_col, side_col = st.columns([3, 2], gap="medium")
+with map_col:
+    pairs_map(group)
+with side_col:
+    group_panel(group)
+
+scatter_col, legend_col = st.columns([3, 2], gap="medium")
+with scatter_col:
+    note = fragility_scatter(group, role)
+with legend_col:
+    group_legend(group)
+    st.caption(note)
+
+members_table(group, role)

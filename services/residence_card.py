@@ -1,0 +1,480 @@
+"""The fiche résidence without Streamlit: everything one residence's card shows, for one role.
+
+A bailleur prepares a CAL with one residence on one screen (document cadre, action 1.5):
+who and where it is, its cotation (score, class, rank, coverage and the points each pillar and
+indicator brings, :meth:`scoring.CompositeIndex.explain`), its peer group and flag
+(:func:`services.peers.peer_analysis`), its occupancy over the OPS surveys, and the profile of
+the households who entered and left it over the last attribution window against the sitting
+tenants (:func:`services.flows.flow_profile`, :func:`services.occupancy.sitting_profile`).
+:func:`search_matches` finds a residence by name, address, commune, quartier, bailleur or
+identifier.
+
+**Secret statistique.** Occupancy figures go through :func:`services.masking.apply_secrecy` at
+the residence level for the role: a bailleur or the service habitat sees them; for the public a
+figure on fewer than 11 households is hidden, and so is every residence figure under the
+dominance rule (one bailleur holds the whole residence). What the public still sees: identity,
+cotation, contributions in points (raw values of OPS indicators hidden), peer group, flag and a
+recommendation without figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from geodata.schemas import OCCUPANCY_SHARES, OPS_SURVEY_YEARS
+from scoring import CompositeIndex
+from services.cotation import class_label, search_residences
+from services.flows import MEASURE_LABELS, flow_profile
+from services.masking import ROLES, MaskingRules, apply_secrecy, load_masking_rules
+from services.occupancy import sitting_profile
+from services.peers import PeerAnalysis, peer_comparison
+from services.simulation import SHARE_LABELS
+from services.stock import StockRules, load_stock_rules
+
+LEVEL = "residence"
+TYPOLOGY_COLUMNS = {"T1": "n_t1", "T2": "n_t2", "T3": "n_t3", "T4": "n_t4", "T5+": "n_t5_plus"}
+# Entrant / leaver measure (services.flows) → OPS share of the sitting tenants.
+PROFILE_MEASURES = {
+    "resources_below_20_pct": "res_below_20_pct",
+    "resources_below_40_pct": "res_below_40_pct",
+    "resources_below_60_pct": "res_below_60_pct",
+    "single_parent_pct": "single_parent_pct",
+    "large_family_pct": "large_family_pct",
+    "no_employment_pct": "no_employment_pct",
+    "holder_65_plus_pct": "over_65_pct",
+}
+MASKED_REASON = (
+    "Signalement établi sur l'occupation de la résidence ; son détail chiffré est réservé aux "
+    "bailleurs et au service habitat (secret statistique)."
+)
+PEER_FIGURES = ("fragility", "previous_fragility", "fragility_change", "robust_z")
+
+
+@dataclass(frozen=True, eq=False)
+class CardInputs:
+    """The tables every card is assembled from (built once, shared, never mutated).
+
+    Attributes
+    ----------
+    directory : pandas.DataFrame
+        :func:`services.cotation.residence_directory` (names and places, by ``residence_id``).
+    residences : pandas.DataFrame
+        The residences table (``geodata.housing.load_residences()``).
+    indicator_table : pandas.DataFrame
+        Raw cotation indicators by ``residence_id``.
+    index : CompositeIndex
+        The cotation index of the reference profile, fitted on ``indicator_table``.
+    scores : pandas.DataFrame
+        ``index.transform()``: score, class, rank, pillar scores and coverage.
+    analysis : PeerAnalysis
+        Peer groups and flags of the parc.
+    occupancy, attributions, departures : pandas.DataFrame
+        The OPS surveys, the entrants and the leavers.
+    masking : MaskingRules, optional
+        Thresholds of the secret statistique (``config/settings.toml`` when absent).
+    stock_rules : StockRules, optional
+        The attribution window and age bands (``config/stock.toml`` when absent).
+    """
+
+    directory: pd.DataFrame
+    residences: pd.DataFrame
+    indicator_table: pd.DataFrame
+    index: CompositeIndex
+    scores: pd.DataFrame
+    analysis: PeerAnalysis
+    occupancy: pd.DataFrame
+    attributions: pd.DataFrame
+    departures: pd.DataFrame
+    masking: MaskingRules | None = None
+    stock_rules: StockRules | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class ResidenceCard:
+    """What the fiche résidence shows for one residence and one role.
+
+    Attributes
+    ----------
+    residence_id : str
+        The residence.
+    role : str
+        The access profile the figures were masked for.
+    can_see_figures : bool
+        Whether the role sees residence occupancy figures.
+    identity : dict
+        ``residence_name``, ``address``, ``commune_name``, ``quartier_name``, ``bailleur``,
+        ``is_qpv``, ``n_dwellings``, ``typologies`` (T1…T5+ → dwellings), ``mean_surface_m2``,
+        ``year_built``, ``year_rehab``, ``dpe_label``, ``psp_class``, ``rent_eur_m2``,
+        ``has_lift``, ``vacancy_rate_pct`` and ``rotation_rate_pct``.
+    cotation : dict
+        ``score`` (/ 100), ``score_class``, ``class_label``, ``rank``, ``n_rated`` (residences
+        ranked), ``n_residences`` and ``coverage_pct``.
+    pillars : pandas.DataFrame
+        One row per pillar: ``pillar``, ``label``, ``weight_pct``, ``pillar_score`` and
+        ``contribution_pts`` (they sum to the score).
+    indicators : pandas.DataFrame
+        One row per indicator, largest impact first: ``code``, ``label``, ``pillar``,
+        ``pillar_label``, ``unit``, ``source``, ``value`` (raw, hidden for OPS indicators when the
+        role may not see them), ``weight_pct``, ``contribution_pts`` and ``impact_pts``
+        (contribution minus what the indicator would bring at mid-scale; they sum to
+        score − 50).
+    peer : dict
+        ``group``, ``group_name``, ``group_description``, ``group_size``, ``flag``,
+        ``flag_label``, ``reason``, ``recommendation``, ``explanation``, ``survey_year``,
+        ``previous_survey_year``, ``n_households``, ``fragility``, ``previous_fragility``,
+        ``fragility_change``, ``robust_z``, ``group_median`` and ``not_evaluated_reason``.
+    comparison : pandas.DataFrame
+        :func:`services.peers.peer_comparison` (fragility indicators only): the reference
+        residences' values, the residence's own hidden when the role may not see them.
+    occupancy : pandas.DataFrame
+        Long table of every OPS share over the surveys: ``survey_year``, ``indicator``,
+        ``label``, ``value`` (NaN when not surveyed or masked) and ``n_households``.
+    flows : pandas.DataFrame
+        One row per measure: ``measure``, ``label``, ``entrants_pct``, ``sitting_pct``,
+        ``leavers_pct`` (NaN when masked or unknown).
+    flow_counts : dict
+        Households behind each profile: ``entrants``, ``sitting``, ``leavers``; with
+        ``period`` (e.g. « 2024-2025 ») and ``sitting_year``.
+    mask_reasons : tuple of str
+        Why figures are hidden, in French (empty when nothing is).
+    """
+
+    residence_id: str
+    role: str
+    can_see_figures: bool
+    identity: dict
+    cotation: dict
+    pillars: pd.DataFrame
+    indicators: pd.DataFrame
+    peer: dict
+    comparison: pd.DataFrame
+    occupancy: pd.DataFrame
+    flows: pd.DataFrame
+    flow_counts: dict
+    mask_reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+# --- Search -------------------------------------------------------------------------------------
+
+
+def search_matches(directory: pd.DataFrame, text: str, limit: int | None = None) -> pd.DataFrame:
+    """Residences matching a search, best first.
+
+    Every word of ``text`` must appear (case and accents ignored) in the name, address, commune,
+    quartier, bailleur or identifier (:func:`services.cotation.search_residences`). Ranking: the
+    identifier typed exactly, then residences whose name holds every word, then the others;
+    alphabetical within each.
+
+    Parameters
+    ----------
+    directory : pandas.DataFrame
+        :func:`services.cotation.residence_directory`, indexed by ``residence_id``.
+    text : str
+        The search; empty gives every residence in alphabetical order.
+    limit : int, optional
+        Keep the first ``limit`` matches.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows of ``directory`` in ranked order, with ``match_rank`` (0 exact identifier, 1 name,
+        2 elsewhere).
+    """
+    found = search_residences(directory, text)
+    words = (text or "").strip()
+    if not words:
+        rank = np.full(len(found), 2)
+    else:
+        names = found[["residence_name"]].reset_index(drop=True)
+        in_name = search_residences(names, text).index.to_numpy()
+        rank = np.where(np.isin(np.arange(len(found)), in_name), 1, 2)
+        rank = np.where(found.index.str.casefold() == words.casefold(), 0, rank)
+    out = found.assign(match_rank=rank, _name=found["residence_name"].str.casefold())
+    out = out.sort_values(["match_rank", "_name"], kind="stable").drop(columns="_name")
+    return out if limit is None else out.head(limit)
+
+
+# --- The card -----------------------------------------------------------------------------------
+
+
+def residence_card(inputs: CardInputs, residence_id: str, role: str = "public") -> ResidenceCard:
+    """Assemble the card of one residence for one role.
+
+    Parameters
+    ----------
+    inputs : CardInputs
+        The shared tables.
+    residence_id : str
+        The residence.
+    role : str, default "public"
+        One of :data:`services.masking.ROLES`.
+
+    Returns
+    -------
+    ResidenceCard
+        Identity, cotation, contributions, peer group and flag, occupancy history and flow
+        profiles, masked for ``role``.
+
+    Raises
+    ------
+    KeyError
+        For an unknown residence (French message).
+    ValueError
+        For an unknown role.
+    """
+    if role not in ROLES:
+        raise ValueError(f"rôle inconnu : « {role} » (attendu : {', '.join(ROLES)}).")
+    if residence_id not in inputs.directory.index:
+        raise KeyError(f"résidence inconnue : « {residence_id} ».")
+    masking = inputs.masking or load_masking_rules()
+    rules = inputs.stock_rules or load_stock_rules()
+    rows = inputs.residences[inputs.residences["residence_id"] == residence_id]
+    mask = _Masker(rows, role, masking)
+    pillars, indicators = _contributions(inputs, residence_id, mask.visible)
+    occupancy = _occupancy(inputs, rows, mask)
+    flows, counts = _flows(inputs, rows, rules, mask)
+    peer = _peer(inputs.analysis, residence_id, mask)
+    comparison = peer_comparison(inputs.analysis, residence_id, with_features=False)
+    if not mask.visible:
+        comparison.loc[comparison["is_selected"], "value"] = np.nan
+    return ResidenceCard(
+        residence_id=residence_id,
+        role=role,
+        can_see_figures=mask.visible,
+        identity=_identity(inputs, residence_id, rows.iloc[0]),
+        cotation=_cotation(inputs, residence_id),
+        pillars=pillars,
+        indicators=indicators,
+        peer=peer,
+        comparison=comparison,
+        occupancy=occupancy,
+        flows=flows,
+        flow_counts=counts,
+        mask_reasons=tuple(sorted(mask.reasons)),
+    )
+
+
+class _Masker:
+    """Applies the secret statistique at the residence level and remembers why."""
+
+    def __init__(self, rows: pd.DataFrame, role: str, rules: MaskingRules) -> None:
+        self.rows = rows
+        self.role = role
+        self.rules = rules
+        self.visible = ROLES[role].has_residence_access
+        self.reasons: set[str] = set()
+
+    def apply(self, frame: pd.DataFrame, columns: list[str], count: str | None) -> pd.DataFrame:
+        masked = apply_secrecy(
+            frame, columns, self.rows, LEVEL, count_column=count, role=self.role, rules=self.rules
+        )
+        for text in masked.loc[masked["is_masked"], "mask_reason"].dropna():
+            self.reasons.update(p.strip() for p in str(text).split(";") if p.strip())
+        return masked
+
+
+def _identity(inputs: CardInputs, residence_id: str, row: pd.Series) -> dict:
+    place = inputs.directory.loc[residence_id]
+
+    def get(column: str) -> object:
+        value = row.get(column)
+        return None if value is None or pd.isna(value) else value
+
+    return {
+        "residence_name": str(place["residence_name"]),
+        "address": str(place["address"] or ""),
+        "commune_code": str(place["commune_code"]),
+        "commune_name": str(place["commune_name"]),
+        "quartier_name": str(place["quartier_name"] or ""),
+        "bailleur": str(place["bailleur"] or ""),
+        "is_qpv": bool(place["is_qpv"]),
+        "n_dwellings": int(place["n_dwellings"]),
+        "typologies": {t: int(row[c]) for t, c in TYPOLOGY_COLUMNS.items() if c in row.index},
+        **{
+            column: get(column)
+            for column in (
+                "mean_surface_m2",
+                "year_built",
+                "year_rehab",
+                "dpe_label",
+                "psp_class",
+                "rent_eur_m2",
+                "has_lift",
+                "vacancy_rate_pct",
+                "rotation_rate_pct",
+            )
+        },
+    }
+
+
+def _cotation(inputs: CardInputs, residence_id: str) -> dict:
+    row = inputs.scores.loc[residence_id]
+    code = str(row["score_class"])
+    rank = row["rank"]
+    return {
+        "score": float(row["score"]),
+        "score_class": code,
+        "class_label": class_label(code),
+        "rank": None if pd.isna(rank) else int(rank),
+        "n_rated": int(inputs.scores["rank"].notna().sum()),
+        "n_residences": len(inputs.scores),
+        "coverage_pct": float(row["coverage_pct"]),
+    }
+
+
+def _contributions(
+    inputs: CardInputs, residence_id: str, visible: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    spec = inputs.index.spec
+    explanation = inputs.index.explain(inputs.indicator_table.loc[[residence_id]])
+    pillar_labels = {p.code: p.label for p in spec.pillars}
+    pillars = explanation.pillars.drop(columns="residence_id").reset_index(drop=True)
+    pillars.insert(1, "label", pillars["pillar"].map(pillar_labels))
+    indicators = explanation.indicators.drop(columns="residence_id").reset_index(drop=True)
+    specs = {i.code: i for i in spec.indicators}
+    indicators.insert(1, "label", indicators["code"].map(lambda c: specs[c].label))
+    indicators["pillar_label"] = indicators["pillar"].map(pillar_labels)
+    indicators["unit"] = indicators["code"].map(lambda c: specs[c].unit)
+    indicators["source"] = indicators["code"].map(lambda c: specs[c].source)
+    if not visible:
+        from_ops = indicators["source"].str.contains("OPS", regex=False)
+        indicators["value"] = indicators["value"].mask(from_ops.to_numpy())
+    order = indicators["impact_pts"].abs().sort_values(ascending=False, kind="stable").index
+    return pillars, indicators.loc[order].reset_index(drop=True)
+
+
+def _peer(analysis: PeerAnalysis, residence_id: str, mask: _Masker) -> dict:
+    row = analysis.residences.loc[residence_id]
+    group = row["group"]
+    groups = analysis.groups
+    known = not pd.isna(group) and group in groups.index
+    peer = {
+        "group": None if pd.isna(group) else int(group),
+        "group_name": row["group_name"],
+        "group_description": groups.at[group, "description"] if known else "",
+        "group_size": int(groups.at[group, "n_residences"]) if known else 0,
+        "flag": row["flag"],
+        "flag_label": row["flag_label"],
+        "reason": _text(row["reason"]),
+        "recommendation": _text(row["recommendation"]),
+        "explanation": _text(row["explanation"]),
+        "survey_year": None if pd.isna(row["survey_year"]) else int(row["survey_year"]),
+        "previous_survey_year": (
+            None if pd.isna(row["previous_survey_year"]) else int(row["previous_survey_year"])
+        ),
+        "group_median": float(row["group_median"]),
+        "not_evaluated_reason": _text(row["not_evaluated_reason"]),
+    }
+    figures = pd.DataFrame(
+        {
+            "territory_code": [residence_id],
+            "n_households": [float(row["n_households"])],
+            **{c: [float(row[c])] for c in PEER_FIGURES},
+        }
+    )
+    masked = mask.apply(figures, list(PEER_FIGURES), "n_households").iloc[0]
+    peer.update({c: float(masked[c]) for c in PEER_FIGURES})
+    peer["n_households"] = float(row["n_households"]) if mask.visible else np.nan
+    if not mask.visible:
+        peer["reason"] = MASKED_REASON
+        peer["explanation"] = ""
+        peer["not_evaluated_reason"] = MASKED_REASON if row["flag"] == "not_evaluated" else None
+        if isinstance(row["profile"], str):
+            peer["recommendation"] = analysis.settings.flags.texts.rebalance_generic
+    return peer
+
+
+def _occupancy(inputs: CardInputs, rows: pd.DataFrame, mask: _Masker) -> pd.DataFrame:
+    residence_id = rows["residence_id"].iloc[0]
+    surveys = inputs.occupancy[inputs.occupancy["residence_id"] == residence_id]
+    years = sorted(set(OPS_SURVEY_YEARS) | set(surveys["survey_year"].astype(int)))
+    profile = sitting_profile(surveys, rows, LEVEL, years)
+    shares = [c for c in OCCUPANCY_SHARES if c in profile.columns]
+    masked = mask.apply(profile, shares, "n_households")
+    long = masked.melt(
+        id_vars=["survey_year", "n_households"],
+        value_vars=shares,
+        var_name="indicator",
+        value_name="value",
+    )
+    long["label"] = long["indicator"].map(SHARE_LABELS)
+    return long[["survey_year", "indicator", "label", "value", "n_households"]]
+
+
+def _flows(
+    inputs: CardInputs, rows: pd.DataFrame, rules: StockRules, mask: _Masker
+) -> tuple[pd.DataFrame, dict]:
+    residence_id = rows["residence_id"].iloc[0]
+    last = int(inputs.attributions["year"].max())
+    years = list(range(last - rules.equality_window_years + 1, last + 1))
+    period = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(last)
+    profiles = {}
+    for kind, table in (("entrants", inputs.attributions), ("leavers", inputs.departures)):
+        mine = table[(table["residence_id"] == residence_id) & table["year"].isin(years)]
+        # The window's flows are pooled as one period (one year label for all of them).
+        pooled = flow_profile(mine.assign(year=last), rows, LEVEL, [last], rules=rules)
+        profiles[kind] = pooled.iloc[0] if len(mine) else None
+    surveys = inputs.occupancy[inputs.occupancy["residence_id"] == residence_id]
+    answered = surveys[surveys[list(PROFILE_MEASURES.values())].notna().any(axis=1)]
+    sitting_year = int(answered["survey_year"].max()) if len(answered) else None
+    sitting = (
+        sitting_profile(surveys, rows, LEVEL, [sitting_year]).iloc[0]
+        if sitting_year is not None
+        else None
+    )
+    measures = list(PROFILE_MEASURES)
+    # Every row holds the residence's own figures: its territory for the dominance rule.
+    frame = pd.DataFrame(
+        {
+            "territory_code": [residence_id] * 3,
+            "n_households": [
+                _count(profiles["entrants"]),
+                _count(sitting),
+                _count(profiles["leavers"]),
+            ],
+        }
+    )
+    for measure, column in PROFILE_MEASURES.items():
+        frame[measure] = [
+            _value(profiles["entrants"], measure),
+            _value(sitting, column),
+            _value(profiles["leavers"], measure),
+        ]
+    masked = mask.apply(frame, measures, "n_households")
+    out = pd.DataFrame(
+        {
+            "measure": measures,
+            "label": [MEASURE_LABELS[m.removesuffix("_pct")] for m in measures],
+            "entrants_pct": masked.loc[0, measures].to_numpy(dtype=float),
+            "sitting_pct": masked.loc[1, measures].to_numpy(dtype=float),
+            "leavers_pct": masked.loc[2, measures].to_numpy(dtype=float),
+        }
+    )
+    counts = {
+        "entrants": frame.at[0, "n_households"],
+        "sitting": frame.at[1, "n_households"],
+        "leavers": frame.at[2, "n_households"],
+        "period": period,
+        "sitting_year": sitting_year,
+    }
+    return out, counts
+
+
+def _text(value: object) -> str | None:
+    """A French text of the analysis, None when missing."""
+    return value if isinstance(value, str) and value else None
+
+
+def _count(row: pd.Series | None) -> float:
+    if row is None or pd.isna(row["n_households"]):
+        return 0.0
+    return float(row["n_households"])
+
+
+def _value(row: pd.Series | None, column: str) -> float:
+    if row is None or column not in row.index:
+        return np.nan
+    return float(row[column])

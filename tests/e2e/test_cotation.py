@@ -1,0 +1,162 @@
+"""The cotation page in a real browser: residences drawn by class, a weight change re-colours
+them without redrawing the commune outlines, the projector mode, offline."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+N_RESIDENCES = 541
+CLASS_FILLS = {"#2c7bb6", "#abd9e9", "#ffffbf", "#fdae61", "#d7191c", "#bdbdbd"}
+
+
+def _points(page):
+    return page.frame_locator(MAP_FRAME).first.locator("path.leaflet-interactive")
+
+
+def _wait_for_points(page, timeout: float = 30_000) -> None:
+    _points(page).nth(N_RESIDENCES - 1).wait_for(state="attached", timeout=timeout)
+
+
+def _fills(page) -> list[str]:
+    return _points(page).evaluate_all("paths => paths.map(p => p.getAttribute('fill'))")
+
+
+def _record_websocket(page) -> list[int]:
+    """Sizes of the messages the server sends, as they arrive."""
+    sizes: list[int] = []
+
+    def on_socket(socket):
+        socket.on("framereceived", lambda payload: sizes.append(len(payload)))
+
+    page.on("websocket", on_socket)
+    return sizes
+
+
+def test_a_weight_change_recolours_the_residences_without_redrawing_the_communes(server_url, page):
+    page.goto(f"{server_url}/cotation")  # warm the server's caches
+    wait_for_app(page)
+    _wait_for_points(page)
+    received = _record_websocket(page)
+    start = time.perf_counter()
+    page.goto(f"{server_url}/cotation")
+    wait_for_app(page)
+    _wait_for_points(page)
+    first_paint_s = time.perf_counter() - start
+    assert_no_exception(page)
+    assert _points(page).count() == N_RESIDENCES
+    before = _fills(page)
+    assert set(before) <= CLASS_FILLS and len(set(before)) >= 3
+
+    # Tag a commune outline: if the base map were sent again, the tag would disappear.
+    frame = page.frame_locator(MAP_FRAME).first
+    outlines = frame.locator("path:not(.leaflet-interactive)")
+    n_outlines = outlines.count()
+    assert n_outlines >= 40
+    outlines.first.evaluate("path => path.setAttribute('data-repere', 'commune')")
+    frame.locator("body").evaluate("body => body.setAttribute('data-repere', 'carte')")
+
+    sent_before = len(received)
+    slider = page.locator("[data-testid='stSlider']").filter(has_text="Occupation ·").first
+    slider.get_by_role("slider").focus()
+    change = time.perf_counter()
+    page.keyboard.press("End")  # occupation weight 30 → 100
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('poids') === 'occupation:100'",
+        timeout=15_000,
+    )
+    wait_for_app(page)
+    page.wait_for_function(
+        """([selector, before]) => {
+            const frame = document.querySelector(selector);
+            const paths = frame.contentDocument.querySelectorAll('path.leaflet-interactive');
+            const fills = Array.from(paths, p => p.getAttribute('fill'));
+            return fills.length === before.length && fills.some((f, i) => f !== before[i]);
+        }""",
+        arg=[MAP_FRAME, before],
+        timeout=15_000,
+    )
+    update_s = time.perf_counter() - change
+    after = _fills(page)
+    changed = sum(a != b for a, b in zip(before, after, strict=True))
+    assert changed > 0
+    # Same map document, same commune outlines: only the residence layer was replaced.
+    assert frame.locator("body[data-repere='carte']").count() == 1
+    assert frame.locator("path[data-repere='commune']").count() == 1
+    assert outlines.count() == n_outlines
+    assert page.get_by_text("Poids modifiés pendant la séance").is_visible()
+    assert_no_exception(page)
+    assert page.external_requests == []
+    page.set_viewport_size({"width": 1440, "height": 1500})
+    screenshot(page, "cotation")
+    rerun_bytes = sum(received[sent_before:])
+    print(
+        f"first paint {first_paint_s:.2f} s; weight change → new colours in {update_s:.2f} s; "
+        f"{changed} residences re-coloured; {rerun_bytes / 1024:.0f} kB received for the rerun"
+    )
+    assert first_paint_s < 3
+
+
+def test_projector_mode_shows_the_map_and_the_top_changes_in_large_type(server_url, page):
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{server_url}/cotation?projecteur=1&poids=occupation:60,is_qpv:4")
+    wait_for_app(page)
+    _wait_for_points(page)
+    assert_no_exception(page)
+    page.get_by_role("heading", name="Principaux changements").wait_for(timeout=15_000)
+    table = page.locator("table.top-changes")
+    assert table.locator("tr").count() == 11
+    font_size = table.evaluate("t => parseFloat(getComputedStyle(t).fontSize)")
+    assert font_size >= 20
+    assert page.locator("[data-testid='stTabs']").count() == 0
+    assert page.locator("[data-testid='stDataFrame']").count() == 0
+    assert page.external_requests == []
+    screenshot(page, "cotation-projecteur")
+
+
+def test_a_shared_link_reopens_the_same_residence(server_url, page):
+    page.goto(f"{server_url}/cotation?profil=cadre_de_vie&commune=86041&residence=GP-0040")
+    wait_for_app(page)
+    _wait_for_points(page)
+    page.get_by_role("heading", name="Le Domaine des Bergeronnettes").wait_for(timeout=15_000)
+    assert page.get_by_text("Priorité au bâti et au cadre de vie").first.is_visible()
+    assert_no_exception(page)
+
+
+def test_clicking_a_residence_on_the_map_opens_its_card(server_url, page):
+    page.goto(f"{server_url}/cotation?commune=86041")
+    wait_for_app(page)
+    _wait_for_points(page)
+    points = _points(page)
+    # Wait for the map to settle (no zoom animation) with a residence drawn in view.
+    page.wait_for_function(
+        """selector => {
+            const doc = document.querySelector(selector).contentDocument;
+            if (doc.querySelector('.leaflet-zoom-anim')) return false;
+            return Array.from(doc.querySelectorAll('path.leaflet-interactive')).some(p => {
+                const box = p.getBoundingClientRect();
+                return box.width > 4 && box.width < 30 && box.top > 60 && box.left > 60;
+            });
+        }""",
+        arg=MAP_FRAME,
+        timeout=15_000,
+    )
+    index = points.evaluate_all(
+        """paths => paths.findIndex(p => {
+            const box = p.getBoundingClientRect();
+            return box.width > 4 && box.width < 30 && box.top > 60 && box.left > 60;
+        })"""
+    )
+    points.nth(index).click(force=True)
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).has('residence')", timeout=15_000
+    )
+    wait_for_app(page)
+    assert page.locator("table.key-figures").first.is_visible()
+    assert_no_exception(page)

@@ -1,0 +1,61 @@
+"""The peer groups page in a real browser: map of the groups, scatter, members, offline."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.test_residence import expand_to_content
+
+pytestmark = pytest.mark.e2e
+
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+PLOT = ".js-plotly-plot"
+
+
+def test_the_groups_are_drawn_on_the_map_and_in_the_scatter(server_url, page):
+    page.goto(f"{server_url}/pairs?groupe=2&profil_acces=bailleur")
+    wait_for_app(page)
+    points = page.frame_locator(MAP_FRAME).first.locator("path.leaflet-interactive")
+    points.nth(500).wait_for(state="attached", timeout=30_000)
+    page.locator(PLOT).first.wait_for(state="attached", timeout=30_000)
+    assert_no_exception(page)
+    assert points.count() == 541  # one marker per residence, outlines are not interactive
+    assert page.locator(f"{PLOT} .scatterlayer .point").count() > 300
+    main = page.locator("[data-testid='stMain']").inner_text()
+    assert "Groupe 2 · Grands ensembles" in main
+    assert "Silhouette moyenne" in main
+    assert page.external_requests == []
+    expand_to_content(page)
+    screenshot(page, "pairs")
+
+
+def test_the_public_profile_sees_one_disc_per_group(server_url, page):
+    page.goto(f"{server_url}/pairs")
+    wait_for_app(page)
+    page.locator(PLOT).first.wait_for(state="attached", timeout=30_000)
+    assert_no_exception(page)
+    assert page.locator(f"{PLOT} .scatterlayer .point").count() == 4
+    assert "groupe=1" in page.url
+
+
+def test_a_click_on_a_residence_selects_its_group(server_url, page):
+    page.goto(f"{server_url}/pairs?groupe=2")
+    wait_for_app(page)
+    points = page.frame_locator(MAP_FRAME).first.locator("path.leaflet-interactive")
+    points.nth(500).wait_for(state="attached", timeout=30_000)
+    for _ in range(3):  # the map component may still be binding its events: click again
+        page.wait_for_timeout(1000)
+        points.first.click(force=True)  # drawn first: a residence of another group
+        try:
+            page.wait_for_url(lambda url: "groupe=2" not in url, timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    assert "groupe=2" not in page.url
+    wait_for_app(page)
+    assert_no_exception(page)
+    number = page.url.split("groupe=")[1].split("&")[0]
+    heading = page.locator("[data-testid='stHeading'] h3").first.inner_text()
+    assert heading.startswith(f"Groupe {number} · ")

@@ -1,0 +1,69 @@
+"""The stock dashboard in a real browser: key figures, charts of every tab, offline."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+PLOT = ".js-plotly-plot"
+
+
+def expand_to_content(page) -> None:
+    """Grow the viewport to the page's content so that the screenshot shows all of it."""
+    script = (
+        "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]')"
+        ".getBoundingClientRect().height"
+    )
+    page.wait_for_timeout(1000)
+    height = page.evaluate(script)
+    page.set_viewport_size({"width": 1440, "height": min(int(height) + 200, 9000)})
+    page.wait_for_timeout(1500)
+
+
+def open_tab(page, label: str, charts: int, text: str) -> None:
+    """Click a tab and wait for its charts and for a text of its last section."""
+    page.get_by_role("tab", name=label).click()
+    page.get_by_text(text).first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    page.locator(PLOT).nth(charts - 1).wait_for(state="attached", timeout=30_000)
+
+
+def test_parc_dashboard_shows_who_comes_in_leaves_stays_empty_and_asks(server_url, page):
+    page.goto(f"{server_url}/parc")
+    wait_for_app(page)
+    page.get_by_text("Objectifs d'attribution de la loi").first.wait_for(timeout=30_000)
+    page.locator(PLOT).nth(3).wait_for(state="attached", timeout=30_000)
+    assert_no_exception(page)
+    text = page.locator("[data-testid='stMain']").inner_text()
+    for label in ("Entrants en", "Sortants en", "Vacance au 1er janvier", "Demandes actives"):
+        assert label in text
+    assert page.get_by_text("Données de démonstration (fictives)").first.is_visible()
+    expand_to_content(page)
+    screenshot(page, "parc")
+    for label, charts, text, name in (
+        ("Vacance et rotation", 2, "Départs de l'année rapportés", "parc-vacance"),
+        ("Offre et demande", 4, "Demande par commune demandée en premier", "parc-offre"),
+    ):
+        page.set_viewport_size({"width": 1440, "height": 1000})
+        open_tab(page, label, charts, text)
+        assert_no_exception(page)
+        expand_to_content(page)
+        screenshot(page, name)
+    assert page.external_requests == []
+
+
+def test_a_quartier_link_opens_the_intake_comparison_for_the_service_habitat(server_url, page):
+    page.goto(f"{server_url}/parc?echelle=quartier&quartier=86194Q02&profil_acces=service_habitat")
+    wait_for_app(page)
+    open_tab(page, "Accueil et occupation", 2, "Résidences où l'accueil renforce")
+    assert_no_exception(page)
+    page.get_by_text("Quartier de Poitiers : Les Couronneries").first.wait_for(timeout=30_000)
+    fragile = page.get_by_text("Résidences où l'accueil renforce une occupation déjà fragile")
+    fragile.first.wait_for(timeout=30_000)
+    page.get_by_text("Télécharger le tableau (CSV)").first.wait_for(timeout=30_000)
+    assert page.external_requests == []
+    expand_to_content(page)
+    screenshot(page, "parc-accueil")

@@ -1,0 +1,54 @@
+"""The SRU page in a real browser: key figures, map of the communes, charts, offline."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+
+
+def expand_to_content(page) -> None:
+    """Grow the viewport to the page's content so that the screenshot shows all of it."""
+    script = (
+        "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]')"
+        ".getBoundingClientRect().height"
+    )
+    page.wait_for_timeout(1000)
+    height = page.evaluate(script)
+    page.set_viewport_size({"width": 1440, "height": min(int(height) + 200, 9000)})
+    page.wait_for_timeout(1500)
+
+
+def test_sru_page_shows_the_cms_figures_the_map_and_the_charts(server_url, page):
+    page.goto(f"{server_url}/sru")
+    wait_for_app(page)
+    page.get_by_text("Toutes les tables (Excel)").wait_for(timeout=30_000)
+    frame = page.frame_locator(MAP_FRAME).first
+    paths = frame.locator("path.leaflet-interactive")
+    paths.nth(39).wait_for(state="attached", timeout=30_000)
+    assert paths.count() == 40
+    page.locator(".js-plotly-plot").nth(3).wait_for(state="attached", timeout=30_000)
+    assert_no_exception(page)
+    metrics = page.locator("[data-testid='stMetric']")
+    assert "471" in metrics.nth(0).inner_text()
+    assert "542" in metrics.nth(1).inner_text()
+    assert "+15" in metrics.nth(2).inner_text()
+    assert page.get_by_text("Données de démonstration (fictives)").first.is_visible()
+    assert page.external_requests == []
+    expand_to_content(page)
+    screenshot(page, "sru")
+
+
+def test_a_shared_link_opens_the_trajectory_of_a_commune(server_url, page):
+    page.goto(f"{server_url}/sru?commune=86297&annee=2025")
+    wait_for_app(page)
+    page.get_by_text("Toutes les tables (Excel)").wait_for(timeout=30_000)
+    page.locator(".js-plotly-plot").nth(3).wait_for(state="attached", timeout=30_000)
+    assert page.get_by_text("Vouneuil-sous-Biard : trajectoire vers le taux cible").count() >= 1
+    assert page.get_by_text("Situation des communes au 1er janvier 2025").is_visible()
+    assert_no_exception(page)
+    assert page.external_requests == []

@@ -1,0 +1,195 @@
+"""The cotation page, run headless with AppTest: weights, profiles, links and the views."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import pytest
+
+from tests.pages.conftest import open_page
+
+COMPARISON_TAB = "Écarts avec la référence"
+SENSITIVITY_TAB = "Sensibilité"
+
+
+def _ranking(app) -> list[str]:
+    """Residence ids of the ranked table, in the order shown."""
+    return list(app.dataframe[0].value["residence_id"])
+
+
+def _legend(app) -> str:
+    return next(m.value for m in app.markdown if 'class="legend"' in m.value)
+
+
+def _metric(app, label: str) -> str:
+    return next(m.value for m in app.metric if m.label == label)
+
+
+def _slider(app, key: str):
+    return app.slider(key=key)
+
+
+def test_default_view_scores_every_residence_with_the_reference_profile():
+    app = open_page("cotation")
+    assert app.title[0].value == "Cotation des résidences"
+    assert app.query_params["profil"] == "reference"
+    assert "poids" not in app.query_params
+    assert _metric(app, "Résidences cotées") == "541 sur 541"
+    assert _metric(app, "Changent de classe") == "0 résidence"
+    # 4 pillars and 21 indicators, each label carrying its effective weight.
+    sliders = app.sidebar.slider
+    assert len(sliders) == 25
+    assert all("· effectif " in s.label and s.label.endswith("\u00a0%") for s in sliders)
+    assert _slider(app, "poids_pilier_occupation").value == 30
+    assert _slider(app, "poids_indicateur_is_qpv").value == 2
+    assert "A — très attractive (note ≥ 80)" in _legend(app)
+    ranking = app.dataframe[0].value
+    assert len(ranking) == 541
+    assert list(ranking["rank"].iloc[:3]) == [1, 2, 3]
+
+
+def test_moving_a_weight_changes_the_ranking_and_the_classes_shown():
+    app = open_page("cotation")
+    ranking, legend, label = _ranking(app), _legend(app), _slider(app, "poids_pilier_occupation")
+    effective_before = label.label
+    _slider(app, "poids_pilier_occupation").set_value(100).run()
+    assert not app.exception
+    assert _ranking(app) != ranking
+    assert _legend(app) != legend
+    assert _metric(app, "Changent de classe") != "0 résidence"
+    assert app.query_params["poids"] == "occupation:100"
+    assert _slider(app, "poids_pilier_occupation").label != effective_before
+    assert any("Poids modifiés pendant la séance" in c.value for c in app.caption)
+    # Residences whose weighted indicators are now too incomplete are shown as not rated, last.
+    classes = app.dataframe[0].value["class_shown"].astype(str)
+    assert classes.iloc[-1] == "non cotée — données insuffisantes"
+    assert (classes == "non cotée — données insuffisantes").sum() == 15
+
+
+def test_reset_button_restores_the_profile_weights():
+    app = open_page("cotation", query={"poids": "occupation:80,is_qpv:0"})
+    assert _slider(app, "poids_pilier_occupation").value == 80
+    app.button[0].click().run()
+    assert _slider(app, "poids_pilier_occupation").value == 30
+    assert _slider(app, "poids_indicateur_is_qpv").value == 2
+    assert "poids" not in app.query_params
+
+
+def test_picking_a_profile_resets_the_sliders_and_changes_the_table():
+    app = open_page("cotation")
+    ranking = _ranking(app)
+    app.selectbox(key="qp_profil").select("occupation_sociale").run()
+    assert not app.exception
+    assert app.query_params["profil"] == "occupation_sociale"
+    assert _slider(app, "poids_pilier_occupation").value == 50
+    assert _slider(app, "poids_indicateur_has_lift").value == 0
+    assert _ranking(app) != ranking
+    # Classes by quintiles under this profile.
+    assert "les 20 % les mieux notées" in _legend(app)
+    assert any("Priorité à l'équilibre de l'occupation" in c.value for c in app.caption)
+
+
+def test_a_shared_link_restores_profile_weights_commune_and_residence():
+    app = open_page(
+        "cotation",
+        query={
+            "profil": "cadre_de_vie",
+            "poids": "occupation:40,is_qpv:3",
+            "commune": "86041",
+            "residence": "GP-0040",
+        },
+    )
+    assert app.selectbox(key="qp_profil").value == "cadre_de_vie"
+    assert _slider(app, "poids_pilier_occupation").value == 40
+    assert _slider(app, "poids_indicateur_is_qpv").value == 3
+    assert _slider(app, "poids_pilier_patrimoine").value == 35  # the profile's own weight
+    assert app.selectbox(key="cotation_commune").value == "86041"
+    assert app.main.subheader[0].value == "Le Domaine des Bergeronnettes"
+    ranking = app.dataframe[0].value
+    assert set(ranking["commune_name"]) == {"Buxerolles"}
+
+
+def test_a_broken_link_is_reported_and_ignored():
+    app = open_page("cotation", query={"poids": "inconnu:3,occupation:500,is_qpv:1"})
+    assert not app.exception
+    warnings = " ".join(w.value for w in app.sidebar.warning)
+    assert "« inconnu »" in warnings and "occupation" in warnings
+    assert _slider(app, "poids_pilier_occupation").value == 30
+    assert _slider(app, "poids_indicateur_is_qpv").value == 1
+
+
+def test_search_filters_the_table_and_says_what_to_do_when_nothing_matches():
+    app = open_page("cotation")
+    app.text_input(key="cotation_recherche").input("buxerolles").run()
+    assert set(app.dataframe[0].value["commune_name"]) == {"Buxerolles"}
+    app.text_input(key="cotation_recherche").input("zzzz introuvable").run()
+    assert not app.dataframe
+    assert any("Aucune résidence ne correspond à « zzzz introuvable »" in i.value for i in app.info)
+
+
+def test_selecting_a_residence_shows_its_card_and_puts_it_in_the_url():
+    app = open_page("cotation")
+    app.selectbox(key="cotation_residence").select("GP-0001").run()
+    assert app.query_params["residence"] == "GP-0001"
+    assert app.main.subheader[0].value == "La Cour de la Fontaine"
+    card = next(m.value for m in app.markdown if "<table class='key-figures'>" in m.value)
+    assert "Rang" in card and "référence" in card and "/ 100" in card
+    link = app.get("page_link")[0].proto
+    assert link.label == "Ouvrir la fiche de la résidence"
+    assert (link.page, link.query_string) == ("residence", "residence=GP-0001")
+
+
+def test_comparison_tab_shows_the_transition_matrix_and_the_largest_changes():
+    app = open_page("cotation", query={"vue": COMPARISON_TAB, "poids": "occupation:60"})
+    assert not app.exception
+    assert app.get("plotly_chart")
+    changes = next(m.value for m in app.markdown if "top-changes" in m.value)
+    assert changes.count("<tr>") == 11  # header + 10 residences
+    assert _metric(app, "Plus grand déplacement").endswith("rangs")
+
+
+def test_comparison_tab_says_how_to_see_differences_when_there_are_none():
+    app = open_page("cotation", query={"vue": COMPARISON_TAB})
+    assert any("Déplacez un curseur" in i.value for i in app.info)
+
+
+def test_sensitivity_is_computed_on_demand():
+    app = open_page("cotation", query={"vue": SENSITIVITY_TAB, "residence": "GP-0001"})
+    assert any("Activez le calcul" in i.value for i in app.info)
+    app.toggle(key="cotation_sensibilite").set_value(True).run()
+    assert not app.exception
+    labels = [m.label for m in app.metric]
+    assert {"Classe stable", "Classe fragile", "Classe instable"} <= set(labels)
+    assert app.get("plotly_chart")
+    assert len(app.dataframe[0].value) == 10
+
+
+def test_projector_mode_shows_the_map_and_the_top_changes_only():
+    app = open_page("cotation", query={"projecteur": "1", "poids": "occupation:60"})
+    assert not app.exception
+    assert app.toggle(key="cotation_projecteur").value is True
+    assert any("top-changes" in m.value for m in app.markdown)
+    assert any(".top-changes {font-size: 1.3rem;}" in m.value for m in app.markdown)
+    assert any("legend-strip" in m.value for m in app.markdown)
+    assert not app.tabs and not app.dataframe and not app.metric
+    assert len(app.sidebar.slider) == 25
+    assert app.get("component_instance")  # the map
+
+
+def test_rerun_after_a_weight_change_is_fast():
+    app = open_page("cotation")
+    times = []
+    for value in (31, 45, 60, 75, 90, 20, 10, 40, 55):
+        start = time.perf_counter()
+        _slider(app, "poids_pilier_occupation").set_value(value).run()
+        times.append(time.perf_counter() - start)
+        assert not app.exception
+    assert statistics.median(times[2:]) < 0.3, times
+
+
+@pytest.mark.parametrize("profile", ["reference", "cadre_de_vie", "occupation_sociale"])
+def test_every_profile_opens_without_error(profile):
+    app = open_page("cotation", query={"profil": profile})
+    assert app.selectbox(key="qp_profil").value == profile
+    assert _metric(app, "Résidences cotées").endswith("sur 541")

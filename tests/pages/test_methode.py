@@ -1,0 +1,76 @@
+"""The Méthode et sources page, run headless with AppTest: generated from the catalogue."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from scoring import load_catalogue
+from tests.pages.conftest import open_page
+
+
+def _text(app) -> str:
+    """All Markdown of the page, line breaks and indentation folded into single spaces."""
+    return re.sub(r"[ \n]+", " ", "\n".join(m.value for m in app.markdown))
+
+
+def test_every_indicator_of_the_catalogue_is_described_once():
+    app = open_page("methode")
+    assert not app.exception
+    assert app.title[0].value == "Méthode et sources"
+    text = _text(app)
+    for indicator in load_catalogue().indicators:
+        assert text.count(f"<td class='label'>{html.escape(indicator.label)}</td>") == 1
+        assert html.escape(indicator.description) in text
+        assert html.escape(indicator.unit) in text
+    assert "plus c&#x27;est élevé, moins la résidence est attractive" in text
+    assert "plus c&#x27;est élevé, plus la résidence est attractive" in text
+    assert [s.value for s in app.subheader] == [
+        "Patrimoine — 30,0\u00a0% de la note",
+        "Occupation — 30,0\u00a0% de la note",
+        "Équipements — 20,0\u00a0% de la note",
+        "Environnement — 20,0\u00a0% de la note",
+    ]
+
+
+def test_method_steps_sources_and_secret_statistique_are_stated():
+    app = open_page("methode")
+    assert [h.value for h in app.header] == [
+        "Les indicateurs",
+        "Les étapes du calcul",
+        "Sources, millésimes et licences",
+        "Secret statistique",
+    ]
+    text = _text(app)
+    assert "au moins 70\u00a0% du poids total" in text
+    assert "**A** : note ≥ 80" in text and "**E** : note < 35" in text
+    assert "1 = la résidence la plus attractive" in text
+    assert "Licence Ouverte" in text
+    assert "Dernière enquête OPS par résidence** : 2022 (22 résidences), 2024" in text
+    assert "moins de 11 ménages" in text and "plus de 85\u00a0%" in text
+    assert any("Données de démonstration" in w.value for w in app.warning)
+
+
+def test_another_profile_changes_weights_and_method():
+    app = open_page("methode", query={"profil": "occupation_sociale"})
+    assert app.selectbox(key="qp_profil").value == "occupation_sociale"
+    assert app.subheader[1].value == "Occupation — 50,0\u00a0% de la note"
+    text = _text(app)
+    assert "quintiles de la population de référence" in text
+    assert "Rang centile" in text
+    assert any("Priorité à l'équilibre de l'occupation" in c.value for c in app.caption)
+
+
+def test_weights_moved_on_the_cotation_page_are_shown_as_in_force():
+    app = open_page("cotation")
+    app.slider(key="poids_indicateur_is_qpv").set_value(7).run()
+    app.switch_page("pages/methode.py").run()
+    assert not app.exception
+    text = _text(app)
+    assert "<th>Poids en cours</th>" in text
+    assert "<td class='num'>7</td>" in text
+
+
+def test_a_link_with_weights_shows_them_as_in_force():
+    app = open_page("methode", query={"poids": "is_qpv:9"})
+    assert "<td class='num'>9</td>" in _text(app)

@@ -1,0 +1,72 @@
+"""The peer groups page, run headless with AppTest: groups, link, members, masking."""
+
+from __future__ import annotations
+
+from tests.pages.conftest import open_page
+from tests.pages.test_residence import rerun
+
+
+def open_pairs(query: dict[str, str] | None = None, role: str | None = None):
+    """The page opened by a link carrying ``query``, under the access profile ``role``."""
+    return rerun(open_page("pairs", query), role)
+
+
+def _metrics(app) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def test_the_page_shows_the_groups_their_quality_and_the_first_group():
+    app = open_pairs()
+    assert app.title[0].value == "Groupes de pairs"
+    assert app.query_params["groupe"] == "1"
+    overview = app.caption[0].value
+    assert overview.startswith("4 groupes de pairs formés par k-moyennes")
+    assert "Silhouette moyenne : 0,21" in overview
+    assert app.subheader[0].value.startswith("Groupe 1 · ")
+    metrics = _metrics(app)
+    assert set(metrics) == {
+        f"{flag} (résidences)"
+        for flag in ("À rééquilibrer", "Capacité d'accueil", "Équilibrée", "Non évaluée")
+    }
+    members = app.dataframe[0].value
+    assert sum(int(v) for v in metrics.values()) == len(members)
+    assert len(app.get("plotly_chart")) == 1
+
+
+def test_picking_a_group_changes_the_panel_the_members_and_the_url():
+    app = open_pairs()
+    first = app.dataframe[0].value
+    app.selectbox(key="qp_groupe").select("2")
+    rerun(app)
+    assert app.query_params["groupe"] == "2"
+    assert app.subheader[0].value.startswith("Groupe 2 · Grands ensembles")
+    assert set(app.dataframe[0].value.index).isdisjoint(first.index)
+
+
+def test_a_shared_link_reopens_the_group():
+    app = open_pairs({"groupe": "3"}, role="bailleur")
+    assert app.selectbox(key="qp_groupe").value == "3"
+    assert app.subheader[0].value.startswith("Groupe 3 · ")
+    members = app.dataframe[0].value
+    assert members["Fiche"].str.startswith("residence?residence=GP-").all()
+    z = members["Écart robuste"].dropna()
+    assert list(z) == sorted(z, reverse=True)
+    flagged = members[members["Écart robuste"] >= 2]
+    assert (flagged["Signalement"] == "À rééquilibrer").all()
+
+
+def test_the_public_sees_group_medians_not_residence_fragility():
+    app = open_pairs({"groupe": "2"})
+    members = app.dataframe[0].value
+    assert "Fragilité (points)" not in members.columns
+    assert "Écart robuste" not in members.columns
+    captions = " ".join(c.value for c in app.caption)
+    assert "médiane de ses résidences évaluées" in captions
+    bailleur = open_pairs({"groupe": "2"}, role="bailleur")
+    assert "Fragilité (points)" in bailleur.dataframe[0].value.columns
+
+
+def test_an_unknown_group_in_the_link_falls_back_to_the_first():
+    app = open_pairs({"groupe": "42"})
+    assert app.query_params["groupe"] == "1"
+    assert app.subheader[0].value.startswith("Groupe 1 · ")

@@ -1,0 +1,162 @@
+"""The fiche résidence, run headless with AppTest: search, link, masking, print, simulator."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.pages.conftest import open_page
+
+SIMULATE = "Simuler l'entrée"
+
+
+def open_card(query: dict[str, str] | None = None, role: str | None = None):
+    """The fiche opened by a link carrying ``query``, under the access profile ``role``.
+
+    AppTest first runs the default page, then switches here; the sidebar's profile picker is
+    given the link's value as the URL would (AppTest needs it again before every run).
+    """
+    app = open_page("residence", query)
+    return rerun(app, role)
+
+
+def rerun(app, role: str | None = None):
+    """Run again under the access profile ``role`` (the public one when None)."""
+    if role is not None:
+        app.query_params["profil_acces"] = role
+        app.session_state["qp_profil_acces"] = role
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def _metrics(app) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def _texts(app, kind: str) -> str:
+    return "\n".join(e.value for e in getattr(app, kind))
+
+
+def test_without_a_residence_the_page_says_what_to_do():
+    app = open_card()
+    assert app.title[0].value == "Fiche résidence"
+    assert "Recherchez une résidence par son nom" in _texts(app, "info")
+    assert not app.header
+    assert "residence" not in app.query_params
+
+
+def test_searching_a_residence_opens_its_card_and_puts_it_in_the_url():
+    app = open_card()
+    app.text_input(key="fiche_recherche").input("cour fontaine").run()
+    assert not app.exception
+    assert app.header[0].value == "La Cour de la Fontaine"
+    assert app.query_params["residence"] == "GP-0001"
+    assert _metrics(app)["Rang"].endswith("sur 541")
+    assert app.selectbox(key="fiche_residence").value == "GP-0001"
+    # Another match of a broader search opens another card.
+    app.text_input(key="fiche_recherche").input("fontaine").run()
+    options = app.selectbox(key="fiche_residence").options
+    assert len(options) > 1 and all("Fontaine" in o for o in options[:5])
+    app.selectbox(key="fiche_residence").select_index(1).run()
+    assert app.header[0].value != "La Cour de la Fontaine"
+    assert app.query_params["residence"] != "GP-0001"
+
+
+def test_a_search_without_match_says_what_to_do():
+    app = open_card({"residence": "GP-0001"})
+    app.text_input(key="fiche_recherche").input("zzzz introuvable").run()
+    assert "Aucune résidence ne correspond à « zzzz introuvable »" in _texts(app, "info")
+    assert app.header[0].value == "La Cour de la Fontaine"
+
+
+def test_a_shared_link_reopens_the_card_with_every_section():
+    app = open_card({"residence": "GP-0001"}, role="bailleur")
+    assert app.header[0].value == "La Cour de la Fontaine"
+    metrics = _metrics(app)
+    assert metrics["Note d'attractivité"] == "67,1\u00a0/ 100"
+    assert metrics["Classe (attractive)"] == "B"
+    assert metrics["Rang"] == "430e sur 541"
+    assert metrics["Couverture des indicateurs"] == "100\u00a0%"
+    assert len(app.get("plotly_chart")) == 5
+    assert "Fragilité d'occupation proche des résidences comparables" in _texts(app, "info")
+    assert "Préconisation" in _texts(app, "info")
+    subheaders = [s.value for s in app.subheader]
+    assert "Simulateur d'attribution" in subheaders
+    assert "Entrants, locataires en place et sortants (2024-2025)" in subheaders
+
+
+def test_the_public_profile_hides_the_residence_occupancy():
+    app = open_card({"residence": "GP-0001"})
+    infos = _texts(app, "info")
+    assert "Occupation non diffusée pour ce profil d'accès" in infos
+    assert "règle de dominance" in infos
+    assert "indice 37,3" not in infos
+    assert "Le simulateur part de l'occupation de la résidence" in infos
+    assert not [b for b in app.button if b.label == SIMULATE]
+
+
+def test_the_simulator_shows_a_first_quartile_single_parent_raising_the_fragility():
+    app = open_card({"residence": "GP-0001"}, role="bailleur")
+    app.selectbox(key="entrant_ressources").select("1")
+    app.selectbox(key="entrant_composition").select("famille_monoparentale")
+    app.checkbox(key="entrant_emploi").uncheck()
+    next(b for b in app.button if b.label == SIMULATE).click()
+    rerun(app, "bailleur")
+    sentence = _texts(app, "warning")
+    assert "l'entrée d'une famille monoparentale" in sentence
+    assert "passerait de 37,3 à 40,9" in sentence
+    after = next(m for m in app.metric if m.label == "Indice de fragilité après")
+    assert after.value == "40,9\u00a0points"
+    assert after.delta.startswith("+")
+    table = app.dataframe[-1].value.set_index("Part des ménages")
+    assert table.loc["Familles monoparentales", "Avant"] == "15,4\u00a0%"
+    assert table.loc["Familles monoparentales", "Après"] == "21,4\u00a0%"
+
+
+def test_the_simulator_replaces_a_known_leaving_household():
+    app = open_card({"residence": "GP-0001"}, role="service_habitat")
+    app.selectbox(key="entrant_ressources").select("4")
+    app.selectbox(key="entrant_composition").select("couple_avec_enfants")
+    app.checkbox(key="sortant_connu").check()
+    app.selectbox(key="sortant_ressources").select("1")
+    app.checkbox(key="sortant_emploi").uncheck()
+    next(b for b in app.button if b.label == SIMULATE).click()
+    rerun(app, "service_habitat")
+    sentence = _texts(app, "success")
+    assert "le départ d'une personne seule" in sentence
+    assert "l'entrée d'un couple avec enfants" in sentence
+    table = app.dataframe[-1].value
+    assert "Ménage sortant" in table.columns
+
+
+@pytest.mark.parametrize("role", ["bailleur", None])
+def test_the_print_layout_hides_the_search_and_the_form(role):
+    app = open_card({"residence": "GP-0001", "impression": "1"}, role=role)
+    assert app.toggle(key="fiche_impression").value is True
+    assert not app.text_input
+    assert not [b for b in app.button if b.label == SIMULATE]
+    assert app.header[0].value == "La Cour de la Fontaine"
+    assert any("@media print" in m.value for m in app.markdown)
+    app.toggle(key="fiche_impression").set_value(False)
+    rerun(app, role)
+    assert "impression" not in app.query_params
+    assert app.text_input(key="fiche_recherche")
+
+
+@pytest.mark.parametrize(
+    ("residence", "name"),
+    [
+        pytest.param("GP-0100", "Les Terrasses des Peupliers", id="late-in-the-alphabet"),
+        pytest.param("GP-0541", "Le Domaine des Noisetiers", id="last-identifier"),
+    ],
+)
+def test_any_residence_can_be_opened_by_a_link(residence, name):
+    app = open_card({"residence": residence})
+    assert app.header[0].value == name
+    assert app.query_params["residence"] == residence
+
+
+def test_an_unknown_residence_in_the_link_falls_back_to_the_search():
+    app = open_card({"residence": "GP-9999"})
+    assert not app.header
+    assert "Recherchez une résidence" in _texts(app, "info")

@@ -1,0 +1,158 @@
+"""Tests of the fiche résidence's content: search, cotation, peers, occupancy, flows, masking."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import geodata
+from geodata.housing import load_attributions, load_departures, load_occupancy, load_residences
+from geodata.schemas import OPS_SURVEY_YEARS
+from scoring import CompositeIndex, load_profile
+from services.cotation import residence_directory
+from services.indicators import build_indicator_table
+from services.peers import peer_analysis
+from services.residence_card import MASKED_REASON, CardInputs, residence_card, search_matches
+
+DIRECTORY = pd.DataFrame(
+    {
+        "residence_name": ["Les Genêts", "Le Clos du Moulin", "Résidence Poitiers-Gare"],
+        "address": ["2 rue de Poitiers", "1 rue des Genêts", "5 boulevard du Grand Cerf"],
+        "bailleur": ["Habitat A", "Habitat B", "Habitat A"],
+        "commune_name": ["Buxerolles", "Poitiers", "Poitiers"],
+        "quartier_name": ["", "Bel-Air", "Gare"],
+    },
+    index=pd.Index(["GP-0003", "GP-0001", "GP-0002"], name="residence_id"),
+)
+
+
+# --- Search -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("genets", ["GP-0003", "GP-0001"], id="accents-name-first"),
+        pytest.param("POITIERS", ["GP-0002", "GP-0001", "GP-0003"], id="name-then-others"),
+        pytest.param("gp-0001", ["GP-0001"], id="identifier"),
+        pytest.param("bel tramway", [], id="every-word"),
+        pytest.param("bel-air moulin", ["GP-0001"], id="quartier-and-name"),
+        pytest.param("", ["GP-0001", "GP-0003", "GP-0002"], id="empty-alphabetical"),
+    ],
+)
+def test_search_ranks_matches_name_first_ignoring_case_and_accents(text, expected):
+    assert list(search_matches(DIRECTORY, text).index) == expected
+
+
+def test_search_puts_the_exact_identifier_first_and_honours_the_limit():
+    directory = pd.concat(
+        [DIRECTORY, DIRECTORY.rename(index={"GP-0001": "GP-00011"}).loc[["GP-00011"]]]
+    )
+    found = search_matches(directory, "GP-0001")
+    assert list(found.index) == ["GP-0001", "GP-00011"]
+    assert list(found["match_rank"]) == [0, 2]
+    assert len(search_matches(directory, "", limit=2)) == 2
+
+
+# --- The card on the demo parc ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def inputs() -> CardInputs:
+    residences = load_residences()
+    occupancy = load_occupancy()
+    table = build_indicator_table(residences)
+    index = CompositeIndex(load_profile("reference")).fit(table)
+    scores = index.transform()
+    return CardInputs(
+        directory=residence_directory(
+            residences, geodata.load_communes(), geodata.load_quartiers()
+        ),
+        residences=residences,
+        indicator_table=table,
+        index=index,
+        scores=scores,
+        analysis=peer_analysis(residences, occupancy, scores["score_class"]),
+        occupancy=occupancy,
+        attributions=load_attributions(),
+        departures=load_departures(),
+    )
+
+
+def _evaluated(inputs: CardInputs, flag: str) -> str:
+    table = inputs.analysis.residences
+    return str(table.index[(table["flag"] == flag).to_numpy()][0])
+
+
+def test_a_bailleur_sees_the_whole_card(inputs):
+    residence = _evaluated(inputs, "balanced")
+    card = residence_card(inputs, residence, "bailleur")
+    assert card.can_see_figures
+    assert card.mask_reasons == ()
+    assert card.identity["residence_name"] == inputs.directory.at[residence, "residence_name"]
+    assert sum(card.identity["typologies"].values()) == card.identity["n_dwellings"]
+    cotation = card.cotation
+    assert cotation["score"] == pytest.approx(inputs.scores.at[residence, "score"])
+    assert 1 <= cotation["rank"] <= cotation["n_rated"] == 541
+    # Contributions add up exactly: pillars to the score, impacts to score − 50.
+    assert card.pillars["contribution_pts"].sum() == pytest.approx(cotation["score"])
+    assert card.indicators["impact_pts"].sum() == pytest.approx(cotation["score"] - 50)
+    impacts = card.indicators["impact_pts"].abs()
+    assert impacts.is_monotonic_decreasing
+    peer = card.peer
+    expected = inputs.analysis.residences.loc[residence]
+    assert peer["flag"] == "balanced" and peer["flag_label"] == "Équilibrée"
+    assert peer["fragility"] == pytest.approx(expected["fragility"])
+    assert peer["robust_z"] == pytest.approx(expected["robust_z"])
+    assert peer["group_name"] == expected["group_name"] and peer["group_size"] > 5
+    assert card.comparison.loc[card.comparison["is_selected"], "value"].notna().all()
+
+
+def test_the_occupancy_history_covers_every_survey_and_the_flows_the_last_two_years(inputs):
+    residence = _evaluated(inputs, "rebalance")
+    card = residence_card(inputs, residence, "service_habitat")
+    history = card.occupancy
+    assert set(history["survey_year"]) >= set(OPS_SURVEY_YEARS)
+    surveys = load_occupancy().query("residence_id == @residence")
+    latest = surveys.sort_values("survey_year").iloc[-1]
+    value = history.query(
+        "survey_year == @latest.survey_year and indicator == 'single_parent_pct'"
+    )["value"]
+    assert value.iloc[0] == pytest.approx(latest["single_parent_pct"])
+    assert card.flow_counts["period"] == "2024-2025"
+    entrants = load_attributions().query("residence_id == @residence and year >= 2024")
+    assert card.flow_counts["entrants"] == len(entrants)
+    if len(entrants):
+        single = (entrants["composition"] == "famille_monoparentale").mean() * 100
+        row = card.flows.set_index("measure").loc["single_parent_pct"]
+        assert row["entrants_pct"] == pytest.approx(single)
+    assert card.flows["sitting_pct"].notna().any()
+
+
+def test_the_public_sees_no_residence_occupancy_figure(inputs):
+    residence = _evaluated(inputs, "rebalance")
+    card = residence_card(inputs, residence, "public")
+    assert not card.can_see_figures
+    assert card.occupancy["value"].isna().all()
+    assert card.flows[["entrants_pct", "sitting_pct", "leavers_pct"]].isna().all().all()
+    assert np.isnan(card.peer["fragility"]) and np.isnan(card.peer["robust_z"])
+    assert card.peer["reason"] == MASKED_REASON
+    assert "%" not in card.peer["recommendation"]
+    assert any("dominance" in reason for reason in card.mask_reasons)
+    selected = card.comparison["is_selected"]
+    assert card.comparison.loc[selected, "value"].isna().all()
+    assert card.comparison.loc[~selected, "value"].notna().any()
+    ops = card.indicators["source"].str.contains("OPS")
+    assert card.indicators.loc[ops, "value"].isna().all()
+    assert card.indicators.loc[~ops, "value"].notna().any()
+    # What the public may see is unchanged.
+    assert card.cotation == residence_card(inputs, residence, "bailleur").cotation
+    assert card.peer["flag"] == "rebalance"
+
+
+def test_unknown_residences_and_roles_are_refused(inputs):
+    with pytest.raises(KeyError, match="inconnue"):
+        residence_card(inputs, "GP-9999", "bailleur")
+    with pytest.raises(ValueError, match="rôle inconnu"):
+        residence_card(inputs, "GP-0001", "élu")

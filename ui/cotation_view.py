@@ -1,0 +1,486 @@
+"""The *Cotation des résidences* screen: scores under the current weights, map, residence card
+and ranked table; the comparison and sensitivity views are in :mod:`ui.cotation_compare`.
+
+:func:`cotation_result` turns the weights in force into everything the screen shows (one
+rescoring of the shared fitted index, one comparison with the reference profile); the render
+functions place it. The selection (commune, residence, projector mode) lives in the URL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from geodata.schemas import DEMO_NOTICE
+from scoring import NOT_RATED, NOT_RATED_LABEL, ProfileComparison, compare_results
+from services.cotation import (
+    class_counts,
+    class_label,
+    class_ranges,
+    comparison_summary,
+    scored_residences,
+    search_residences,
+)
+from ui import cache
+from ui.charts import CLASS_COLORS
+from ui.cotation_map import class_legend
+from ui.fmt import MISSING, fmt_int, fmt_number
+from ui.weights import Weighting, profile_byline
+from ui.widgets import key_figures, legend, query_value, set_query_value
+
+COMMUNE_PARAM = "commune"
+RESIDENCE_PARAM = "residence"
+PROJECTOR_PARAM = "projecteur"
+CARD_PAGE = "pages/residence.py"
+_LAST_CLICK = "cotation_dernier_clic"
+
+
+@dataclass(frozen=True)
+class CotationResult:
+    """What the screen shows for the weights in force.
+
+    Attributes
+    ----------
+    weighting : Weighting
+        The weights and the re-weighted index.
+    scores : pandas.DataFrame
+        Score, class, rank and pillar scores of every residence.
+    comparison : ProfileComparison
+        The reference profile (a) against the current weights (b).
+    table : pandas.DataFrame
+        Residences with names, places, scores and shifts, best first.
+    counts : pandas.Series
+        Residences per class.
+    ranges : dict
+        What each class means (French).
+    """
+
+    weighting: Weighting
+    scores: pd.DataFrame
+    comparison: ProfileComparison
+    table: pd.DataFrame
+    counts: pd.Series
+    ranges: dict[str, str]
+
+
+def cotation_result(weighting: Weighting) -> CotationResult:
+    """Score every residence with the weights in force and compare with the reference."""
+    scores = weighting.index.transform()
+    comparison = compare_results(
+        cache.reference_scores(), scores, "profil de référence", "pondération actuelle"
+    )
+    table = scored_residences(cache.residence_directory(), scores, comparison)
+    return CotationResult(
+        weighting,
+        scores,
+        comparison,
+        table,
+        class_counts(scores),
+        class_ranges(weighting.spec),
+    )
+
+
+# --- Header ------------------------------------------------------------------------------------
+
+
+def profile_caption(weighting: Weighting) -> None:
+    """Who wrote the profile, when and why; and whether the sliders moved away from it."""
+    text = profile_byline(weighting.base)
+    if weighting.is_modified:
+        text += (
+            "  \n:orange[**Poids modifiés pendant la séance**] : les résultats ne sont pas ceux "
+            "du profil enregistré ; le lien de la page garde les poids déplacés."
+        )
+    st.caption(text)
+
+
+def key_figures_row(result: CotationResult) -> None:
+    """Four figures: residences rated, in class A, changing class, median rank shift."""
+    n_total = len(result.scores)
+    n_rated = n_total - int(result.counts.get(NOT_RATED, 0))
+    summary = comparison_summary(result.comparison)
+    cols = st.columns(4)
+    cols[0].metric(
+        "Résidences cotées",
+        f"{fmt_int(n_rated)} sur {fmt_int(n_total)}",
+        help="Une résidence est cotée quand au moins "
+        f"{fmt_number(result.weighting.spec.method.min_coverage * 100)} % des indicateurs "
+        "pondérés sont renseignés.",
+    )
+    cols[1].metric(
+        "Classe A",
+        fmt_count(result.counts["A"], "résidence", "résidences"),
+        help=f"Classe A : {result.ranges['A']}.",
+    )
+    cols[2].metric(
+        "Changent de classe",
+        fmt_count(summary["n_class_changed"], "résidence", "résidences"),
+        help="Par rapport au profil de référence.",
+    )
+    median = summary["median_abs_shift"]
+    cols[3].metric(
+        "Déplacement médian",
+        fmt_count(round(median) if median == median else median, "rang", "rangs"),
+        help="Écart de rang médian avec le profil de référence, en nombre de places.",
+    )
+
+
+# --- Selection in the URL ----------------------------------------------------------------------
+
+
+def commune_picker() -> str | None:
+    """Selectbox of the communes that have residences (URL ``commune``); None for all."""
+    directory = cache.residence_directory()
+    names = directory.drop_duplicates("commune_code").set_index("commune_code")["commune_name"]
+    options = ["", *sorted(names.index, key=lambda c: names[c])]
+    key = "cotation_commune"
+    wanted = query_value(COMMUNE_PARAM)
+    if st.session_state.get(f"{key}_synced") != wanted:
+        st.session_state[key] = wanted if wanted in names.index else ""
+        st.session_state[f"{key}_synced"] = wanted
+    choice = st.selectbox(
+        "Commune",
+        options,
+        key=key,
+        format_func=lambda c: names[c] if c else "Toutes les communes",
+        help="Centre la carte sur la commune et limite le classement à ses résidences.",
+    )
+    if (choice or None) != wanted:
+        set_query_value(COMMUNE_PARAM, choice or None)
+        st.session_state[f"{key}_synced"] = choice or None
+    return choice or None
+
+
+def selected_residence() -> str | None:
+    """The residence of the URL (``residence``), when it exists."""
+    wanted = query_value(RESIDENCE_PARAM)
+    return wanted if wanted in cache.residence_directory().index else None
+
+
+def follow_map_click(clicked: str | None) -> str | None:
+    """Select the residence clicked on the map (once per click); return it when new."""
+    if clicked and clicked != st.session_state.get(_LAST_CLICK):
+        st.session_state[_LAST_CLICK] = clicked
+        set_query_value(RESIDENCE_PARAM, clicked)
+        return clicked
+    return None
+
+
+def residence_picker(table: pd.DataFrame, selected: str | None) -> str | None:
+    """Selectbox of the residences, by name (URL ``residence``)."""
+    key = "cotation_residence"
+    if st.session_state.get(f"{key}_synced") != selected:
+        st.session_state[key] = selected if selected in table.index else ""
+        st.session_state[f"{key}_synced"] = selected
+    names = table["residence_name"] + " — " + table["commune_name"]
+    options = ["", *sorted(table.index, key=lambda r: names[r])]
+    choice = st.selectbox(
+        "Résidence (ou cliquez sur la carte)",
+        options,
+        key=key,
+        format_func=lambda r: names[r] if r else "—",
+    )
+    if (choice or None) != selected:
+        set_query_value(RESIDENCE_PARAM, choice or None)
+        st.session_state[f"{key}_synced"] = choice or None
+    return choice or None
+
+
+_PROJECTOR_KEY = "cotation_projecteur"
+
+
+def projector_requested() -> bool:
+    """Whether the projector mode is on (toggle of this session, else ``projecteur=1``)."""
+    if _PROJECTOR_KEY not in st.session_state:
+        st.session_state[_PROJECTOR_KEY] = query_value(PROJECTOR_PARAM) == "1"
+    return bool(st.session_state[_PROJECTOR_KEY])
+
+
+def projector_toggle() -> bool:
+    """Sidebar toggle of the projector mode (URL ``projecteur=1``)."""
+    key = _PROJECTOR_KEY
+    projector_requested()
+    on = st.sidebar.toggle(
+        "Mode projecteur",
+        key=key,
+        help="Grands caractères, la carte et les principaux changements seulement ; les "
+        "curseurs restent dans la barre latérale.",
+    )
+    set_query_value(PROJECTOR_PARAM, "1" if on else None)
+    return on
+
+
+# --- Map and residence card ----------------------------------------------------------------------
+
+
+def class_legend_strip(result: CotationResult) -> None:
+    """The legend on one line, for the projector: colour, class and count."""
+    items = "".join(
+        f'<span class="legend-item"><span class="legend-swatch" '
+        f'style="background:{CLASS_COLORS[code]}"></span>'
+        f"{'non cotée' if code == NOT_RATED else code}&nbsp;: {fmt_int(n)}</span>"
+        for code, n in result.counts.items()
+        if code != NOT_RATED or n
+    )
+    st.markdown(
+        f'<div class="legend legend-strip"><span class="legend-title">Classes</span>{items}</div>',
+        unsafe_allow_html=True,
+    )
+    if cache.is_demo():
+        st.caption(f":material/science: {DEMO_NOTICE}.")
+
+
+def class_legend_block(result: CotationResult) -> None:
+    """The legend of the map's classes, with counts."""
+    legend(
+        "Classe de cotation (nombre de résidences)",
+        class_legend(result.counts, result.ranges),
+        "Couleurs adaptées aux daltoniens (ColorBrewer RdYlBu). Taille du point : nombre de "
+        "logements.",
+    )
+
+
+def residence_panel(result: CotationResult, selected: str | None) -> str | None:
+    """The residence picker and the card of the selected residence (or how to pick one)."""
+    selected = residence_picker(result.table, selected)
+    if selected is None:
+        st.info(
+            "Cliquez sur une résidence de la carte, ou choisissez-la ci-dessus, pour afficher "
+            "sa note, sa classe et son rang par rapport au profil de référence.",
+            icon=":material/touch_app:",
+        )
+    else:
+        residence_card(result, selected)
+    return selected
+
+
+def residence_card(result: CotationResult, residence: str) -> None:
+    """One residence: who and where, its score, class and rank against the reference, its
+    pillar scores and its strongest and weakest indicators (names only: no occupancy figure)."""
+    row = result.table.loc[residence]
+    shifts = result.comparison.residences.loc[residence]
+    st.subheader(row["residence_name"])
+    parts = [row["address"]] if row["address"] else []
+    if row["commune_name"] not in str(row["address"]):
+        parts.append(row["commune_name"])
+    if row["quartier_name"]:
+        parts.append(f"quartier {row['quartier_name']}")
+    parts += [row["bailleur"], fmt_int(row["n_dwellings"], "logements")]
+    if bool(row["is_qpv"]):
+        parts.append("en QPV")
+    parts.append(f"identifiant {residence}")
+    st.caption(" · ".join(str(p) for p in parts if p))
+    n_rated = int(result.table["rank"].notna().sum())
+    rows = [
+        (
+            "Note",
+            fmt_number(row["score"], 1, "/ 100"),
+            f"référence : {fmt_number(shifts['score_a'], 1)}",
+        ),
+        ("Classe", class_label(row["score_class"]), f"référence : {shifts['class_a']}"),
+        (
+            "Rang",
+            _rank_text(row["rank"], n_rated),
+            f"référence : {_rank_text(shifts['rank_a'], None)} {_shift_text(shifts['rank_shift'])}",
+        ),
+    ]
+    weights = result.weighting.pillars
+    for pillar in result.weighting.spec.pillars:
+        rows.append(
+            (
+                f"· {pillar.label}",
+                fmt_number(row[f"score_{pillar.code}"], 1, "/ 100"),
+                f"poids {fmt_number(weights.loc[pillar.code, 'nominal_pct'], 1, '%')}",
+            )
+        )
+    key_figures(rows)
+    _highlights(result, residence)
+    _card_link(residence)
+
+
+def _card_link(residence: str) -> None:
+    """A link to the residence's own page (fiche résidence), when the navigation has one."""
+    with contextlib.suppress(StreamlitAPIException):
+        st.page_link(
+            CARD_PAGE,
+            label="Ouvrir la fiche de la résidence",
+            icon=":material/home_work:",
+            query_params={RESIDENCE_PARAM: residence},
+        )
+
+
+def _rank_text(rank: object, n_rated: int | None) -> str:
+    if pd.isna(rank):
+        return "non classée"
+    return fmt_int(rank) if n_rated is None else f"{fmt_int(rank)} sur {fmt_int(n_rated)}"
+
+
+def _shift_text(shift: object) -> str:
+    if pd.isna(shift) or int(shift) == 0:
+        return "(inchangé)"
+    word = "gagne" if int(shift) > 0 else "perd"
+    n = abs(int(shift))
+    return f"({word} {fmt_int(n)} place{'s' if n > 1 else ''})"
+
+
+def _highlights(result: CotationResult, residence: str) -> None:
+    spec = result.weighting.spec
+    summary = result.weighting.index.explain(cache.indicator_table().loc[[residence]]).summary
+    row = summary.loc[residence]
+    strong = [spec.indicator(c).label for c in _codes(row, "strongest")]
+    weak = [spec.indicator(c).label for c in _codes(row, "weakest")]
+    if not strong and not weak:
+        st.caption("Résidence non cotée : trop d'indicateurs manquent pour l'expliquer.")
+        return
+    st.markdown(
+        f"**Tire la note vers le haut** : {', '.join(strong) or MISSING}  \n"
+        f"**Tire la note vers le bas** : {', '.join(weak) or MISSING}"
+    )
+
+
+def _codes(row: pd.Series, prefix: str) -> list[str]:
+    return [row[f"{prefix}_{i}"] for i in (1, 2, 3) if isinstance(row[f"{prefix}_{i}"], str)]
+
+
+# --- Ranked table -------------------------------------------------------------------------------
+
+
+def fmt_count(n: object, singular: str, plural: str) -> str:
+    """A count with its noun, singular for 0 and 1 as in French (``0 résidence``, ``2 rangs``)."""
+    if pd.isna(n):
+        return MISSING
+    return f"{fmt_number(n, 0)} {singular if abs(float(n)) < 2 else plural}"
+
+
+def fmt_shift(value: object) -> str:
+    """A rank shift with its sign (``+3``, ``−2``, ``0``), an em dash when missing."""
+    if pd.isna(value):
+        return MISSING
+    value = int(value)
+    if value == 0:
+        return "0"
+    return f"+{fmt_int(value)}" if value > 0 else f"−{fmt_int(-value)}"
+
+
+@st.fragment
+def ranking_table(result: CotationResult, commune: str | None) -> None:
+    """The ranked, searchable, sortable table of the residences (rank 1 = most attractive).
+
+    A fragment: typing a search reruns the table only, not the map.
+    """
+    table = result.table
+    if commune is not None:
+        table = table[table["commune_code"] == commune]
+    text = st.text_input(
+        "Rechercher une résidence",
+        key="cotation_recherche",
+        placeholder="nom, commune, quartier, adresse, bailleur ou identifiant (GP-0123)",
+        icon=":material/search:",
+    )
+    found = search_residences(table, text)
+    if found.empty:
+        where = " dans la commune choisie" if commune is not None else ""
+        st.info(
+            f"Aucune résidence ne correspond à « {text} »{where}. Vérifiez l'orthographe, "
+            "cherchez un seul mot (nom, commune, adresse, bailleur ou identifiant) ou choisissez "
+            "« Toutes les communes ».",
+            icon=":material/search_off:",
+        )
+        return
+    pillars = result.weighting.spec.pillars
+    columns = [
+        "rank",
+        "residence_name",
+        "commune_name",
+        "score",
+        "class_shown",
+        "rank_shift",
+        "rank_reference",
+        *[f"score_{p.code}" for p in pillars],
+        "n_dwellings",
+        "quartier_name",
+        "bailleur",
+        "residence_id",
+    ]
+    found = found.assign(
+        class_shown=found["score_class"].where(found["score_class"] != NOT_RATED, NOT_RATED_LABEL),
+        residence_id=found.index,
+    )
+    categories = ("commune_name", "quartier_name", "bailleur", "class_shown")
+    shown = found[columns].astype({c: "category" for c in categories}).reset_index(drop=True)
+    score_columns = ["score", *[f"score_{p.code}" for p in pillars]]
+    styler = shown.style.format(
+        {
+            **{c: (lambda v: fmt_number(v, 1)) for c in score_columns},
+            "rank_shift": fmt_shift,
+            "rank": lambda v: MISSING if pd.isna(v) else fmt_int(v),
+            "rank_reference": lambda v: MISSING if pd.isna(v) else fmt_int(v),
+            "n_dwellings": fmt_int,
+        }
+    )
+    config = {
+        "residence_id": st.column_config.TextColumn("Identifiant", width="small"),
+        "rank": st.column_config.NumberColumn(
+            "Rang", help="1 = la résidence la plus attractive.", width="small"
+        ),
+        "residence_name": st.column_config.TextColumn("Résidence", width="medium"),
+        "commune_name": st.column_config.TextColumn("Commune"),
+        "quartier_name": st.column_config.TextColumn("Quartier"),
+        "bailleur": st.column_config.TextColumn("Bailleur"),
+        "n_dwellings": st.column_config.NumberColumn("Logements"),
+        "score": st.column_config.NumberColumn("Note (/ 100)", help="Note sur 100."),
+        "class_shown": st.column_config.TextColumn(
+            "Classe",
+            help="A : très attractive … E : très peu attractive (voir la légende de la carte).",
+            width="small",
+        ),
+        "rank_reference": st.column_config.NumberColumn(
+            "Rang (référence)", help="Rang sous le profil de référence."
+        ),
+        "rank_shift": st.column_config.NumberColumn(
+            "Écart de rang",
+            help="Places gagnées (+) ou perdues (−) par rapport au profil de référence.",
+        ),
+        **{
+            f"score_{p.code}": st.column_config.NumberColumn(
+                f"{p.label} (/ 100)", help=f"Note du pilier {p.label.lower()} sur 100."
+            )
+            for p in pillars
+        },
+    }
+    st.dataframe(
+        styler, column_config=config, height=420, hide_index=True, key="cotation_classement"
+    )
+    st.caption(
+        f"{fmt_int(len(found))} résidence{'s' if len(found) > 1 else ''} sur "
+        f"{fmt_int(len(result.table))}. Cliquez sur un en-tête de colonne pour trier ; les "
+        "résidences non cotées n'ont pas de rang."
+    )
+
+
+# --- Projector ----------------------------------------------------------------------------------
+
+PROJECTOR_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] {padding: 1.2rem 2rem 1rem 2rem; max-width: 100%;}
+[data-testid="stMain"] h1 {font-size: 2.4rem; padding-bottom: 0.2rem;}
+[data-testid="stMain"] h3 {font-size: 1.9rem;}
+[data-testid="stMain"] p, [data-testid="stMain"] li {font-size: 1.3rem;}
+[data-testid="stMain"] .legend-strip {font-size: 1.35rem; display: flex; flex-wrap: wrap;
+  gap: 0.4rem 1.6rem; align-items: center;}
+[data-testid="stMain"] .legend-strip .legend-title {margin: 0;}
+[data-testid="stMain"] .legend-strip .legend-item {display: inline-flex; align-items: center;}
+[data-testid="stMain"] .legend-swatch {width: 1.5rem; height: 1.2rem;}
+[data-testid="stMain"] .top-changes {font-size: 1.3rem;}
+[data-testid="stMain"] .top-changes td, [data-testid="stMain"] .top-changes th {padding: 0.4rem;}
+</style>
+"""
+
+
+def projector_style() -> None:
+    """Large fonts for a room: title, legend and the table of changes."""
+    st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)

@@ -1,0 +1,253 @@
+"""The weight panel of the cotation page: profile picker and sliders grouped by pillar.
+
+The sliders live in the sidebar, one expander for the pillars and one per pillar for its
+indicators; each label carries the weight's *effective* share (its real influence on the
+differences between residences), which a nominal weight does not tell. The chosen profile is in
+the URL (``profil``) and the weights moved during a session too (``poids=occupation:40,is_qpv:1``,
+only what differs from the profile), so that a link reopens the same cotation.
+
+Every move builds a new spec with :meth:`scoring.IndexSpec.with_weights` and re-weights the
+profile's fitted index (shared, never re-normalised).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from config import profile_names
+from scoring import CompositeIndex, IndexSpec, SpecError, effective_weights
+from services.cotation import (
+    REFERENCE_PROFILE,
+    format_weight_overrides,
+    parse_weight_overrides,
+    pillar_weight_table,
+    weight_table,
+)
+from ui import cache
+from ui.fmt import fmt_date, fmt_pct
+from ui.widgets import query_choice, query_value, set_query_value
+
+PROFILE_PARAM = "profil"
+WEIGHTS_PARAM = "poids"
+PILLAR_MAX = 100
+INDICATOR_MAX = 10
+_LOADED = "poids_profil_charge"
+
+
+@dataclass(frozen=True)
+class Weighting:
+    """The weights in force on the page and what they give.
+
+    Attributes
+    ----------
+    base : IndexSpec
+        The chosen profile, as saved.
+    spec : IndexSpec
+        The profile with the sliders' weights.
+    index : CompositeIndex
+        The profile's fitted index re-weighted with ``spec``.
+    weights : pandas.DataFrame
+        Nominal and effective weight of each indicator (see
+        :func:`services.cotation.weight_table`).
+    pillars : pandas.DataFrame
+        The same per pillar.
+    is_modified : bool
+        Whether a slider differs from the profile.
+    """
+
+    base: IndexSpec
+    spec: IndexSpec
+    index: CompositeIndex
+    weights: pd.DataFrame
+    pillars: pd.DataFrame
+    is_modified: bool
+
+
+def pillar_key(code: str) -> str:
+    """Session key of a pillar's slider."""
+    return f"poids_pilier_{code}"
+
+
+def indicator_key(code: str) -> str:
+    """Session key of an indicator's slider."""
+    return f"poids_indicateur_{code}"
+
+
+def _is_integral(weights: list[float]) -> bool:
+    return all(float(w).is_integer() for w in weights)
+
+
+def _load(spec: IndexSpec, name: str) -> None:
+    as_int = _is_integral([p.weight for p in spec.pillars])
+    for pillar in spec.pillars:
+        value = float(pillar.weight)
+        st.session_state[pillar_key(pillar.code)] = int(value) if as_int else value
+    as_int = _is_integral([i.weight for i in spec.indicators])
+    for ind in spec.indicators:
+        value = float(ind.weight)
+        st.session_state[indicator_key(ind.code)] = int(value) if as_int else value
+    st.session_state[_LOADED] = name
+
+
+def _sync_state(base: IndexSpec, name: str) -> list[str]:
+    """Put the profile's weights in the sliders when needed; return the URL's problems."""
+    keys = [pillar_key(p.code) for p in base.pillars] + [
+        indicator_key(i.code) for i in base.indicators
+    ]
+    if any(k not in st.session_state for k in keys):
+        # A fresh visit: the profile, then the weights written in the link.
+        overrides = parse_weight_overrides(
+            query_value(WEIGHTS_PARAM), base, PILLAR_MAX, INDICATOR_MAX
+        )
+        try:
+            spec = base.with_weights(overrides.pillars, overrides.indicators)
+        except SpecError as exc:
+            spec = base
+            overrides.problems.extend(exc.problems)
+        _load(spec, name)
+        return overrides.problems
+    if st.session_state.get(_LOADED) != name:
+        _load(base, name)
+    return []
+
+
+def _reset() -> None:
+    name = st.session_state.get(_LOADED, REFERENCE_PROFILE)
+    _load(cache.profile(name), name)
+
+
+def _slider_spec(base: IndexSpec) -> IndexSpec:
+    return base.with_weights(
+        pillars={p.code: st.session_state[pillar_key(p.code)] for p in base.pillars},
+        indicators={i.code: st.session_state[indicator_key(i.code)] for i in base.indicators},
+    )
+
+
+def _range(weights: list[float], upper: int) -> dict:
+    """Slider bounds and step: whole numbers, or halves when a weight has decimals."""
+    if _is_integral(weights):
+        return {"min_value": 0, "max_value": upper, "step": 1}
+    return {"min_value": 0.0, "max_value": float(upper), "step": 0.5}
+
+
+def _help(description: str, nominal: float, effective: float) -> str:
+    return (
+        f"{description}\n\n"
+        f"**Poids nominal** : {fmt_pct(nominal)} de la note quand tout est renseigné. "
+        f"**Poids effectif** : {fmt_pct(effective)}, la part des écarts de note entre "
+        "résidences (variance) qui vient de cet élément."
+    )
+
+
+def profile_byline(spec: IndexSpec) -> str:
+    """Markdown line naming a profile, its author, date and reason."""
+    try:
+        date = fmt_date(pd.Timestamp(spec.date))
+    except ValueError:
+        date = spec.date
+    return f"**{spec.label}** — {spec.author}, {date}. {spec.comment}"
+
+
+def profile_picker() -> str:
+    """The profile selectbox, kept in the URL (``profil``); returns the profile name."""
+    return query_choice(
+        "Profil de pondération",
+        profile_names(),
+        PROFILE_PARAM,
+        REFERENCE_PROFILE,
+        lambda name: cache.profile(name).label,
+        help="Un profil fixe les poids de départ et la méthode (normalisation, agrégation, "
+        "classes). Changer de profil remet les curseurs à ses poids.",
+        persist_state="session",
+    )
+
+
+def weight_panel() -> Weighting:
+    """Draw the weight panel in the sidebar and return the weights in force."""
+    with st.sidebar:
+        st.subheader("Pondération")
+        name = profile_picker()
+        base = cache.profile(name)
+        problems = _sync_state(base, name)
+        for problem in problems:
+            st.warning(f"Lien partagé : {problem}", icon=":material/link_off:")
+        try:
+            spec = _slider_spec(base)
+        except SpecError as exc:
+            st.error(
+                "Pondération impossible : "
+                + " ".join(exc.problems)
+                + f" Les résultats affichés sont ceux du profil « {base.label} ».",
+                icon=":material/error:",
+            )
+            spec = base
+        index = cache.fitted_index(name).reweight(spec)
+        weights = weight_table(spec, effective_weights(index))
+        pillars = pillar_weight_table(weights, spec)
+        modified = spec.pillars != base.pillars or spec.indicators != base.indicators
+        st.button(
+            "Réinitialiser les poids du profil",
+            icon=":material/restart_alt:",
+            on_click=_reset,
+            disabled=not modified,
+            width="stretch",
+        )
+        st.caption(
+            "Les poids sont relatifs : seuls leurs rapports comptent. « effectif » : part réelle "
+            "de l'élément dans les écarts de note entre résidences."
+        )
+        _pillar_sliders(base, pillars)
+        _indicator_sliders(base, weights)
+    set_query_value(WEIGHTS_PARAM, format_weight_overrides(spec, base) or None)
+    return Weighting(base, spec, index, weights, pillars, modified)
+
+
+def _pillar_sliders(base: IndexSpec, pillars: pd.DataFrame) -> None:
+    bounds = _range([st.session_state[pillar_key(p.code)] for p in base.pillars], PILLAR_MAX)
+    with st.expander("Poids des piliers", expanded=True, icon=":material/balance:"):
+        for pillar in base.pillars:
+            row = pillars.loc[pillar.code]
+            st.slider(
+                f"{pillar.label} · effectif {fmt_pct(row['effective_pct'])}",
+                **bounds,
+                key=pillar_key(pillar.code),
+                help=_help(pillar.description, row["nominal_pct"], row["effective_pct"]),
+                persist_state="session",
+            )
+
+
+def _indicator_sliders(base: IndexSpec, weights: pd.DataFrame) -> None:
+    bounds = _range(
+        [st.session_state[indicator_key(i.code)] for i in base.indicators], INDICATOR_MAX
+    )
+    for pillar in base.pillars:
+        members = [i for i in base.indicators if i.pillar == pillar.code]
+        with st.expander(f"Indicateurs · {pillar.label}", icon=":material/tune:"):
+            for ind in members:
+                row = weights.loc[ind.code]
+                st.slider(
+                    f"{ind.label} · effectif {fmt_pct(row['effective_pct'])}",
+                    **bounds,
+                    key=indicator_key(ind.code),
+                    help=_help(ind.description, row["nominal_pct"], row["effective_pct"]),
+                    persist_state="session",
+                )
+
+
+def session_spec(name: str) -> IndexSpec:
+    """Profile ``name`` with the weights in force: those moved on the cotation page during
+    this session, else those of a shared link (``poids``), else the profile's own."""
+    base = cache.profile(name)
+    if st.session_state.get(_LOADED) == name:
+        try:
+            return _slider_spec(base)
+        except (KeyError, SpecError):
+            return base
+    overrides = parse_weight_overrides(query_value(WEIGHTS_PARAM), base, PILLAR_MAX, INDICATOR_MAX)
+    try:
+        return base.with_weights(overrides.pillars, overrides.indicators)
+    except SpecError:
+        return base
