@@ -37,19 +37,23 @@ def _rerun_times(repeat: int = 9) -> list[float]:
 
 
 def _payloads() -> list[tuple[str, int]]:
-    from streamlit_folium import _get_map_string
+    from streamlit_folium import _get_feature_group_string, _get_map_string
 
-    from ui.territory_map import build_territory_map
+    from ui.territory_map import build_territory_map, residence_layer
 
     rows = []
     for label, args in (
-        ("communes + quartiers", ("commune", "n_dwellings", "quantiles", True, False)),
-        ("communes + quartiers + résidences", ("commune", "n_dwellings", "quantiles", True, True)),
-        ("quartiers de Poitiers", ("quartier", "qpv_share_pct", "quantiles", False, False)),
+        ("fond : communes + quartiers", ("commune", "n_dwellings", None, "quantiles", True)),
+        ("fond : quartiers de Poitiers", ("quartier", "qpv_share_pct", None, "quantiles", False)),
     ):
-        result = build_territory_map(*args, selected=None)
+        result = build_territory_map(*args, role="public")
         result.fmap.render()
         rows.append((label, len(_get_map_string(result.fmap).encode("utf-8"))))
+        if args[0] == "commune":
+            group, _ = residence_layer("class")
+            group.add_to(result.fmap)
+            layer = _get_feature_group_string(group, map=result.fmap, idx=0)
+            rows.append(("couche des 541 résidences par classe", len(layer.encode("utf-8"))))
     return rows
 
 

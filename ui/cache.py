@@ -15,6 +15,8 @@ import streamlit as st
 
 import geodata
 from geodata import housing
+from geodata.paths import data_dir
+from geodata.quartiers import IMPORTED_FILE
 from scoring import (
     CompositeIndex,
     IndexSpec,
@@ -33,6 +35,31 @@ from services.peers import PeerAnalysis, peer_analysis
 from services.territory import commune_figures, epci_figures, quartier_figures
 from ui import parc_data, sru_tables
 from ui.maps import polygons_geojson
+
+_loaded_version: tuple | None = None
+
+
+def data_version() -> tuple:
+    """Modification times of every data file read (imported or demo): changes on an import."""
+    paths = [housing.table_path(name) for name in housing.HOUSING_TABLES]
+    paths.append(data_dir() / IMPORTED_FILE)
+    return tuple((str(p), p.stat().st_mtime_ns) for p in paths if p.exists())
+
+
+def refresh_if_data_changed() -> bool:
+    """Drop every cache when the data files changed since they were loaded (an import).
+
+    Called once per run by the frame; returns whether the caches were cleared.
+    """
+    global _loaded_version
+    version = data_version()
+    if _loaded_version is not None and version != _loaded_version:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        _loaded_version = version
+        return True
+    _loaded_version = version
+    return False
 
 
 @st.cache_resource(show_spinner=False)

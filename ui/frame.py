@@ -4,11 +4,13 @@ opening of each page (title, demo-data notice, styles).
 The screens live in ``pages/``. Streamlit treats a ``pages/`` folder beside the entry point as a
 legacy multipage app when the very first visit of a freshly started server opens a page URL
 directly (e.g. a shared link to ``/cotation``): the page would then run without this frame.
-:func:`start_page` detects that case, switches Streamlit to ``st.navigation`` mode and reruns
-through ``app.py``.
+:func:`start_page` detects that case (the frame did not run before the page in this script run),
+switches Streamlit to ``st.navigation`` mode and reruns through ``app.py``.
 """
 
 from __future__ import annotations
+
+import threading
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -19,7 +21,8 @@ from services.masking import ROLES
 from ui import cache
 from ui.widgets import demo_notice, page_style, query_choice
 
-_FRAMED = "_frame_ran"
+# Set by the frame and consumed by the page within one script run (runs use one thread each).
+_run = threading.local()
 
 PAGES = {
     "Territoire": [
@@ -77,7 +80,9 @@ PAGES = {
 
 def sidebar() -> None:
     """The sidebar shared by all pages: territory name, data origin and the access profile."""
-    st.session_state[_FRAMED] = True
+    _run.framed = True
+    if cache.refresh_if_data_changed():
+        st.toast("Nouvelles données importées : tableaux recalculés.", icon=":material/sync:")
     with st.sidebar:
         st.markdown(f"**{EPCI_NAME}**  \nPolitique d'attribution et mixité sociale")
         if cache.is_demo():
@@ -101,9 +106,10 @@ def current_role() -> str:
 
 def start_page(title: str, notice: bool = True) -> None:
     """Open a page: make sure it runs inside the frame, then its title and the demo notice."""
-    if not st.session_state.get(_FRAMED):
+    if not getattr(_run, "framed", False):
         PagesManager.uses_pages_directory = False
         st.rerun()
+    _run.framed = False
     page_style()
     st.title(title)
     if notice:

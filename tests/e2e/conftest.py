@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,13 +54,13 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60.0) ->
     raise RuntimeError(f"streamlit ne répond pas sur {url} après {timeout:.0f} s")
 
 
-@pytest.fixture(scope="session")
-def server_url(tmp_path_factory) -> str:
-    """Start the dashboard on the demo data and return its base URL."""
+@contextmanager
+def streamlit_server(workdir: Path):
+    """Start ``streamlit run app.py`` on the demo data on a free port; yield its base URL."""
     port = _free_port()
     env = dict(os.environ)
-    env["COTATION_DATA_DIR"] = str(tmp_path_factory.mktemp("e2e-data"))
-    log = (tmp_path_factory.mktemp("e2e-log") / "streamlit.log").open("w")
+    env["COTATION_DATA_DIR"] = str(workdir / "data")
+    log = (workdir / "streamlit.log").open("w")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -92,6 +93,13 @@ def server_url(tmp_path_factory) -> str:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory) -> str:
+    """The dashboard served once for the whole session (demo data)."""
+    with streamlit_server(tmp_path_factory.mktemp("e2e")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

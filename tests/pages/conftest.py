@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,6 +23,33 @@ def open_page(page: str | None = None, query: dict[str, str] | None = None) -> A
         app.run()
     assert not app.exception, [e.value for e in app.exception]
     return app
+
+
+@contextmanager
+def navigation_mode():
+    """Run as a started server does after its first visit: in ``st.navigation`` mode.
+
+    AppTest re-detects Streamlit's legacy ``pages/`` mode before every run, where a server does
+    it once at start; the first-visit switch (``ui.frame.start_page``) is covered by the browser
+    tests, which open page URLs on a fresh server.
+    """
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+    try:
+        yield
+    finally:
+        PagesManager.__init__ = original
+
+
+@pytest.fixture(autouse=True)
+def _navigation_mode():
+    with navigation_mode():
+        yield
 
 
 @pytest.fixture()
