@@ -183,7 +183,14 @@ class FlagSettings:
         return next((i for i in self.indicators if i.column == column), None)
 
 
-def _check_keys(cls: type, table: Mapping, where: str, exclude: tuple[str, ...] = ()) -> dict:
+def checked_keys(cls: type, table: Mapping, where: str, exclude: tuple[str, ...] = ()) -> dict:
+    """Return ``table`` as keyword arguments of ``cls``; refuse keys ``cls`` does not know.
+
+    Raises
+    ------
+    ConfigError
+        French message naming the table (``where``), the unknown keys and the possible ones.
+    """
     known = {f.name for f in fields(cls)} - set(exclude)
     unknown = sorted(set(table) - known)
     if unknown:
@@ -208,10 +215,10 @@ def flag_settings_from_mapping(data: Mapping) -> FlagSettings:
         With a French message naming the offending table and key.
     """
     section = dict(data.get("flags", {}))
-    texts = FlagTexts(**_check_keys(FlagTexts, section.pop("texts", {}), "[flags.texts]"))
+    texts = FlagTexts(**checked_keys(FlagTexts, section.pop("texts", {}), "[flags.texts]"))
     indicators = []
     for column, table in data.get("fragility", {}).get("indicators", {}).items():
-        kwargs = _check_keys(IndicatorSpec, table, f"[fragility.indicators.{column}]")
+        kwargs = checked_keys(IndicatorSpec, table, f"[fragility.indicators.{column}]")
         sign = kwargs.get("direction", "+")
         if sign not in ("+", "-"):
             raise ConfigError(
@@ -220,7 +227,7 @@ def flag_settings_from_mapping(data: Mapping) -> FlagSettings:
             )
         kwargs["direction"] = 1 if sign == "+" else -1
         indicators.append(IndicatorSpec(column=column, **kwargs))
-    kwargs = _check_keys(FlagSettings, section, "[flags]", exclude=("indicators",))
+    kwargs = checked_keys(FlagSettings, section, "[flags]", exclude=("indicators",))
     if "capacity_classes" in kwargs:
         kwargs["capacity_classes"] = tuple(kwargs["capacity_classes"])
     return FlagSettings(indicators=tuple(indicators), texts=texts, **kwargs)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from threadpoolctl import threadpool_limits
 
 from config import ConfigError, load_toml
+from scoring.flag_settings import checked_keys
 from scoring.peer_names import FeatureSpec, NamingSettings, default_spec, name_groups
 
 CONFIG_FILE = "peers.toml"
@@ -118,17 +119,6 @@ class GroupingSettings:
         return default_spec(name)
 
 
-def _table_kwargs(cls: type, table: Mapping, where: str) -> dict:
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise ConfigError(
-            f"config/{CONFIG_FILE}, {where} : clé(s) inconnue(s) {', '.join(unknown)} ; "
-            f"clés possibles : {', '.join(sorted(known))}."
-        )
-    return dict(table)
-
-
 def grouping_settings_from_mapping(data: Mapping) -> GroupingSettings:
     """Build :class:`GroupingSettings` from the content of ``peers.toml``.
 
@@ -150,12 +140,12 @@ def grouping_settings_from_mapping(data: Mapping) -> GroupingSettings:
         specs = tuple(
             FeatureSpec(
                 name=name,
-                **_table_kwargs(FeatureSpec, table, f"[groups.features.{name}]"),
+                **checked_keys(FeatureSpec, table, f"[groups.features.{name}]"),
             )
             for name, table in features_table.items()
         )
-        naming = NamingSettings(**_table_kwargs(NamingSettings, naming_table, "[groups.naming]"))
-        kwargs = _table_kwargs(GroupingSettings, section, "[groups]")
+        naming = NamingSettings(**checked_keys(NamingSettings, naming_table, "[groups.naming]"))
+        kwargs = checked_keys(GroupingSettings, section, "[groups]")
         if kwargs.get("n_groups") == 0:
             kwargs["n_groups"] = None
         return GroupingSettings(

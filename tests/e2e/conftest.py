@@ -134,6 +134,18 @@ def page(browser, tmp_path):
     context.close()
 
 
+def expand_to_content(page, max_height: int = 12_000) -> None:
+    """Grow the viewport to the page's content so that the screenshot shows all of it."""
+    script = (
+        "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]')"
+        ".getBoundingClientRect().height"
+    )
+    page.wait_for_timeout(1000)
+    height = page.evaluate(script)
+    page.set_viewport_size({"width": 1440, "height": min(int(height) + 200, max_height)})
+    page.wait_for_timeout(1500)
+
+
 def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under artifacts/screens/ and return its path."""
     SCREENS.mkdir(parents=True, exist_ok=True)

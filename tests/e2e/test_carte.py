@@ -38,7 +38,7 @@ def test_clicking_a_commune_shows_its_key_figures(server_url, page):
     page.get_by_label("Commune (ou cliquez sur la carte)").click()
     page.get_by_role("option", name="Buxerolles").click()
     wait_for_app(page)
-    page.get_by_role("heading", name="Buxerolles").wait_for(timeout=15_000)
+    page.get_by_role("heading", name="Buxerolles").wait_for(timeout=30_000)
     assert "commune=86041" in page.url
     assert page.get_by_text("Taux SRU").first.is_visible()
     assert_no_exception(page)

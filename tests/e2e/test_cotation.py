@@ -69,7 +69,7 @@ def test_a_weight_change_recolours_the_residences_without_redrawing_the_communes
     page.keyboard.press("End")  # occupation weight 30 → 100
     page.wait_for_function(
         "() => new URLSearchParams(location.search).get('poids') === 'occupation:100'",
-        timeout=15_000,
+        timeout=30_000,
     )
     wait_for_app(page)
     page.wait_for_function(
@@ -80,7 +80,7 @@ def test_a_weight_change_recolours_the_residences_without_redrawing_the_communes
             return fills.length === before.length && fills.some((f, i) => f !== before[i]);
         }""",
         arg=[MAP_FRAME, before],
-        timeout=15_000,
+        timeout=30_000,
     )
     update_s = time.perf_counter() - change
     after = _fills(page)
@@ -109,7 +109,7 @@ def test_projector_mode_shows_the_map_and_the_top_changes_in_large_type(server_u
     wait_for_app(page)
     _wait_for_points(page)
     assert_no_exception(page)
-    page.get_by_role("heading", name="Principaux changements").wait_for(timeout=15_000)
+    page.get_by_role("heading", name="Principaux changements").wait_for(timeout=30_000)
     table = page.locator("table.top-changes")
     assert table.locator("tr").count() == 11
     font_size = table.evaluate("t => parseFloat(getComputedStyle(t).fontSize)")
@@ -124,7 +124,7 @@ def test_a_shared_link_reopens_the_same_residence(server_url, page):
     page.goto(f"{server_url}/cotation?profil=cadre_de_vie&commune=86041&residence=GP-0040")
     wait_for_app(page)
     _wait_for_points(page)
-    page.get_by_role("heading", name="Le Domaine des Bergeronnettes").wait_for(timeout=15_000)
+    page.get_by_role("heading", name="Le Domaine des Bergeronnettes").wait_for(timeout=30_000)
     assert page.get_by_text("Priorité au bâti et au cadre de vie").first.is_visible()
     assert_no_exception(page)
 
@@ -145,7 +145,7 @@ def test_clicking_a_residence_on_the_map_opens_its_card(server_url, page):
             });
         }""",
         arg=MAP_FRAME,
-        timeout=15_000,
+        timeout=30_000,
     )
     index = points.evaluate_all(
         """paths => paths.findIndex(p => {
@@ -155,8 +155,7 @@ def test_clicking_a_residence_on_the_map_opens_its_card(server_url, page):
     )
     points.nth(index).click(force=True)
     page.wait_for_function(
-        "() => new URLSearchParams(location.search).has('residence')", timeout=15_000
+        "() => new URLSearchParams(location.search).has('residence')", timeout=30_000
     )
-    wait_for_app(page)
-    assert page.locator("table.key-figures").first.is_visible()
+    page.locator("table.key-figures").first.wait_for(timeout=30_000)
     assert_no_exception(page)

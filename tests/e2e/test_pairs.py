@@ -49,7 +49,7 @@ def test_a_click_on_a_residence_selects_its_group(server_url, page):
         page.wait_for_timeout(1000)
         points.first.click(force=True)  # drawn first: a residence of another group
         try:
-            page.wait_for_url(lambda url: "groupe=2" not in url, timeout=10_000)
+            page.wait_for_url(lambda url: "groupe=2" not in url, timeout=30_000)
             break
         except PlaywrightTimeout:
             continue

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.conftest import assert_no_exception, expand_to_content, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
 PLOT = ".js-plotly-plot"
 CARD = "residence?residence=GP-0001&profil_acces=bailleur"
-
-
-def expand_to_content(page) -> None:
-    """Grow the viewport to the page's content so that the screenshot shows all of it."""
-    script = (
-        "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]')"
-        ".getBoundingClientRect().height"
-    )
-    page.wait_for_timeout(1000)
-    height = page.evaluate(script)
-    page.set_viewport_size({"width": 1440, "height": min(int(height) + 200, 12000)})
-    page.wait_for_timeout(1500)
 
 
 def test_the_card_draws_its_charts_and_simulates_an_attribution(server_url, page):
@@ -39,7 +27,7 @@ def test_the_card_draws_its_charts_and_simulates_an_attribution(server_url, page
     page.get_by_text("passerait de").first.wait_for(timeout=30_000)
     wait_for_app(page)
     assert_no_exception(page)
-    page.get_by_text("Indice de fragilité après").wait_for(state="visible", timeout=10_000)
+    page.get_by_text("Indice de fragilité après").wait_for(state="visible", timeout=30_000)
     assert page.external_requests == []
     expand_to_content(page)
     screenshot(page, "residence")

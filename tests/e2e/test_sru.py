@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.conftest import assert_no_exception, expand_to_content, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
-
-
-def expand_to_content(page) -> None:
-    """Grow the viewport to the page's content so that the screenshot shows all of it."""
-    script = (
-        "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]')"
-        ".getBoundingClientRect().height"
-    )
-    page.wait_for_timeout(1000)
-    height = page.evaluate(script)
-    page.set_viewport_size({"width": 1440, "height": min(int(height) + 200, 9000)})
-    page.wait_for_timeout(1500)
 
 
 def test_sru_page_shows_the_cms_figures_the_map_and_the_charts(server_url, page):
