@@ -154,8 +154,8 @@ def class_label(code: str) -> str:
     return f"{code} — {CLASS_NAMES.get(code, '')}".rstrip(" —")
 
 
-def _fold(text: object) -> str:
-    """Lower case without accents, for searching."""
+def fold_text(text: object) -> str:
+    """Lower case without accents, for searching and sorting French names."""
     decomposed = unicodedata.normalize("NFKD", str(text))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -171,14 +171,14 @@ def search_residences(table: pd.DataFrame, text: str) -> pd.DataFrame:
     text : str
         The search; empty returns ``table`` unchanged.
     """
-    words = _fold(text or "").split()
+    words = fold_text(text or "").split()
     if not words:
         return table
     columns = [c for c in SEARCH_COLUMNS if c in table.columns]
     haystack = pd.Series(table.index.astype(str), index=table.index)
     for column in columns:
         haystack = haystack + " " + table[column].fillna("").astype(str)
-    haystack = haystack.map(_fold)
+    haystack = haystack.map(fold_text)
     keep = np.ones(len(table), dtype=bool)
     for word in words:
         keep &= haystack.str.contains(word, regex=False).to_numpy()

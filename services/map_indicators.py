@@ -16,7 +16,7 @@ import pandas as pd
 from services.masking import apply_secrecy
 from services.occupancy import sitting_profile
 from services.stock import rotation_rates, stock_by_territory, vacancy_rates
-from services.territory import latest_sru
+from services.territory import latest_sru, with_stock
 
 LEVEL_COLUMNS = {"commune": "commune_code", "quartier": "quartier_code"}
 
@@ -288,13 +288,10 @@ def map_values(
 def _compute(inputs, level, spec, year, role, index):
     no_mask = (np.zeros(len(index), dtype=bool), np.full(len(index), "", dtype=object))
     if spec.kind == "static":
-        stock = stock_by_territory(inputs.residences, level).reindex(index)
         if spec.column == "population":
             values = inputs.communes.set_index("commune_code")["population"].reindex(index)
-        elif spec.column == "n_dwellings":
-            values = stock["n_dwellings"].fillna(0)
         else:
-            values = 100.0 * stock["n_dwellings_qpv"] / stock["n_dwellings"]
+            values = with_stock(pd.DataFrame(index=index), inputs.residences, level)[spec.column]
         return values.to_numpy(dtype=float), *no_mask
     if spec.kind == "sru":
         inventory = inputs.sru_inventory[inputs.sru_inventory["year"] == year]

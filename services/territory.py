@@ -15,13 +15,15 @@ from services.stock import stock_by_territory
 _STOCK = ["n_residences", "n_dwellings", "n_dwellings_qpv"]
 
 
-def _with_stock(base: pd.DataFrame, residences: pd.DataFrame, level: str) -> pd.DataFrame:
+def with_stock(base: pd.DataFrame, residences: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Join to ``base`` (indexed by territory code) its residences, dwellings, dwellings in QPV
+    (0 without social stock) and ``qpv_share_pct`` (NaN without social stock)."""
     stock = stock_by_territory(residences, level)[_STOCK]
     frame = base.join(stock)
     frame[_STOCK] = frame[_STOCK].fillna(0).astype(int)
-    with_stock = frame["n_dwellings"] > 0
+    has_stock = frame["n_dwellings"] > 0
     frame["qpv_share_pct"] = (
-        100.0 * frame["n_dwellings_qpv"] / frame["n_dwellings"].where(with_stock)
+        100.0 * frame["n_dwellings_qpv"] / frame["n_dwellings"].where(has_stock)
     ).astype(float)
     return frame
 
@@ -58,7 +60,7 @@ def commune_figures(
     base = pd.DataFrame(communes[["commune_code", "commune_name", "population"]]).set_index(
         "commune_code"
     )
-    frame = _with_stock(base, residences, "commune")
+    frame = with_stock(base, residences, "commune")
     sru = latest_sru(sru_inventory)
     frame["sru_rate_pct"] = sru["sru_rate_pct"].reindex(frame.index).astype(float)
     frame["sru_year"] = sru["year"].reindex(frame.index).astype("Int64")
@@ -73,7 +75,7 @@ def quartier_figures(quartiers: pd.DataFrame, residences: pd.DataFrame) -> pd.Da
     ``qpv_share_pct``.
     """
     base = pd.DataFrame(quartiers[["quartier_code", "quartier_name"]]).set_index("quartier_code")
-    return _with_stock(base, residences, "quartier")
+    return with_stock(base, residences, "quartier")
 
 
 def epci_figures(commune_table: pd.DataFrame, sru_inventory: pd.DataFrame) -> pd.Series:

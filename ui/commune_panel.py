@@ -6,12 +6,11 @@ the public profile) and the territory's residences with their score, class and f
 
 from __future__ import annotations
 
-import unicodedata
-
 import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from services.cotation import fold_text
 from services.map_indicators import occupancy_history
 from ui import cache
 from ui.charts import FLAG_LABELS, PLOTLY_CONFIG, french_layout
@@ -19,14 +18,10 @@ from ui.fmt import fmt_int, fmt_number, fmt_pct
 from ui.widgets import key_figures, set_query_value
 
 
-def _sort_key(name: str) -> str:
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-
-
 def _choose(level: str, selected: str | None) -> str | None:
     table = cache.commune_table() if level == "commune" else cache.quartier_table()
     names = table["commune_name" if level == "commune" else "quartier_name"]
-    options = ["", *sorted(names.index, key=lambda c: _sort_key(names[c]))]
+    options = ["", *sorted(names.index, key=lambda c: fold_text(names[c]))]
     label = "Commune" if level == "commune" else "Quartier"
     key = f"choice_{level}"
     if st.session_state.get(f"{key}_synced") != selected:
