@@ -160,11 +160,18 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
         "[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout
     )
     page.wait_for_selector("h1", timeout=timeout)
-    page.wait_for_function(
+    # A rerun asked by the script (st.rerun) leaves a short gap in which the script is "not
+    # running": the state must hold for a moment before the page counts as settled.
+    idle = (
         "() => document.querySelector('[data-testid=\"stApp\"]')"
-        ".getAttribute('data-test-script-state') === 'notRunning'",
-        timeout=timeout,
+        ".getAttribute('data-test-script-state') === 'notRunning'"
     )
+    for _ in range(20):
+        page.wait_for_function(idle, timeout=timeout)
+        page.wait_for_timeout(300)
+        if page.evaluate(idle):
+            return
+    raise AssertionError("the app never stayed idle for 300 ms")
 
 
 def assert_no_exception(page) -> None:

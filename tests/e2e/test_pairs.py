@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
 from tests.e2e.test_residence import expand_to_content
@@ -54,8 +57,9 @@ def test_a_click_on_a_residence_selects_its_group(server_url, page):
         except PlaywrightTimeout:
             continue
     assert "groupe=2" not in page.url
+    number = page.url.split("groupe=")[1].split("&")[0]
+    # The URL changes before the rerun that draws the new group: wait for the heading to follow.
+    heading = page.locator("[data-testid='stHeading'] h3").first
+    expect(heading).to_have_text(re.compile(rf"^Groupe {number} · "), timeout=30_000)
     wait_for_app(page)
     assert_no_exception(page)
-    number = page.url.split("groupe=")[1].split("&")[0]
-    heading = page.locator("[data-testid='stHeading'] h3").first.inner_text()
-    assert heading.startswith(f"Groupe {number} · ")

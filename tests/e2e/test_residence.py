@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_no_exception, expand_to_content, screenshot, wait_for_app
 
@@ -41,8 +42,9 @@ def test_typing_a_search_opens_the_best_match(server_url, page):
     search.press("Enter")
     page.locator(PLOT).nth(4).wait_for(state="attached", timeout=30_000)
     assert_no_exception(page)
-    heading = page.locator("[data-testid='stHeading'] h2").first.inner_text()
-    assert "Lavoir" in heading
+    expect(page.locator("[data-testid='stHeading'] h2").first).to_contain_text(
+        "Lavoir", timeout=30_000
+    )
     assert "residence=GP-" in page.url
 
 
