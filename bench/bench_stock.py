@@ -16,7 +16,7 @@ import pandas as pd
 
 from bench.timing import fmt_ms, markdown_table, median_seconds, section
 from geodata.communes import communes_table, load_communes
-from services import flows, masking, occupancy, offer, sru, stock
+from services import flows, masking, occupancy, offer, sru, sru_progress, sru_rules, stock
 
 BUDGET_SECONDS = 0.3
 _LOADERS = (
@@ -179,14 +179,14 @@ def _cases(t: dict[str, pd.DataFrame]) -> list[tuple[str, Callable[[], object]]]
     res, occ, vac = t["residences"], t["occupancy"], t["vacancies"]
     att, dep, dem = t["attributions"], t["departures"], t["demands"]
     names = communes_table(load_communes())  # cached once by the page
-    sru_rules, stock_rules = sru.load_sru_rules(), stock.load_stock_rules()
+    rules, stock_rules = sru_rules.load_sru_rules(), stock.load_stock_rules()
     day = pd.to_datetime(vac["start_date"]).max().date() - dt.timedelta(days=30)
 
     def sru_page() -> object:
-        objectives = sru.sru_objectives(t["sru_inventory"], communes=names, rules=sru_rules)
-        sru.sru_summary(objectives, rules=sru_rules)
-        sru.cms_progress(objectives, t["sru_production"])
-        return sru.sru_trajectory(t["sru_inventory"], objectives, rules=sru_rules)
+        objectives = sru.sru_objectives(t["sru_inventory"], communes=names, rules=rules)
+        sru.sru_summary(objectives, rules=rules)
+        sru_progress.cms_progress(objectives, t["sru_production"])
+        return sru_progress.sru_trajectory(t["sru_inventory"], objectives, rules=rules)
 
     def sitting_public() -> object:
         profile = occupancy.sitting_profile(occ, res, "residence")

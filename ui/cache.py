@@ -29,6 +29,8 @@ from services import cotation as cotation_service
 from services import residence_card as card_service
 from services import simulation as simulation_service
 from services import sru as sru_service
+from services import sru_progress
+from services import sru_rules as sru_rules_service
 from services.indicators import build_indicator_table
 from services.map_indicators import TerritoryInputs
 from services.peers import PeerAnalysis, peer_analysis
@@ -187,9 +189,9 @@ def fitted_index(name: str) -> CompositeIndex:
 
 
 @st.cache_resource(show_spinner=False)
-def sru_rules() -> sru_service.SruRules:
+def sru_rules() -> sru_rules_service.SruRules:
     """The SRU rules of ``config/sru.toml``, checked."""
-    return sru_service.load_sru_rules()
+    return sru_rules_service.load_sru_rules()
 
 
 @st.cache_resource(show_spinner=False)
@@ -228,13 +230,13 @@ def cms_summary() -> sru_service.SruSummary:
 @st.cache_resource(show_spinner=False)
 def cms_progress() -> pd.DataFrame:
     """Yearly progress of the CMS communes (and their total) against their objective."""
-    return sru_service.cms_progress(cms_objectives(), sru_production())
+    return sru_progress.cms_progress(cms_objectives(), sru_production())
 
 
 @st.cache_resource(show_spinner=False)
 def sru_trajectories() -> pd.DataFrame:
     """Rate needed each year against the CMS pace, for every deficit commune."""
-    return sru_service.sru_trajectory(sru_inventory(), cms_objectives(), rules=sru_rules())
+    return sru_progress.sru_trajectory(sru_inventory(), cms_objectives(), rules=sru_rules())
 
 
 @st.cache_resource(show_spinner=False)

@@ -75,7 +75,7 @@ def trajectory_figure(
     Parameters
     ----------
     trajectory : DataFrame
-        Rows of :func:`services.sru.sru_trajectory` for one commune (year = end of year).
+        Rows of :func:`services.sru_progress.sru_trajectory` for one commune (year = end of year).
     history : DataFrame
         The commune's inventory rows (``year`` = 1 January, ``sru_rate_pct``).
     target_pct : float
@@ -128,7 +128,7 @@ def cms_commune_figure(progress: pd.DataFrame, name: str) -> go.Figure:
     Parameters
     ----------
     progress : DataFrame
-        Rows of :func:`services.sru.cms_progress` for one commune (or the CMS total).
+        Rows of :func:`services.sru_progress.cms_progress` for one commune (or the CMS total).
     name : str
         Name shown in the title.
     """

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from services.sru import SruRules
+from services.sru_rules import SruRules
 from ui.exports import csv_button, excel_button
 from ui.fmt import fmt_int, fmt_number
 from ui.sru_tables import (

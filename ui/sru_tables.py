@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from config import load_toml
-from services.sru import CONFIG_FILE, STATUS_COMPLIANT, STATUS_DEFICIT, SruRules, sru_objectives
+from services.sru import sru_objectives
+from services.sru_rules import CONFIG_FILE, STATUS_COMPLIANT, STATUS_DEFICIT, SruRules
 
 STATUS_NOT_SUBJECT = "non soumise"
 STATUS_ORDER = {STATUS_DEFICIT: 0, "exemptée": 1, STATUS_COMPLIANT: 2, STATUS_NOT_SUBJECT: 3}
@@ -145,7 +146,7 @@ def progress_table(progress: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, tupl
     Parameters
     ----------
     progress : DataFrame
-        :func:`services.sru.cms_progress` (with its total row, code ``total``).
+        :func:`services.sru_progress.cms_progress` (with its total row, code ``total``).
     """
     known = progress.dropna(subset=["cum_agreed", "cum_delivered"], how="all")
     last = known.sort_values("year").groupby("commune_code", sort=False).tail(1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from services.sru import SruRules
+from services.sru_rules import SruRules
 from ui import cache
 from ui.fmt import fmt_int, fmt_number
 from ui.sru_charts import cms_commune_figure, trajectory_figure

@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from services.sru import SruRules, SruSummary
+from services.sru import SruSummary
+from services.sru_rules import SruRules
 from ui import cache
 from ui.fmt import fmt_int, fmt_number
 from ui.sru_charts import cms_overview_figure, rate_bars
