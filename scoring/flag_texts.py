@@ -7,15 +7,11 @@ its robust gap, and the recommendation comes from ``[flags.texts]`` of ``config/
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
+from scoring.flag_decision import FlagDecision
 from scoring.flag_settings import FlagSettings
-
-if TYPE_CHECKING:
-    from scoring.flags import _Decision, _Explained
 
 _MINUS = "\u2212"
 
@@ -55,8 +51,8 @@ def with_unit(value: float, unit: str) -> str:
 
 
 def write_texts(
-    d: _Decision,
-    explained: _Explained,
+    d: FlagDecision,
+    profile_recommendation: np.ndarray,
     group_name: np.ndarray,
     has_households: bool,
     s: FlagSettings,
@@ -65,10 +61,11 @@ def write_texts(
 
     Parameters
     ----------
-    d : scoring.flags._Decision
+    d : scoring.flag_decision.FlagDecision
         Per-row arrays of the decision (flag, rule, index, reference median and scale…).
-    explained : scoring.flags._Explained
-        The recommendation naming the over-represented profile, when one was found.
+    profile_recommendation : numpy.ndarray
+        Per row, the recommendation naming the over-represented profile, or None when no
+        profile stands out.
     group_name : numpy.ndarray
         French name of each row's peer group.
     has_households : bool
@@ -113,7 +110,7 @@ def write_texts(
                     f"médiane {of} (indice {fr_number(d.value[i])} contre "
                     f"{fr_number(d.median[i])}, {z_text})."
                 )
-            recommendation[i] = explained.recommendation[i] or s.texts.rebalance_generic
+            recommendation[i] = profile_recommendation[i] or s.texts.rebalance_generic
         elif d.flag[i] == "capacity":
             reason[i] = (
                 "Fragilité d'occupation nettement en dessous des résidences comparables : "

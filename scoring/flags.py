@@ -18,19 +18,31 @@ not evaluated or compared with the whole parc (``small_group``).
 Because every comparison is made within the peer group, a group that is fragile as a whole gets
 no flag for that reason alone: the flags point at residences that stand out from their peers.
 
-The settings live in :mod:`scoring.flag_settings` and the French wording in
-:mod:`scoring.flag_texts`; both are re-exported here.
+The decision itself (evaluability, reference, robust statistics, rules) is in
+:mod:`scoring.flag_decision`; this module checks the inputs, explains each flag by the indicators
+furthest from the reference and assembles the result. The settings live in
+:mod:`scoring.flag_settings` (re-exported here) and the French wording in :mod:`scoring.flag_texts`.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from scoring.flag_decision import (
+    MAD_TO_SD,
+    MEAN_AD_TO_SD,
+    FlagDecision,
+    Reference,
+    center_scale,
+    decide,
+    not_evaluated_reasons,
+    references,
+    zscore,
+)
 from scoring.flag_settings import (
     CONFIG_FILE,
     FlagSettings,
@@ -59,31 +71,9 @@ __all__ = [
 
 FLAGS = ("rebalance", "capacity", "balanced", "not_evaluated")
 RULES = ("level", "rise", "level_and_rise", "capacity")
-MAD_TO_SD = 1.4826
-MEAN_AD_TO_SD = math.sqrt(math.pi / 2)
 
 
-# --- Robust statistics ----------------------------------------------------------------------------
-
-
-def _center_scale(
-    values: pd.DataFrame, keys: np.ndarray, min_scale_ratio: float
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Median and robust scale of each column within each key (keys index the result)."""
-    median = values.groupby(keys).median()
-    deviation = (values - median.reindex(keys).to_numpy()).abs()
-    mad = deviation.groupby(keys).median()
-    mean_ad = deviation.groupby(keys).mean()
-    scale = (MAD_TO_SD * mad).where(mad > 0, MEAN_AD_TO_SD * mean_ad)
-    floor = (min_scale_ratio * scale.where(scale > 0).median()).fillna(0.0)
-    return median, scale.clip(lower=floor, axis=1)
-
-
-def _zscore(values: np.ndarray, median: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """(values − median) / scale, 0 where the scale is 0 (every reference value equal)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (values - median) / scale
-    return np.where(scale == 0, np.where(np.isnan(values - median), np.nan, 0.0), z)
+# --- Robust z-score ------------------------------------------------------------------------------
 
 
 def robust_zscore(
@@ -109,13 +99,13 @@ def robust_zscore(
     groups = _series(groups, "groups").reindex(values.index)
     usable = values.notna() & groups.notna()
     codes, _ = pd.factorize(groups[usable], sort=True)
-    median, scale = _center_scale(values[usable].to_frame("v"), codes, min_scale_ratio)
+    median, scale = center_scale(values[usable].to_frame("v"), codes, min_scale_ratio)
     out = pd.DataFrame(np.nan, index=values.index, columns=["median", "scale", "robust_z"])
     row_median = median["v"].to_numpy()[codes]
     row_scale = scale["v"].to_numpy()[codes]
     out.loc[usable, "median"] = row_median
     out.loc[usable, "scale"] = row_scale
-    out.loc[usable, "robust_z"] = _zscore(values[usable].to_numpy(float), row_median, row_scale)
+    out.loc[usable, "robust_z"] = zscore(values[usable].to_numpy(float), row_median, row_scale)
     return out
 
 
@@ -175,97 +165,12 @@ def _settings(settings: object) -> FlagSettings:
     return resolved
 
 
-# --- References: which residences are compared with which -----------------------------------------
-
-
-@dataclass(frozen=True)
-class _Reference:
-    """Per row: reference kind (``group``, ``epci`` or None) and the integer key of its group."""
-
-    kind: np.ndarray
-    codes: np.ndarray
-    group_rows: np.ndarray
-    epci_rows: np.ndarray
-
-    def row_stats(self, values: pd.DataFrame, ratio: float) -> tuple[np.ndarray, np.ndarray]:
-        """Reference median and scale of every column for every row (NaN when not evaluated)."""
-        n, m = values.shape
-        median = np.full((n, m), np.nan)
-        scale = np.full((n, m), np.nan)
-        if self.group_rows.any():
-            codes = self.codes[self.group_rows]
-            med, sc = _center_scale(values[self.group_rows], codes, ratio)
-            median[self.group_rows] = med.reindex(codes).to_numpy(float)
-            scale[self.group_rows] = sc.reindex(codes).to_numpy(float)
-        if self.epci_rows.any():
-            pool = self.group_rows | self.epci_rows
-            med, sc = _center_scale(values[pool], np.zeros(int(pool.sum()), dtype=int), 0.0)
-            median[self.epci_rows] = med.to_numpy(float)[0]
-            scale[self.epci_rows] = sc.to_numpy(float)[0]
-        return median, scale
-
-
-def _references(
-    groups: pd.Series, evaluable: np.ndarray, settings: FlagSettings
-) -> tuple[_Reference, np.ndarray]:
-    """Decide each row's reference; return it with the size of each row's evaluable group."""
-    codes = np.full(len(groups), -1)
-    evaluable_codes, _ = pd.factorize(groups[evaluable], sort=False)
-    codes[evaluable] = evaluable_codes
-    counts = np.bincount(codes[evaluable], minlength=max(codes.max() + 1, 0))
-    sizes = np.where(evaluable, counts[np.clip(codes, 0, None)] if counts.size else 0, 0)
-    small = evaluable & (sizes < settings.min_group_size)
-    group_rows = evaluable & ~small
-    epci_rows = small if settings.small_group == "epci" else np.zeros_like(small)
-    kind = np.where(group_rows, "group", np.where(epci_rows, "epci", None)).astype(object)
-    return _Reference(kind, codes, group_rows, epci_rows), sizes
-
-
-# --- Flags ----------------------------------------------------------------------------------------
-
-
-def _not_evaluated_reasons(
-    group: pd.Series,
-    fragility: pd.Series,
-    n_households: pd.Series | None,
-    settings: FlagSettings,
-) -> np.ndarray:
-    reasons = np.full(len(group), None, dtype=object)
-
-    def mark(mask: np.ndarray, text: object) -> None:
-        free = mask & pd.isna(reasons)
-        for i in np.flatnonzero(free):
-            reasons[i] = text(i) if callable(text) else text
-
-    mark(
-        group.isna().to_numpy(),
-        "Résidence sans groupe de pairs (caractéristiques structurelles manquantes).",
-    )
-    mark(
-        fragility.isna().to_numpy(),
-        "Indice de fragilité non calculé : données de l'enquête d'occupation (OPS) manquantes.",
-    )
-    if n_households is not None:
-        counts = n_households.to_numpy(float)
-        mark(
-            np.isnan(counts),
-            "Nombre de ménages enquêtés inconnu : le secret statistique ne peut être vérifié.",
-        )
-        with np.errstate(invalid="ignore"):
-            few = counts < settings.min_households
-        mark(
-            few,
-            lambda i: (
-                f"Moins de {settings.min_households} ménages enquêtés ({int(counts[i])}) : "
-                "résultat couvert par le secret statistique."
-            ),
-        )
-    return reasons
+# --- Flags and their explanation -----------------------------------------------------------------
 
 
 def _deviations(
     indicators: pd.DataFrame,
-    reference: _Reference,
+    reference: Reference,
     settings: FlagSettings,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Values, reference medians and signed robust deviations (by direction) of indicators."""
@@ -275,7 +180,7 @@ def _deviations(
         [(settings.indicator(c).direction if settings.indicator(c) else 1) for c in indicators],
         dtype=float,
     )
-    deviation = directions * _zscore(values, median, scale)
+    deviation = directions * zscore(values, median, scale)
     return values, median, deviation
 
 
@@ -393,7 +298,7 @@ def flag_rebalancing(
         else None
     )
 
-    decision = _decide(group, frag, prev, households, classes, s)
+    decision = decide(group, frag, prev, households, classes, s)
     explained = _explain(indicators, index, decision, s, labels)
     name_of = dict(group_names.items()) if group_names is not None else {}
     group_name = np.array(
@@ -403,7 +308,9 @@ def flag_rebalancing(
         ],
         dtype=object,
     )
-    reason, recommendation = write_texts(decision, explained, group_name, households is not None, s)
+    reason, recommendation = write_texts(
+        decision, explained.recommendation, group_name, households is not None, s
+    )
     d = decision
     if pd.api.types.is_integer_dtype(groups.dtype):
         group = groups.astype("Int64").reindex(index)
@@ -434,91 +341,6 @@ def flag_rebalancing(
 
 
 @dataclass(frozen=True)
-class _Decision:
-    """Per-row arrays of the flag decision."""
-
-    reference: _Reference
-    reasons: np.ndarray
-    evaluated: np.ndarray
-    value: np.ndarray
-    median: np.ndarray
-    scale: np.ndarray
-    z: np.ndarray
-    change: np.ndarray
-    level: np.ndarray
-    rising: np.ndarray
-    low: np.ndarray
-    classes: np.ndarray
-    flag: np.ndarray
-    rule: np.ndarray
-
-
-def _decide(
-    group: pd.Series,
-    fragility: pd.Series,
-    previous: pd.Series,
-    households: pd.Series | None,
-    classes: pd.Series | None,
-    s: FlagSettings,
-) -> _Decision:
-    """Apply the rules: evaluability, robust z within the reference, the three flags."""
-    n = len(group)
-    reasons = _not_evaluated_reasons(group, fragility, households, s)
-    evaluable = pd.isna(reasons)
-    reference, sizes = _references(group, evaluable, s)
-    small = evaluable & (reference.kind == None)  # noqa: E711 (element-wise on an object array)
-    for i in np.flatnonzero(small):
-        reasons[i] = (
-            f"Groupe de pairs trop petit pour une comparaison fiable : {sizes[i]} résidence(s) "
-            f"évaluable(s), minimum {s.min_group_size}."
-        )
-    evaluated = reference.kind != None  # noqa: E711
-
-    median, scale = reference.row_stats(fragility.to_frame("fragility"), s.min_scale_ratio)
-    median, scale = median[:, 0], scale[:, 0]
-    value = fragility.to_numpy(float)
-    z = np.where(evaluated, _zscore(value, median, scale), np.nan)
-    change = value - previous.to_numpy(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rise = change / scale if s.rise_unit == "scale" else change
-        level = evaluated & (z >= s.rebalance_z)
-        rising = evaluated & (rise > s.rise_min) & (z > 0)
-        low = evaluated & (z <= s.capacity_z) & ~(level | rising)
-    class_values = (
-        classes.to_numpy(dtype=object) if classes is not None else np.full(n, None, dtype=object)
-    )
-    eligible = np.array([c in s.capacity_classes for c in class_values], dtype=bool)
-    capacity = low & eligible
-    flag = np.select(
-        [~evaluated, level | rising, capacity],
-        ["not_evaluated", "rebalance", "capacity"],
-        "balanced",
-    ).astype(object)
-    rule = np.select(
-        [level & rising, level, rising, capacity],
-        ["level_and_rise", "level", "rise", "capacity"],
-        "",
-    ).astype(object)
-    rule[rule == ""] = None
-    return _Decision(
-        reference,
-        reasons,
-        evaluated,
-        value,
-        median,
-        scale,
-        z,
-        change,
-        level,
-        rising,
-        low,
-        class_values,
-        flag,
-        rule,
-    )
-
-
-@dataclass(frozen=True)
 class _Explained:
     """Per-row explanation text, indicator columns quoted, over-represented profile."""
 
@@ -531,7 +353,7 @@ class _Explained:
 def _explain(
     indicators: pd.DataFrame | None,
     index: pd.Index,
-    d: _Decision,
+    d: FlagDecision,
     s: FlagSettings,
     labels: Mapping[str, str] | None,
 ) -> _Explained:
@@ -616,8 +438,8 @@ def indicator_deviations(
         if n_households is not None
         else None
     )
-    reasons = _not_evaluated_reasons(group, pd.Series(0.0, index=table.index), households, s)
-    reference, _ = _references(group, pd.isna(reasons), s)
+    reasons = not_evaluated_reasons(group, pd.Series(0.0, index=table.index), households, s)
+    reference, _ = references(group, pd.isna(reasons), s)
     values, median, deviation = _deviations(table, reference, s)
     rows = np.flatnonzero(reference.kind != None)  # noqa: E711
     columns = list(table.columns)
