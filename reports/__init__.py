@@ -1,1 +1,1 @@
-"""Exports without Streamlit: static map snapshots, fiches territoriales, zip batches."""
+"""Exports without Streamlit: the files of the tables shown on the pages (CSV, Excel)."""

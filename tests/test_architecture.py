@@ -1,4 +1,4 @@
-"""Imports point down only: pages → ui → reports → services → {scoring, geodata, store} → config.
+"""Imports point down only: pages → ui → reports → services → {scoring, geodata} → config.
 
 Parses every module with ``ast`` and checks the layer of each first-party import. ``scoring`` and
 ``geodata`` never import each other; only ``pages`` and ``ui`` import Streamlit; ``scoring`` does
@@ -14,13 +14,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {
-    "pages": {"ui", "reports", "services", "scoring", "geodata", "store", "config"},
-    "ui": {"ui", "reports", "services", "scoring", "geodata", "store", "config"},
-    "reports": {"reports", "services", "scoring", "geodata", "store", "config"},
-    "services": {"services", "scoring", "geodata", "store", "config"},
+    "pages": {"ui", "reports", "services", "scoring", "geodata", "config"},
+    "ui": {"ui", "reports", "services", "scoring", "geodata", "config"},
+    "reports": {"reports", "services", "scoring", "geodata", "config"},
+    "services": {"services", "scoring", "geodata", "config"},
     "scoring": {"scoring", "config"},
     "geodata": {"geodata", "config"},
-    "store": {"store", "config"},
     "config": {"config"},
 }
 STREAMLIT_ALLOWED = {"pages", "ui"}

@@ -1,4 +1,4 @@
-"""CSV and Excel exports: French Excel conventions and the demo-data label."""
+"""CSV and Excel files of tables: French Excel conventions and the demo-data label."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 
 from geodata.schemas import DEMO_NOTICE
-from ui.exports import ORIGIN_COLUMN, csv_bytes, excel_bytes, sheet_name, with_origin
-from ui.tables import export_frame
+from reports.table_files import ORIGIN_COLUMN, csv_bytes, excel_bytes, sheet_name, with_origin
 
 TABLE = pd.DataFrame(
     {
@@ -74,12 +73,3 @@ def test_an_empty_workbook_is_refused():
 def test_sheet_names_follow_excel_rules():
     assert sheet_name("Objectifs 2023/2025 : [CMS]") == "Objectifs 2023-2025 - -CMS-"
     assert len(sheet_name("x" * 40)) == 31
-
-
-def test_export_frame_rounds_as_shown_and_names_the_unit():
-    out = export_frame(
-        pd.DataFrame({"Taux SRU": [19.6149], "Écart": [0.44], "Nom": ["a"]}),
-        {"Taux SRU": (1, "%"), "Écart": (1, "pts")},
-    )
-    assert list(out.columns) == ["Taux SRU (%)", "Écart (points)", "Nom"]
-    assert out.iloc[0, 0] == pytest.approx(19.6)

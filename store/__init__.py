@@ -1,1 +1,0 @@
-"""Persistence of what users decide: weight profiles, orientations, audit trail."""

@@ -1,0 +1,17 @@
+"""Tables of the pages made ready for export: rounded as shown, units in the headers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ui.tables import export_frame
+
+
+def test_export_frame_rounds_as_shown_and_names_the_unit():
+    out = export_frame(
+        pd.DataFrame({"Taux SRU": [19.6149], "Écart": [0.44], "Nom": ["a"]}),
+        {"Taux SRU": (1, "%"), "Écart": (1, "pts")},
+    )
+    assert list(out.columns) == ["Taux SRU (%)", "Écart (points)", "Nom"]
+    assert out.iloc[0, 0] == pytest.approx(19.6)
