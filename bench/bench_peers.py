@@ -2,8 +2,9 @@
 
 Measured: ``PeerGroups().fit`` (number of groups chosen by silhouette over 4–10) and
 ``flag_rebalancing`` with every option (previous survey, household counts, indicators for the
-explanations, attractiveness classes) on a synthetic demo-sized parc of 600 residences, on the
-demo parc ``geodata.load_residences()`` when it exists, and on 100,000 synthetic residences.
+explanations, attractiveness classes) on a synthetic demo-sized parc of 600 residences and on
+100,000 synthetic residences (the demo parc itself, with its real fragility index, is measured
+by ``bench.bench_peer_services``).
 Two comparisons show the choices made for speed: the number of groups chosen on every residence
 instead of a 10,000-residence subsample (100,000 residences), and KMeans left on every thread
 instead of one on small tables.
@@ -17,9 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-
-import numpy as np
-import pandas as pd
 
 from bench.timing import fmt_ms, markdown_table, median_seconds, section
 from scoring.peers import (
@@ -60,71 +58,6 @@ def _row(operation: str, size: str, seconds: float, target: float | None, other:
 
 def _size(n: int) -> str:
     return f"{n:,}".replace(",", " ")
-
-
-# --- The demo parc (when the demo data exist) ----------------------------------------------------
-
-
-def _demo_parc_inputs():
-    """Structural features and a simplified fragility index of ``geodata.load_residences()``."""
-    from geodata.housing import load_residences
-
-    residences = pd.DataFrame(load_residences().drop(columns="geometry"))
-    residences = residences.set_index("residence_id")
-    settings = load_peer_settings()
-    n = residences["n_dwellings"].astype(float)
-    features = pd.DataFrame(
-        {
-            "n_dwellings": n,
-            "small_units_pct": 100 * (residences["n_t1"] + residences["n_t2"]) / n,
-            "large_units_pct": 100 * (residences["n_t4"] + residences["n_t5_plus"]) / n,
-            "year_built": residences["year_built"].astype(float),
-            "rent_eur_m2": residences["rent_eur_m2"],
-            "is_qpv": residences["is_qpv"],
-            "equipment_dist_m": residences[
-                ["dist_school_m", "dist_shops_m", "dist_health_m", "dist_transit_m"]
-            ].mean(axis=1),
-            "psp_intervention_level": residences["psp_class"].map(
-                dict(settings.grouping.psp_levels)
-            ),
-        }
-    )
-    ops = [i for i in settings.fragility_indicators if i.source == "ops"]
-    shares = residences[[i.column for i in ops]].astype(float)
-    weights = np.array([i.weight for i in ops])
-    fragility = (shares * weights).sum(axis=1, min_count=1) / weights.sum()
-    households = residences["n_households"].astype(float)
-    return features, fragility, households, shares
-
-
-def _demo_parc_rows() -> tuple[list[list[str]], str]:
-    try:
-        features, fragility, households, shares = _demo_parc_inputs()
-    except (ImportError, FileNotFoundError, KeyError, ValueError) as exc:
-        return [], f"parc de démonstration indisponible ({type(exc).__name__})."
-
-    def run_once():
-        model = PeerGroups().fit(features)
-        return flag_rebalancing(
-            fragility,
-            model.labels_,
-            n_households=households,
-            indicators=shares,
-            group_names=model.names_,
-        )
-
-    seconds = median_seconds(run_once, repeat=5, warmup=1)
-    flags = run_once()
-    counts = flags["flag"].value_counts()
-    note = (
-        f"parc de démonstration `geodata.load_residences()` ({len(features)} résidences, "
-        "caractéristiques structurelles sans la distance au centre ; indice de fragilité "
-        "simplifié pour la mesure : moyenne des parts OPS pondérées par `config/peers.toml`) : "
-        + ", ".join(f"{k} {v}" for k, v in counts.items())
-        + "."
-    )
-    size = f"{len(features)} (démo)"
-    return [_row("Groupes + signalements", size, seconds, TARGETS[DEMO_SIZE])], note
 
 
 # --- Quality on the synthetic parcs --------------------------------------------------------------
@@ -169,9 +102,6 @@ def run() -> str:
     boot_s = time.perf_counter() - start
     rows.append(_row("Stabilité par bootstrap, 20 tirages", size, boot_s, None))
 
-    demo_rows, demo_note = _demo_parc_rows()
-    rows.extend(demo_rows)
-
     large = make_parc(LARGE_SIZE, seed=1)
     fit_s = median_seconds(lambda: PeerGroups().fit(large.features), repeat=3)
     model = PeerGroups().fit(large.features)
@@ -209,7 +139,9 @@ def run() -> str:
             "fils). Signalements : `flag_rebalancing` avec enquête précédente, effectifs de "
             "ménages, indicateurs (explications) et classes d'attractivité.",
             "",
-            f"Données : parcs synthétiques du générateur des tests ; {demo_note}",
+            "Données : parcs synthétiques du générateur des tests. Sur le parc de "
+            "démonstration, avec le vrai indice de fragilité, voir « Groupes de pairs sur le "
+            "parc (services) ».",
             "",
             "Qualité sur les parcs synthétiques (réglages par défaut, 5 % de résidences "
             "décalées de 4 écarts-types intra-groupe) :",
