@@ -39,7 +39,7 @@ def test_clicking_a_commune_shows_its_key_figures(server_url, page):
     page.get_by_role("option", name="Buxerolles").click()
     wait_for_app(page)
     page.get_by_role("heading", name="Buxerolles").wait_for(timeout=30_000)
-    assert "commune=86041" in page.url
+    page.wait_for_url(lambda url: "commune=86041" in url, timeout=30_000)
     assert page.get_by_text("Taux SRU").first.is_visible()
     assert_no_exception(page)
     screenshot(page, "carte-commune")

@@ -40,7 +40,7 @@ def test_the_public_profile_sees_one_disc_per_group(server_url, page):
     page.locator(PLOT).first.wait_for(state="attached", timeout=30_000)
     assert_no_exception(page)
     assert page.locator(f"{PLOT} .scatterlayer .point").count() == 4
-    assert "groupe=1" in page.url
+    page.wait_for_url(lambda url: "groupe=1" in url, timeout=30_000)
 
 
 def test_a_click_on_a_residence_selects_its_group(server_url, page):

@@ -45,7 +45,7 @@ def test_typing_a_search_opens_the_best_match(server_url, page):
     expect(page.locator("[data-testid='stHeading'] h2").first).to_contain_text(
         "Lavoir", timeout=30_000
     )
-    assert "residence=GP-" in page.url
+    page.wait_for_url(lambda url: "residence=GP-" in url, timeout=30_000)
 
 
 def test_the_print_layout_is_one_column_without_sidebar_nor_inputs(server_url, page):
