@@ -23,6 +23,6 @@ if selected is None:
 role = current_role()
 render_card(cache.residence_card(selected, role), printing)
 if printing:
-    simulation_result(selected, printing=True)
+    simulation_result(selected, role, printing=True)
 else:
     simulator(selected, role)

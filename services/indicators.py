@@ -17,6 +17,11 @@ The others are derived here, as the catalogue's descriptions say:
 - ``typology_diversity_pct``: Shannon entropy of the shares of T1, T2, T3, T4 and T5+,
   ``100 × H / ln 5``;
 - ``has_lift``, ``is_qpv``: 1 for yes, 0 for no.
+
+:func:`survey_indicators` derives, the same way and code by code, the indicators that read the
+OPS survey shares only (:func:`survey_indicator_codes`), from one survey's shares: the
+attribution simulator re-derives them after a simulated move
+(:mod:`services.simulation_score`).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from geodata.schemas import OCCUPANCY_SHARES
 from scoring import IndexSpec, load_catalogue, load_scales
 
 TYPOLOGY_COLUMNS = ("n_t1", "n_t2", "n_t3", "n_t4", "n_t5_plus")
@@ -186,25 +192,97 @@ def build_indicator_table(
         int(reference_year) if reference_year is not None else indicator_reference_year(residences)
     )
     ctx = _Context(year, load_scales())
-    columns: dict[str, np.ndarray] = {}
-    for code in spec.codes:
-        if code in DERIVATIONS:
-            needed, derive = DERIVATIONS[code]
-            missing = [c for c in needed if c not in residences.columns]
-            if missing:
-                raise ValueError(
-                    "résidences : colonne(s) "
-                    + ", ".join(f"« {c} »" for c in missing)
-                    + f" absente(s), nécessaire(s) à l'indicateur « {code} »."
-                )
-            columns[code] = np.asarray(derive(residences, ctx), dtype=float)
-        elif code in residences.columns:
-            columns[code] = _numeric(residences, code)
-        else:
-            raise ValueError(
-                f"résidences : pas de colonne « {code} » ni de calcul connu pour cet indicateur "
-                "du catalogue."
-            )
+    columns = {code: _indicator_values(residences, code, ctx) for code in spec.codes}
     table = pd.DataFrame(columns, index=pd.Index(ids.to_numpy(), name="residence_id"))
     table.attrs["reference_year"] = year
     return table
+
+
+def _indicator_values(residences: pd.DataFrame, code: str, ctx: _Context) -> np.ndarray:
+    """Raw values of indicator ``code`` for every row of ``residences`` (module docstring)."""
+    if code in DERIVATIONS:
+        needed, derive = DERIVATIONS[code]
+        missing = [c for c in needed if c not in residences.columns]
+        if missing:
+            raise ValueError(
+                "résidences : colonne(s) "
+                + ", ".join(f"« {c} »" for c in missing)
+                + f" absente(s), nécessaire(s) à l'indicateur « {code} »."
+            )
+        return np.asarray(derive(residences, ctx), dtype=float)
+    if code in residences.columns:
+        return _numeric(residences, code)
+    raise ValueError(
+        f"résidences : pas de colonne « {code} » ni de calcul connu pour cet indicateur "
+        "du catalogue."
+    )
+
+
+def indicator_inputs(code: str) -> tuple[str, ...]:
+    """Columns of the residences table that indicator ``code`` is derived from.
+
+    Parameters
+    ----------
+    code : str
+        A catalogue code.
+
+    Returns
+    -------
+    tuple of str
+        The columns its derivation reads (:data:`DERIVATIONS`), or the code itself for an
+        indicator taken as it is.
+    """
+    return DERIVATIONS[code][0] if code in DERIVATIONS else (code,)
+
+
+def survey_indicator_codes(catalogue: IndexSpec | None = None) -> tuple[str, ...]:
+    """Codes of the indicators derived from the OPS survey shares alone.
+
+    Parameters
+    ----------
+    catalogue : IndexSpec, optional
+        The indicators to look at; by default ``config/indicators.toml``.
+
+    Returns
+    -------
+    tuple of str
+        In catalogue order, the codes whose every input column is a share of the OPS survey
+        (:data:`geodata.schemas.OCCUPANCY_SHARES`), e.g. ``res_below_40_pct``: those that one
+        household moving in or out changes.
+    """
+    spec = catalogue if catalogue is not None else load_catalogue()
+    shares = set(OCCUPANCY_SHARES)
+    return tuple(code for code in spec.codes if set(indicator_inputs(code)) <= shares)
+
+
+def survey_indicators(
+    shares: Mapping[str, float] | pd.Series, *, catalogue: IndexSpec | None = None
+) -> pd.Series:
+    """Raw values of the survey-derived indicators for one survey's shares.
+
+    Each value is derived exactly as :func:`build_indicator_table` derives it from the
+    residences table (same code, applied to a one-row table of these shares).
+
+    Parameters
+    ----------
+    shares : mapping or pandas.Series
+        OPS shares in % by column (``res_below_40_pct``…); NaN where not surveyed.
+    catalogue : IndexSpec, optional
+        The indicators; by default ``config/indicators.toml``.
+
+    Returns
+    -------
+    pandas.Series
+        Float value by code of :func:`survey_indicator_codes`, NaN where a share is missing.
+
+    Raises
+    ------
+    ValueError
+        French message naming a share column an indicator needs and ``shares`` lacks.
+    """
+    spec = catalogue if catalogue is not None else load_catalogue()
+    codes = survey_indicator_codes(spec)
+    row = pd.DataFrame([pd.Series(shares, dtype=float)])
+    ctx = _Context(indicator_reference_year(row), load_scales())
+    values = {code: float(_indicator_values(row, code, ctx)[0]) for code in codes}
+    return pd.Series(values, index=pd.Index(codes, name="indicator"), dtype=float)

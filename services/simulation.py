@@ -27,6 +27,10 @@ the same engine as every flag (:func:`scoring.peers.flag_rebalancing`, threshold
 one. Its group median and scale are recomputed with the simulated value in place of the
 residence's own; one residence among its peers moves them little, and the result says by how
 much.
+
+The residence's cotation (score, class, rank) after the same move is not recomputed here:
+:mod:`services.simulation_score` re-derives the cotation indicators read from the survey and
+scores them with the index fitted on the whole parc.
 """
 
 from __future__ import annotations

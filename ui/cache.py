@@ -34,6 +34,7 @@ from services import sru_rules as sru_rules_service
 from services.indicators import build_indicator_table
 from services.map_indicators import TerritoryInputs
 from services.peers import PeerAnalysis, peer_analysis
+from services.simulation_score import CotationChange, simulate_cotation
 from services.territory import commune_figures, epci_figures, quartier_figures
 from ui import parc_data, sru_tables
 from ui.maps import polygons_geojson
@@ -398,6 +399,19 @@ def applicant_quartiles() -> pd.DataFrame:
     """Bounds and typical resources (% of the PLUS ceilings) of each quartile of the applicants."""
     demands = parc_tables()["demands"]
     return simulation_service.quartile_resources(demands["resources_pct_ceiling"])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def simulated_cotation(
+    residence_id: str,
+    entering: simulation_service.Household | None,
+    leaving: simulation_service.Household | None = None,
+) -> CotationChange:
+    """Score, class and rank of a residence after a simulated move, with the fiche's index."""
+    inputs = residence_card_inputs()
+    return simulate_cotation(
+        inputs.index, inputs.indicator_table, inputs.residences, residence_id, entering, leaving
+    )
 
 
 @st.cache_resource(show_spinner=False)

@@ -79,6 +79,15 @@ def fmt_int(value: object, unit: str = "") -> str:
     return fmt_number(value, 0, unit)
 
 
+def fmt_rank(rank: object, total: object) -> str:
+    """Format a rank among ``total`` (``1re sur 541``, ``430e sur 541``); ``non classée`` when
+    there is no rank."""
+    if is_missing(rank):
+        return "non classée"
+    rank = int(rank)
+    return f"{fmt_int(rank)}{'re' if rank == 1 else 'e'} sur {fmt_int(total)}"
+
+
 def fmt_date(value: dt.date | pd.Timestamp | None) -> str:
     """Format a date as ``25 novembre 2026``."""
     if is_missing(value):

@@ -17,7 +17,7 @@ import streamlit as st
 from services.residence_card import ResidenceCard, search_matches
 from ui import cache
 from ui.charts import PLOTLY_CONFIG
-from ui.fmt import MISSING, fmt_int, fmt_number, fmt_pct
+from ui.fmt import MISSING, fmt_int, fmt_number, fmt_pct, fmt_rank
 from ui.residence_charts import (
     flow_bars,
     impact_waterfall,
@@ -194,13 +194,7 @@ def header(card: ResidenceCard) -> None:
     parts.append(f"identifiant {card.residence_id}")
     st.caption(" · ".join(p for p in parts if p))
     cot = card.cotation
-    rank = (
-        f"{fmt_int(cot['rank'])}e sur {fmt_int(cot['n_rated'])}"
-        if cot["rank"] is not None
-        else "non classée"
-    )
-    if cot["rank"] == 1:
-        rank = f"1re sur {fmt_int(cot['n_rated'])}"
+    rank = fmt_rank(cot["rank"], cot["n_rated"])
     cols = st.columns(4)
     cols[0].metric(
         "Note d'attractivité",

@@ -2,16 +2,21 @@
 
 The inputs sit in a form (nothing reruns while they are filled in) inside a fragment (the
 « Simuler l'entrée » button reruns the simulator only, not the card). The arithmetic, the
-fragility index and the flag are :mod:`services.simulation`'s; the last result is kept per
-residence so that the print layout can show it.
+fragility index and the flag are :mod:`services.simulation`'s; the note d'attractivité, class and
+rank after the same move are :mod:`services.simulation_score`'s, scored with the fiche's own
+index (:func:`ui.cache.simulated_cotation`). The last result is kept per residence so that the
+print layout can show it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
 
 from geodata.schemas import COMPOSITIONS
+from scoring.spec import NOT_RATED
 from services.masking import ROLES
 from services.simulation import (
     COMPOSITION_NAMES,
@@ -21,8 +26,9 @@ from services.simulation import (
     SimulationResult,
     simulate_move,
 )
+from services.simulation_score import CotationChange
 from ui import cache
-from ui.fmt import fmt_number, fmt_pct
+from ui.fmt import fmt_number, fmt_pct, fmt_rank
 
 RESULT_KEY = "fiche_simulation"
 DIRECT = "pct"
@@ -144,32 +150,48 @@ def simulator(residence_id: str, role: str) -> None:
         )
     if submitted:
         try:
-            result = simulate_move(
-                cache.simulation_context(),
-                residence_id,
-                _household(entering, True),
-                _household(leaving, False) if known else None,
-            )
+            moving_in = _household(entering, True)
+            moving_out = _household(leaving, False) if known else None
+            result = simulate_move(cache.simulation_context(), residence_id, moving_in, moving_out)
         except ValueError as error:
             st.error(str(error), icon=":material/error:")
             st.session_state.pop(RESULT_KEY, None)
             return
-        st.session_state[RESULT_KEY] = (residence_id, result)
-    simulation_result(residence_id)
+        cotation = _cotation(residence_id, moving_in, moving_out)
+        st.session_state[RESULT_KEY] = (residence_id, result, cotation)
+    simulation_result(residence_id, role)
 
 
-def simulation_result(residence_id: str, printing: bool = False) -> None:
-    """The last simulation of this residence; how to run one (nothing when printing)."""
+def _cotation(
+    residence_id: str, entering: Household, leaving: Household | None
+) -> CotationChange | str:
+    """The cotation after the move, or why it could not be simulated (French)."""
+    try:
+        return cache.simulated_cotation(residence_id, entering, leaving)
+    except (KeyError, ValueError) as error:
+        return str(error).strip("'\"")
+
+
+def simulation_result(residence_id: str, role: str, printing: bool = False) -> None:
+    """The last simulation of this residence; how to run one (nothing when printing).
+
+    A simulation shows residence-level occupancy: nothing is shown to a role without that access,
+    even when a simulation made under another profile is still kept in the session.
+    """
+    if not ROLES[role].has_residence_access:
+        return
     kept = st.session_state.get(RESULT_KEY)
     if not kept or kept[0] != residence_id:
         if printing:
             return
         st.caption(
             "Décrivez le ménage candidat puis cliquez sur « Simuler l'entrée » : la fiche montre "
-            "comment évolueraient les parts de ménages, l'indice de fragilité et le signalement."
+            "comment évolueraient les parts de ménages, l'indice de fragilité, le signalement et "
+            "la note d'attractivité."
         )
         return
     result: SimulationResult = kept[1]
+    cotation: CotationChange | str | None = kept[2] if len(kept) > 2 else None
     if printing:
         st.subheader("Simulation d'attribution", anchor=False)
     worse = result.fragility_change > 0
@@ -179,18 +201,18 @@ def simulation_result(residence_id: str, printing: bool = False) -> None:
     cols[0].metric(
         "Indice de fragilité après",
         fmt_number(result.fragility_after, 1, "points"),
-        delta=_delta(
-            round(result.fragility_after, 1) - round(result.fragility_before, 1), "points"
+        **_change(
+            round(result.fragility_after, 1) - round(result.fragility_before, 1),
+            "points",
+            rise_is_good=False,
         ),
-        delta_color="inverse",
         help=f"Avant : {fmt_number(result.fragility_before, 1)} points (OPS "
         f"{result.survey_year}, {fmt_number(result.n_before)} ménages enquêtés).",
     )
     cols[1].metric(
         "Écart robuste au groupe après",
         fmt_number(result.z_after, 2),
-        delta=_delta(round(result.z_after, 2) - round(result.z_before, 2), "", 2),
-        delta_color="inverse",
+        **_change(round(result.z_after, 2) - round(result.z_before, 2), "", 2, rise_is_good=False),
         help=f"Avant : {fmt_number(result.z_before, 2)}. « À rééquilibrer » à partir de +2.",
     )
     cols[2].metric(
@@ -198,17 +220,22 @@ def simulation_result(residence_id: str, printing: bool = False) -> None:
         result.flag_label_after,
         help=f"Avant : {result.flag_label_before}.",
     )
-    st.dataframe(_share_table(result), hide_index=True, width="stretch")
+    _cotation_block(cotation)
+    in_note = cotation.indicators.index if isinstance(cotation, CotationChange) else ()
+    st.dataframe(_share_table(result, in_note), hide_index=True, width="stretch")
     notes = [
         f"Parts calculées sur {fmt_number(result.n_before)} ménages enquêtés avant, "
         f"{fmt_number(result.n_after)} après : chaque part s devient (s × n + 100 × x) / (n + 1) "
         "à l'entrée du ménage, x valant 1 s'il a la caractéristique ; un ménage sortant est "
         "d'abord retiré, (s × n − 100 × y) / (n − 1).",
         "La part d'adultes en emploi est approchée au niveau du ménage (un adulte, en emploi "
-        "s'il y en a un) ; elle n'entre pas dans l'indice.",
+        "s'il y en a un) ; elle n'entre pas dans l'indice de fragilité, mais dans la note "
+        "d'attractivité.",
         f"Médiane de fragilité du groupe : {fmt_number(result.median_before, 1)} avant, "
         f"{fmt_number(result.median_after, 1)} après (recalculée avec la valeur simulée).",
     ]
+    if isinstance(cotation, CotationChange):
+        notes.append(_cotation_note(cotation, result.survey_year))
     st.caption(" ".join(notes))
     if result.clipped:
         st.warning(
@@ -220,13 +247,108 @@ def simulation_result(residence_id: str, printing: bool = False) -> None:
     st.markdown(f"**Préconisation après l'entrée** : {result.recommendation_after}")
 
 
+def _cotation_block(cotation: CotationChange | str | None) -> None:
+    """The note d'attractivité, class, rank and Occupation pillar after the move."""
+    if cotation is None:
+        return
+    if isinstance(cotation, str):
+        st.caption(f"Note d'attractivité non simulée : {cotation}")
+        return
+    c = cotation
+    if c.is_rated_before or c.is_rated_after:
+        cols = st.columns(4)
+        cols[0].metric(
+            "Note d'attractivité après",
+            fmt_number(c.score_after, 1, "/ 100"),
+            **_change(round(c.score_after, 1) - round(c.score_before, 1), "points"),
+            help=f"Avant : {fmt_number(c.score_before, 1, '/ 100')}. Profil de référence de la "
+            "cotation, indice ajusté sur tout le parc ; 100 = la plus attractive.",
+        )
+        cols[1].metric(
+            "Classe après",
+            c.class_after,
+            **_class_change(c.class_before, c.class_after),
+            help=f"Avant : {c.class_before}. A = très attractive … E = très peu attractive ; "
+            "NC = non cotée.",
+        )
+        places = (
+            c.rank_before - c.rank_after
+            if c.rank_before is not None and c.rank_after is not None
+            else float("nan")
+        )
+        cols[2].metric(
+            "Rang après",
+            fmt_rank(c.rank_after, c.n_rated_after),
+            **_change(places, "place" if abs(places) == 1 else "places", 0),
+            help=f"Avant : {fmt_rank(c.rank_before, c.n_rated_before)}. 1 = la résidence la plus "
+            "attractive ; les autres résidences gardent leur note.",
+        )
+        cols[3].metric(
+            f"Pilier {c.occupation_label} après",
+            fmt_number(c.occupation_after, 1, "/ 100"),
+            **_change(round(c.occupation_after, 1) - round(c.occupation_before, 1), "points"),
+            help=f"Avant : {fmt_number(c.occupation_before, 1, '/ 100')}.",
+        )
+    st.markdown(c.sentence)
+
+
+def _cotation_note(cotation: CotationChange, survey_year: int) -> str:
+    """How the note d'attractivité after the move is computed (caption)."""
+    labels = cotation.indicators["label"]
+    read = ", ".join(label[:1].lower() + label[1:] for label in labels)
+    note = (
+        f"Note d'attractivité : seuls les indicateurs tirés de l'enquête OPS ({read}) sont "
+        "recalculés, avec l'indice ajusté sur tout le parc (rien n'est renormalisé) ; les "
+        "autres indicateurs et les autres résidences gardent leur valeur."
+    )
+    if cotation.survey_year is not None and cotation.survey_year != survey_year:
+        note += (
+            f" La cotation lit l'enquête OPS {cotation.survey_year}, incomplète pour l'indice "
+            "de fragilité : le même mouvement y est appliqué."
+        )
+    return note
+
+
+def _change(value: float, unit: str, decimals: int = 1, *, rise_is_good: bool = True) -> dict:
+    """``delta``, ``delta_color`` and ``delta_arrow`` of a metric for a change ``value``.
+
+    The French text carries a true minus sign, which Streamlit does not read as negative: the
+    arrow and the colour are set here (green when the change is good, red when it is bad).
+    """
+    if pd.isna(value):
+        return {"delta": None}
+    if round(value, decimals) == 0:
+        return {"delta": _delta(0.0, unit, decimals), "delta_color": "gray", "delta_arrow": "off"}
+    good = (value > 0) == rise_is_good
+    return {
+        "delta": _delta(value, unit, decimals),
+        "delta_color": "green" if good else "red",
+        "delta_arrow": "up" if value > 0 else "down",
+    }
+
+
+def _class_change(before: str, after: str) -> dict:
+    """Delta of the class metric: « B → C » in red when the class worsens, green when better."""
+    if before == after:
+        return {"delta": None}
+    text = f"{before} → {after}"
+    if NOT_RATED in (before, after):
+        return {"delta": text, "delta_color": "gray", "delta_arrow": "off"}
+    better = after < before  # A is the best class
+    return {
+        "delta": text,
+        "delta_color": "green" if better else "red",
+        "delta_arrow": "up" if better else "down",
+    }
+
+
 def _delta(value: float, unit: str, decimals: int = 1) -> str | None:
     if pd.isna(value):
         return None
     return ("+" if value >= 0 else "−") + fmt_number(abs(value), decimals, unit)
 
 
-def _share_table(result: SimulationResult) -> pd.DataFrame:
+def _share_table(result: SimulationResult, in_note: Sequence[str] = ()) -> pd.DataFrame:
     shares = result.shares
     yes_no = {1.0: "oui", 0.0: "non"}
     table = pd.DataFrame(
@@ -239,6 +361,7 @@ def _share_table(result: SimulationResult) -> pd.DataFrame:
             "Dans l'indice de fragilité": shares["is_fragility_indicator"]
             .map({True: "oui", False: ""})
             .to_numpy(),
+            "Dans la note d'attractivité": ["oui" if c in in_note else "" for c in shares.index],
         }
     )
     if shares["leaving"].notna().any():

@@ -93,6 +93,7 @@ def test_the_public_profile_hides_the_residence_occupancy():
     assert "indice 37,3" not in infos
     assert "Le simulateur part de l'occupation de la résidence" in infos
     assert not [b for b in app.button if b.label == SIMULATE]
+    assert "Note d'attractivité après" not in _metrics(app)
 
 
 def test_the_simulator_shows_a_first_quartile_single_parent_raising_the_fragility():
@@ -111,6 +112,21 @@ def test_the_simulator_shows_a_first_quartile_single_parent_raising_the_fragilit
     table = app.dataframe[-1].value.set_index("Part des ménages")
     assert table.loc["Familles monoparentales", "Avant"] == "15,4\u00a0%"
     assert table.loc["Familles monoparentales", "Après"] == "21,4\u00a0%"
+    assert table.loc["Familles monoparentales", "Dans la note d'attractivité"] == "oui"
+    assert table.loc["Familles nombreuses (3 enfants ou plus)", "Dans la note d'attractivité"] == ""
+    # The cotation after the same move, scored with the fiche's index.
+    markdown = _texts(app, "markdown")
+    assert (
+        "La note d'attractivité passerait de 67,1 à 66,1 (classe B inchangée), "
+        "rang 430e → 442e sur 541." in markdown
+    )
+    note = next(m for m in app.metric if m.label == "Note d'attractivité après")
+    assert note.value == "66,1\u00a0/ 100"
+    assert note.delta == "−1,0\u00a0points"
+    assert _metrics(app)["Classe après"] == "B"
+    assert _metrics(app)["Rang après"] == "442e sur 541"
+    assert _metrics(app)["Pilier Occupation après"] == "65,1\u00a0/ 100"
+    assert "seuls les indicateurs tirés de l'enquête OPS" in _texts(app, "caption")
 
 
 def test_the_simulator_replaces_a_known_leaving_household():
@@ -127,6 +143,21 @@ def test_the_simulator_replaces_a_known_leaving_household():
     assert "l'entrée d'un couple avec enfants" in sentence
     table = app.dataframe[-1].value
     assert "Ménage sortant" in table.columns
+    assert "Note d'attractivité après" in _metrics(app)
+    assert "La note d'attractivité passerait de 67,1 à" in _texts(app, "markdown")
+
+
+def test_a_kept_simulation_is_not_printed_for_the_public_profile():
+    app = open_card({"residence": "GP-0001"}, role="bailleur")
+    next(b for b in app.button if b.label == SIMULATE).click()
+    rerun(app, "bailleur")
+    assert "Note d'attractivité après" in _metrics(app)
+    app.toggle(key="fiche_impression").set_value(True)
+    rerun(app, "bailleur")
+    assert "Simulation d'attribution" in [h.value for h in app.subheader]
+    rerun(app, "public")
+    assert "Simulation d'attribution" not in [h.value for h in app.subheader]
+    assert "Indice de fragilité après" not in _metrics(app)
 
 
 @pytest.mark.parametrize("role", ["bailleur", None])

@@ -9,7 +9,12 @@ import pandas as pd
 import pytest
 
 from scoring import CompositeIndex, load_catalogue, load_profile
-from services.indicators import build_indicator_table, indicator_reference_year
+from services.indicators import (
+    build_indicator_table,
+    indicator_reference_year,
+    survey_indicator_codes,
+    survey_indicators,
+)
 
 NAN = np.nan
 
@@ -91,6 +96,26 @@ def test_columns_taken_as_they_are():
     np.testing.assert_allclose(table["vacancy_rate_pct"], [3, NAN, 10])
     np.testing.assert_allclose(table["dist_school_m"], [250, 400, NAN])
     np.testing.assert_allclose(table["private_rent_eur_m2"], [10, NAN, 0])
+
+
+def test_survey_indicators_are_derived_from_one_survey_as_in_the_table():
+    codes = survey_indicator_codes()
+    assert codes == (
+        "res_below_40_pct",
+        "single_parent_pct",
+        "employed_adults_pct",
+        "housing_benefit_pct",
+        "recent_movers_pct",
+    )
+    residences = _residences()
+    table = build_indicator_table(residences)
+    for row, residence in zip(residences.itertuples(), table.index, strict=True):
+        shares = {c: getattr(row, c) for c in residences.columns if c.endswith("_pct")}
+        values = survey_indicators(shares)
+        assert tuple(values.index) == codes
+        np.testing.assert_allclose(values, table.loc[residence, list(codes)].to_numpy(float))
+    with pytest.raises(ValueError, match="pas de colonne « single_parent_pct »"):
+        survey_indicators({"res_below_40_pct": 30.0})
 
 
 def test_reference_year_can_be_given():

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from ui.fmt import fmt_date, fmt_int, fmt_number, fmt_pct
+from ui.fmt import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_rank
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -30,3 +30,10 @@ def test_shortcuts():
     assert fmt_pct(32.04) == f"32,0{NBSP}%"
     assert fmt_int(19437, "logements") == f"19{NNBSP}437{NBSP}logements"
     assert fmt_date(dt.date(2026, 11, 25)) == "25 novembre 2026"
+
+
+def test_ranks():
+    assert fmt_rank(1, 541) == "1re sur 541"
+    assert fmt_rank(430, 541) == "430e sur 541"
+    assert fmt_rank(1234, 2000) == f"1{NNBSP}234e sur 2{NNBSP}000"
+    assert fmt_rank(None, 541) == "non classée"
