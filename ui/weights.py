@@ -19,8 +19,8 @@ import streamlit as st
 
 from config import profile_names
 from scoring import CompositeIndex, IndexSpec, SpecError, effective_weights
-from services.cotation import (
-    REFERENCE_PROFILE,
+from services.cotation import REFERENCE_PROFILE
+from services.cotation_weights import (
     format_weight_overrides,
     parse_weight_overrides,
     pillar_weight_table,
@@ -51,7 +51,7 @@ class Weighting:
         The profile's fitted index re-weighted with ``spec``.
     weights : pandas.DataFrame
         Nominal and effective weight of each indicator (see
-        :func:`services.cotation.weight_table`).
+        :func:`services.cotation_weights.weight_table`).
     pillars : pandas.DataFrame
         The same per pillar.
     is_modified : bool
