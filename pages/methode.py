@@ -4,7 +4,13 @@ import streamlit as st
 
 from ui import cache
 from ui.frame import start_page
-from ui.methode_view import indicator_tables, masking_section, method_steps, sources_section
+from ui.methode_view import (
+    indicator_tables,
+    masking_section,
+    method_note,
+    method_steps,
+    sources_section,
+)
 from ui.weights import profile_byline, profile_picker, session_spec
 
 start_page("Méthode et sources")
@@ -18,6 +24,7 @@ with st.sidebar:
 spec = cache.profile(name)
 current = session_spec(name)
 st.caption(profile_byline(spec))
+method_note(spec, current)
 
 st.header("Les indicateurs", divider="gray")
 indicator_tables(spec, current)

@@ -9,7 +9,8 @@ validated when it is created: an invalid spec cannot exist. Every problem is rep
 and names the offending code.
 
 Changing weights never mutates a spec: :meth:`IndexSpec.with_weights` returns a new one (this is
-what the weight sliders call on every move).
+what the weight sliders call on every move); :meth:`IndexSpec.with_method` does the same for the
+method choices (the method panel of the cotation page).
 """
 
 from __future__ import annotations
@@ -446,7 +447,21 @@ class IndexSpec:
         return dataclasses.replace(self, pillars=new_pillars, indicators=new_indicators)
 
     def with_method(self, **changes: object) -> IndexSpec:
-        """Return a new spec with some method choices replaced (e.g. ``normalisation="rank"``)."""
+        """Return a new spec with some method choices replaced (e.g. ``normalisation="rank"``).
+
+        Parameters
+        ----------
+        **changes
+            New values of fields of :class:`Method` (``normalisation``, ``aggregation``,
+            ``min_coverage``, ``class_method``, ``thresholds``, ``zscore_span``); the others,
+            the weights and the metadata are kept.
+
+        Raises
+        ------
+        SpecError
+            Unknown field, unknown value, or a resulting spec that is invalid (e.g. the
+            ``goalposts`` normalisation for an indicator without bounds).
+        """
         if "thresholds" in changes and changes["thresholds"] is not None:
             changes["thresholds"] = tuple(changes["thresholds"])  # type: ignore[arg-type]
         try:

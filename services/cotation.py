@@ -22,6 +22,7 @@ from scoring import (
     IndexSpec,
     ProfileComparison,
 )
+from scoring.classify import quantile_thresholds
 
 REFERENCE_PROFILE = "reference"
 CLASS_NAMES = {
@@ -178,30 +179,60 @@ def class_counts(scores: pd.DataFrame) -> pd.Series:
     return counts.reindex(codes, fill_value=0).astype(int)
 
 
-def class_ranges(spec: IndexSpec) -> dict[str, str]:
-    """What each class means under ``spec``, in French (score bounds or quintiles)."""
+def class_ranges(
+    spec: IndexSpec, reference_scores: pd.Series | np.ndarray | None = None
+) -> dict[str, str]:
+    """What each class means under ``spec``, in French (score bounds or quintiles).
+
+    Parameters
+    ----------
+    spec : IndexSpec
+        Gives the class method, the fixed thresholds and the minimum coverage.
+    reference_scores : pandas.Series or numpy.ndarray, optional
+        Scores of the reference population under ``spec`` (NaN when not rated): with classes by
+        quintiles, the score bounds of each quintile are added, rounded to 0.1 point
+        (``note ≥ 71,3``).
+
+    Returns
+    -------
+    dict of str to str
+        By class code (``A``…``E``, ``NC``).
+    """
     if spec.method.class_method == "quantiles":
         ranges = {
             "A": "les 20 % les mieux notées",
-            "B": "2e quintile",
-            "C": "3e quintile",
-            "D": "4e quintile",
+            "B": "entre les 20 % et les 40 % les mieux notées",
+            "C": "entre les 40 % et les 60 % les mieux notées",
+            "D": "entre les 60 % et les 80 % les mieux notées",
             "E": "les 20 % les moins bien notées",
         }
+        if reference_scores is not None:
+            bounds = quantile_thresholds(np.asarray(reference_scores, dtype=float))
+            if not np.isnan(bounds).any():
+                scores = _score_ranges(bounds, decimals=1)
+                ranges = {c: f"{ranges[c]}, {scores[c]}" for c in CLASSES}
     else:
-        bounds = (100.0, *spec.method.thresholds, 0.0)
-        ranges = {}
-        for i, code in enumerate(CLASSES):
-            high, low = bounds[i], bounds[i + 1]
-            if i == 0:
-                ranges[code] = f"note ≥ {_num(low)}"
-            elif i == len(CLASSES) - 1:
-                ranges[code] = f"note < {_num(high)}"
-            else:
-                ranges[code] = f"note de {_num(low)} à {_num(high)}"
+        ranges = _score_ranges(spec.method.thresholds)
     ranges[NOT_RATED] = (
         f"moins de {_num(spec.method.min_coverage * 100)} % des indicateurs renseignés"
     )
+    return ranges
+
+
+def _score_ranges(thresholds: tuple[float, ...], decimals: int | None = None) -> dict[str, str]:
+    """``note ≥ 80``, ``note de 65 à 80``… for the lower bounds of classes A to D."""
+    bounds = [
+        _num(round(b, decimals) if decimals is not None else b) for b in (100.0, *thresholds, 0.0)
+    ]
+    ranges = {}
+    for i, code in enumerate(CLASSES):
+        high, low = bounds[i], bounds[i + 1]
+        if i == 0:
+            ranges[code] = f"note ≥ {low}"
+        elif i == len(CLASSES) - 1:
+            ranges[code] = f"note < {high}"
+        else:
+            ranges[code] = f"note de {low} à {high}"
     return ranges
 
 

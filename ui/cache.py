@@ -26,7 +26,7 @@ from scoring import (
     run_sensitivity,
 )
 from services import cotation as cotation_service
-from services import cotation_weights, sru_progress
+from services import cotation_method, cotation_weights, sru_progress
 from services import residence_card as card_service
 from services import simulation as simulation_service
 from services import sru as sru_service
@@ -179,9 +179,25 @@ def fitted_index(name: str) -> CompositeIndex:
     """The index of profile ``name`` fitted on the whole territory (shared, read-only).
 
     Re-weighting calls :meth:`CompositeIndex.rescore`, which reuses this fit and never
-    re-normalises; another normalisation method needs another profile (another fit).
+    re-normalises; another normalisation needs another fit (:func:`refitted_index`).
     """
     return CompositeIndex(profile(name)).fit(indicator_table())
+
+
+@st.cache_resource(show_spinner=False)
+def refitted_index(name: str, normalisation: str) -> CompositeIndex:
+    """The index of profile ``name`` with the normalisation ``normalisation``, fitted on the
+    whole territory (shared, read-only).
+
+    The method panel of the cotation page may change the normalisation: the bounds are fitted
+    again on the reference population (a few milliseconds), once per profile and
+    normalisation. Weights, aggregation and classes are then re-weightings of this fit
+    (:meth:`CompositeIndex.reweight`). The profile's own normalisation is :func:`fitted_index`.
+    """
+    base = profile(name)
+    if normalisation == base.method.normalisation:
+        return fitted_index(name)
+    return CompositeIndex(base.with_method(normalisation=normalisation)).fit(indicator_table())
 
 
 # --- SRU et contrat de mixité sociale ; Tableau de bord du parc social ------------------------
@@ -353,13 +369,18 @@ def residence_coordinates() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def sensitivity(profile_name: str, weights: tuple[float, ...]) -> SensitivityResult:
-    """Sensitivity of the ranking around profile ``profile_name`` with ``weights``.
+def sensitivity(
+    profile_name: str, weights: tuple[float, ...], method: tuple[str, ...]
+) -> SensitivityResult:
+    """Sensitivity of the ranking around profile ``profile_name`` with ``weights`` and
+    ``method``.
 
-    ``weights``: pillars then indicators, see :func:`services.cotation_weights.weight_key`.
-    About 0.3 s, kept per weighting.
+    ``weights``: pillars then indicators, see :func:`services.cotation_weights.weight_key`;
+    ``method``: normalisation, aggregation and classes, see
+    :func:`services.cotation_method.method_key`. About 0.3 s, kept per weighting and method.
     """
     spec = cotation_weights.with_weight_key(profile(profile_name), weights)
+    spec = cotation_method.with_method_key(spec, method)
     return run_sensitivity(indicator_table(), spec)
 
 

@@ -17,6 +17,7 @@ import streamlit as st
 
 from scoring import NOT_RATED
 from scoring.sensitivity import DEFAULT_CONCENTRATION, DEFAULT_DRAWS
+from services.cotation_method import method_key
 from services.cotation_review import (
     comparison_summary,
     is_same_ranking,
@@ -97,6 +98,13 @@ def top_changes_block(result: CotationResult, n: int = N_TOP_CHANGES) -> None:
     changes = top_changes(result.comparison, cache.residence_directory(), n)
     if not changes.empty:
         st.markdown(CHANGES_STYLE + changes_html(changes), unsafe_allow_html=True)
+    else:
+        st.info(
+            "Aucune résidence ne change de rang par rapport au profil de référence : seules les "
+            "classes changent, parce qu'elles ne sont pas découpées de la même façon (méthode "
+            "de calcul).",
+            icon=":material/compare_arrows:",
+        )
     status = rating_changes(result.comparison)
     notes = []
     if status["n_unrated"]:
@@ -266,7 +274,7 @@ def sensitivity_view(result: CotationResult, selected: str | None) -> None:
         return
     spec = result.weighting.spec
     with st.spinner("Tirages en cours…"):
-        sensitivity = cache.sensitivity(spec.name, weight_key(spec))
+        sensitivity = cache.sensitivity(spec.name, weight_key(spec), method_key(spec))
     directory = cache.residence_directory()
     bands = stability_summary(sensitivity)
     cols = st.columns(len(bands))

@@ -24,6 +24,7 @@ from services.cotation import (
     scored_residences,
     search_residences,
 )
+from services.cotation_method import method_changes
 from services.cotation_review import comparison_summary
 from ui import cache
 from ui.charts import CLASS_COLORS
@@ -80,7 +81,7 @@ def cotation_result(weighting: Weighting) -> CotationResult:
         comparison,
         table,
         class_counts(scores),
-        class_ranges(weighting.spec),
+        class_ranges(weighting.spec, scores["score"]),
     )
 
 
@@ -88,12 +89,20 @@ def cotation_result(weighting: Weighting) -> CotationResult:
 
 
 def profile_caption(weighting: Weighting) -> None:
-    """Who wrote the profile, when and why; and whether the sliders moved away from it."""
+    """Who wrote the profile, when and why; and whether the sliders or the method panel moved
+    away from it."""
     text = profile_byline(weighting.base)
     if weighting.is_modified:
         text += (
             "  \n:orange[**Poids modifiés pendant la séance**] : les résultats ne sont pas ceux "
             "du profil enregistré ; le lien de la page garde les poids déplacés."
+        )
+    if weighting.is_method_modified:
+        changes = method_changes(weighting.spec, weighting.base)
+        text += (
+            "  \n:orange[**Méthode modifiée pendant la séance**] : "
+            + " ; ".join(changes)
+            + ". Le lien de la page garde la méthode choisie."
         )
     st.caption(text)
 

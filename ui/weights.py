@@ -4,10 +4,12 @@ The sliders live in the sidebar, one expander for the pillars and one per pillar
 indicators; each label carries the weight's *effective* share (its real influence on the
 differences between residences), which a nominal weight does not tell. The chosen profile is in
 the URL (``profil``) and the weights moved during a session too (``poids=occupation:40,is_qpv:1``,
-only what differs from the profile), so that a link reopens the same cotation.
+only what differs from the profile), so that a link reopens the same cotation. Under the
+sliders, the method panel (:mod:`ui.method_panel`) lets the session change the profile's
+normalisation, aggregation and classes (``methode``).
 
 Every move builds a new spec with :meth:`scoring.IndexSpec.with_weights` and re-weights the
-profile's fitted index (shared, never re-normalised).
+fitted index of the profile and normalisation in force (shared, never re-normalised).
 """
 
 from __future__ import annotations
@@ -28,6 +30,13 @@ from services.cotation_weights import (
 )
 from ui import cache
 from ui.fmt import fmt_date, fmt_pct
+from ui.method_panel import (
+    method_panel,
+    session_method,
+    sync_method_state,
+    with_panel_method,
+    write_method_url,
+)
 from ui.widgets import query_choice, query_value, set_query_value
 
 PROFILE_PARAM = "profil"
@@ -46,9 +55,10 @@ class Weighting:
     base : IndexSpec
         The chosen profile, as saved.
     spec : IndexSpec
-        The profile with the sliders' weights.
+        The profile with the sliders' weights and the method panel's choices.
     index : CompositeIndex
-        The profile's fitted index re-weighted with ``spec``.
+        The fitted index of the profile with ``spec``'s normalisation, re-weighted with
+        ``spec``.
     weights : pandas.DataFrame
         Nominal and effective weight of each indicator (see
         :func:`services.cotation_weights.weight_table`).
@@ -56,6 +66,8 @@ class Weighting:
         The same per pillar.
     is_modified : bool
         Whether a slider differs from the profile.
+    is_method_modified : bool
+        Whether the method differs from the profile's.
     """
 
     base: IndexSpec
@@ -64,6 +76,7 @@ class Weighting:
     weights: pd.DataFrame
     pillars: pd.DataFrame
     is_modified: bool
+    is_method_modified: bool = False
 
 
 def pillar_key(code: str) -> str:
@@ -160,7 +173,8 @@ def profile_picker() -> str:
         REFERENCE_PROFILE,
         lambda name: cache.profile(name).label,
         help="Un profil fixe les poids de départ et la méthode (normalisation, agrégation, "
-        "classes). Changer de profil remet les curseurs à ses poids.",
+        "classes). Changer de profil remet les curseurs à ses poids et la méthode de calcul à "
+        "la sienne.",
         persist_state="session",
     )
 
@@ -171,7 +185,7 @@ def weight_panel() -> Weighting:
         st.subheader("Pondération")
         name = profile_picker()
         base = cache.profile(name)
-        problems = _sync_state(base, name)
+        problems = _sync_state(base, name) + sync_method_state(base, name)
         for problem in problems:
             st.warning(f"Lien partagé : {problem}", icon=":material/link_off:")
         try:
@@ -184,7 +198,8 @@ def weight_panel() -> Weighting:
                 icon=":material/error:",
             )
             spec = base
-        index = cache.fitted_index(name).reweight(spec)
+        spec = with_panel_method(spec, base)
+        index = cache.refitted_index(name, spec.method.normalisation).reweight(spec)
         weights = weight_table(spec, effective_weights(index))
         pillars = pillar_weight_table(weights, spec)
         modified = spec.pillars != base.pillars or spec.indicators != base.indicators
@@ -201,8 +216,10 @@ def weight_panel() -> Weighting:
         )
         _pillar_sliders(base, pillars)
         _indicator_sliders(base, weights)
+        method_panel(base, spec)
     set_query_value(WEIGHTS_PARAM, format_weight_overrides(spec, base) or None)
-    return Weighting(base, spec, index, weights, pillars, modified)
+    write_method_url(spec, base)
+    return Weighting(base, spec, index, weights, pillars, modified, spec.method != base.method)
 
 
 def _pillar_sliders(base: IndexSpec, pillars: pd.DataFrame) -> None:
@@ -238,9 +255,19 @@ def _indicator_sliders(base: IndexSpec, weights: pd.DataFrame) -> None:
 
 
 def session_spec(name: str) -> IndexSpec:
-    """Profile ``name`` with the weights in force: those moved on the cotation page during
-    this session, else those of a shared link (``poids``), else the profile's own."""
+    """Profile ``name`` with the weights and the method in force.
+
+    The weights moved on the cotation page during this session, else those of a shared link
+    (``poids``), else the profile's own; the same for the method (``methode``, see
+    :func:`ui.method_panel.session_method`). Other pages (the Méthode page) thus describe what
+    the cotation page computes: a working group that switched to quintiles reads the quintiles
+    there, not the profile's thresholds.
+    """
     base = cache.profile(name)
+    return session_method(_session_weights(base, name), base, name)
+
+
+def _session_weights(base: IndexSpec, name: str) -> IndexSpec:
     if st.session_state.get(_LOADED) == name:
         try:
             return _slider_spec(base)

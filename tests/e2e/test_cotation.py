@@ -159,3 +159,37 @@ def test_clicking_a_residence_on_the_map_opens_its_card(server_url, page):
     )
     page.locator("table.key-figures").first.wait_for(timeout=30_000)
     assert_no_exception(page)
+
+
+def test_switching_to_quintiles_recolours_the_residences_and_keeps_it_in_the_link(server_url, page):
+    page.goto(f"{server_url}/cotation")
+    wait_for_app(page)
+    _wait_for_points(page)
+    before = _fills(page)
+    # A sidebar tall enough for the open panel: a scroll during the click closes the list.
+    page.set_viewport_size({"width": 1440, "height": 2400})
+    page.get_by_text("Méthode de calcul").click()
+    page.wait_for_timeout(500)  # the expander's animation
+    page.get_by_label("Classes", exact=True).click()
+    page.get_by_role("option", name="Quintiles").click()
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('methode') === 'classes:quantiles'",
+        timeout=30_000,
+    )
+    wait_for_app(page)
+    page.wait_for_function(
+        """([selector, before]) => {
+            const frame = document.querySelector(selector);
+            const paths = frame.contentDocument.querySelectorAll('path.leaflet-interactive');
+            const fills = Array.from(paths, p => p.getAttribute('fill'));
+            return fills.length === before.length && fills.some((f, i) => f !== before[i]);
+        }""",
+        arg=[MAP_FRAME, before],
+        timeout=30_000,
+    )
+    # Five classes of about a fifth of the parc each (109, then 108 four times).
+    after = _fills(page)
+    assert sorted(after.count(f) for f in set(after)) == [108, 108, 108, 108, 109]
+    assert page.get_by_text("Méthode modifiée pendant la séance").is_visible()
+    assert_no_exception(page)
+    screenshot(page, "cotation-methode")

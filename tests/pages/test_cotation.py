@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import statistics
 import time
+from functools import cache
 
+import numpy as np
+import pandas as pd
 import pytest
 
+import geodata
+from scoring import NOT_RATED, NOT_RATED_LABEL, CompositeIndex, load_profile, run_sensitivity
+from services import build_indicator_table
+from services.cotation import class_counts
+from services.cotation_review import stability_summary
 from tests.pages.conftest import open_page
+from ui.cotation_view import fmt_count
 
 COMPARISON_TAB = "Écarts avec la référence"
 SENSITIVITY_TAB = "Sensibilité"
@@ -28,6 +37,48 @@ def _metric(app, label: str) -> str:
 
 def _slider(app, key: str):
     return app.slider(key=key)
+
+
+METHOD_KEYS = ("methode_normalisation", "methode_agregation", "methode_classes")
+
+
+def _method(app) -> tuple[str, str, str]:
+    """Values of the three selectboxes of the panel « Méthode de calcul »."""
+    return tuple(app.selectbox(key=key).value for key in METHOD_KEYS)
+
+
+@cache
+def _indicator_table() -> pd.DataFrame:
+    return build_indicator_table(geodata.load_residences())
+
+
+def _engine_spec(profile: str, pillars: dict | None = None, **method):
+    return load_profile(profile).with_weights(pillars=pillars).with_method(**method)
+
+
+def _engine_scores(profile: str, pillars: dict | None = None, **method) -> pd.DataFrame:
+    """The demo parc scored by the engine alone, as a profile with that method would be."""
+    spec = _engine_spec(profile, pillars, **method)
+    return CompositeIndex(spec).fit(_indicator_table()).transform()
+
+
+def _shown(app) -> pd.DataFrame:
+    """Score, class and rank of every residence in the ranked table."""
+    table = app.dataframe[0].value.set_index("residence_id")
+    classes = table["class_shown"].astype(str).replace(NOT_RATED_LABEL, NOT_RATED)
+    return table.assign(class_shown=classes)
+
+
+def _ranks(values: pd.Series) -> np.ndarray:
+    """Ranks as integers, 0 for a residence without rank."""
+    return values.astype("Int64").fillna(0).to_numpy(dtype=int)
+
+
+def _assert_same_scores(app, expected: pd.DataFrame) -> None:
+    shown = _shown(app).reindex(expected.index)
+    np.testing.assert_allclose(shown["score"].to_numpy(float), expected["score"].to_numpy(float))
+    assert (shown["class_shown"] == expected["score_class"].astype(str)).all()
+    assert (_ranks(shown["rank"]) == _ranks(expected["rank"])).all()
 
 
 def test_default_view_scores_every_residence_with_the_reference_profile():
@@ -193,3 +244,175 @@ def test_every_profile_opens_without_error(profile):
     app = open_page("cotation", query={"profil": profile})
     assert app.selectbox(key="qp_profil").value == profile
     assert _metric(app, "Résidences cotées").endswith("sur 541")
+
+
+# --- Method panel ------------------------------------------------------------------------------
+
+
+def test_the_method_panel_starts_from_the_profile_method():
+    app = open_page("cotation")
+    assert _method(app) == ("minmax", "arithmetic", "thresholds")
+    classes = app.selectbox(key="methode_classes")
+    assert classes.options == ["Seuils fixes 80 / 65 / 50 / 35", "Quintiles"]
+    assert app.selectbox(key="methode_normalisation").options == [
+        "Min–max",
+        "Rang centile",
+        "Score z",
+        "Bornes fixes",
+    ]
+    assert all(app.selectbox(key=key).help for key in METHOD_KEYS)
+    assert app.button(key="methode_reinitialiser").disabled
+    assert "methode" not in app.query_params
+
+
+def test_quintile_classes_cut_the_parc_in_five_and_a_link_reopens_them():
+    app = open_page("cotation")
+    app.selectbox(key="methode_classes").select("quantiles").run()
+    assert not app.exception
+    assert app.query_params["methode"] == "classes:quantiles"
+    expected = _engine_scores("reference", class_method="quantiles")
+    counts = class_counts(expected)
+    assert counts.to_dict() == {"A": 109, "B": 108, "C": 108, "D": 108, "E": 108, "NC": 0}
+    shown = _shown(app)["class_shown"].value_counts().reindex(counts.index, fill_value=0)
+    assert shown.to_dict() == counts.to_dict()
+    _assert_same_scores(app, expected)
+    assert _metric(app, "Classe A") == "109 résidences"
+    # The reference profile keeps its fixed thresholds in the comparison: 364 change class.
+    reference = _engine_scores("reference")
+    moved = (expected["score_class"].astype(str) != reference["score_class"].astype(str)).sum()
+    assert moved == 364
+    assert _metric(app, "Changent de classe") == "364 résidences"
+    assert "A — très attractive (les 20 % les mieux notées, note ≥ " in _legend(app)
+    caption = next(c.value for c in app.caption if "Méthode modifiée" in c.value)
+    assert "classes : quintiles au lieu de seuils fixes 80 / 65 / 50 / 35" in caption
+    assert not app.button(key="methode_reinitialiser").disabled
+
+    link = {key: app.query_params[key] for key in ("profil", "methode")}
+    reopened = open_page("cotation", query=link)
+    assert _method(reopened) == ("minmax", "arithmetic", "quantiles")
+    assert not reopened.sidebar.warning
+    _assert_same_scores(reopened, expected)
+
+
+@pytest.mark.parametrize(
+    ("query", "pillars", "method"),
+    [
+        pytest.param(
+            {"methode": "agregation:geometric"}, None, {"aggregation": "geometric"}, id="geo"
+        ),
+        pytest.param(
+            {"methode": "normalisation:rank,classes:quantiles"},
+            None,
+            {"normalisation": "rank", "class_method": "quantiles"},
+            id="rank-quintiles",
+        ),
+        pytest.param(
+            {"methode": "normalisation:goalposts,agregation:geometric", "poids": "occupation:60"},
+            {"occupation": 60},
+            {"normalisation": "goalposts", "aggregation": "geometric"},
+            id="goalposts-weights",
+        ),
+    ],
+)
+def test_a_method_scores_exactly_as_a_profile_with_that_method(query, pillars, method):
+    app = open_page("cotation", query=query)
+    assert not app.exception
+    assert not app.sidebar.warning
+    assert app.query_params["methode"] == query["methode"]
+    _assert_same_scores(app, _engine_scores("reference", pillars, **method))
+    # The comparison stays against the reference profile with its own method.
+    reference = _engine_scores("reference")
+    shown = _shown(app).reindex(reference.index)
+    assert (_ranks(shown["rank_reference"]) == _ranks(reference["rank"])).all()
+
+
+def test_a_normalisation_change_changes_the_ranking_table():
+    app = open_page("cotation")
+    ranking = _ranking(app)
+    app.selectbox(key="methode_normalisation").select("zscore").run()
+    assert not app.exception
+    assert _ranking(app) != ranking
+    assert app.query_params["methode"] == "normalisation:zscore"
+    expected = _engine_scores("reference", normalisation="zscore")
+    assert class_counts(expected).to_dict() == {"A": 0, "B": 2, "C": 438, "D": 100, "E": 1, "NC": 0}
+    _assert_same_scores(app, expected)
+    assert _metric(app, "Changent de classe") == "533 résidences"
+
+
+def test_weight_moves_after_a_normalisation_change_never_refit(monkeypatch):
+    app = open_page("cotation", query={"methode": "normalisation:zscore"})
+    fits = []
+    original = CompositeIndex.fit
+
+    def counting_fit(self, df):
+        fits.append(self.spec.method.normalisation)
+        return original(self, df)
+
+    monkeypatch.setattr(CompositeIndex, "fit", counting_fit)
+    for value in (45, 60, 10):
+        _slider(app, "poids_pilier_occupation").set_value(value).run()
+        assert not app.exception
+    assert fits == []
+    _assert_same_scores(
+        app, _engine_scores("reference", {"occupation": 10}, normalisation="zscore")
+    )
+
+
+def test_comparison_tab_says_when_only_the_classes_change():
+    app = open_page("cotation", query={"vue": COMPARISON_TAB, "methode": "classes:quantiles"})
+    assert not app.exception
+    assert _metric(app, "Changent de classe") == "364 résidences"
+    assert _metric(app, "Plus grand déplacement") == "0 rang"
+    assert app.get("plotly_chart")  # the transition matrix
+    assert any("Aucune résidence ne change de rang" in i.value for i in app.info)
+
+
+def test_picking_a_profile_resets_the_method():
+    app = open_page("cotation", query={"methode": "agregation:geometric,classes:quantiles"})
+    assert _method(app) == ("minmax", "geometric", "quantiles")
+    app.selectbox(key="qp_profil").select("occupation_sociale").run()
+    assert not app.exception
+    assert _method(app) == ("rank", "arithmetic", "quantiles")  # that profile's method
+    assert "methode" not in app.query_params
+    assert not any("Méthode modifiée" in c.value for c in app.caption)
+    app.selectbox(key="methode_classes").select("thresholds").run()
+    assert app.query_params["methode"] == "classes:thresholds"
+    app.selectbox(key="qp_profil").select("reference").run()
+    assert _method(app) == ("minmax", "arithmetic", "thresholds")
+    assert "methode" not in app.query_params
+
+
+def test_the_method_button_restores_the_profile_method_and_keeps_the_weights():
+    app = open_page("cotation", query={"methode": "agregation:geometric", "poids": "occupation:40"})
+    assert any("Méthode modifiée" in c.value for c in app.caption)
+    app.button(key="methode_reinitialiser").click().run()
+    assert _method(app) == ("minmax", "arithmetic", "thresholds")
+    assert "methode" not in app.query_params
+    assert _slider(app, "poids_pilier_occupation").value == 40
+    assert not any("Méthode modifiée" in c.value for c in app.caption)
+
+
+def test_an_unknown_method_in_a_link_is_reported_and_the_profile_kept():
+    app = open_page("cotation", query={"methode": "normalisation:percentile,classes:quantiles"})
+    assert not app.exception
+    warnings = " ".join(w.value for w in app.sidebar.warning)
+    assert "Lien partagé : normalisation : valeur « percentile » inconnue" in warnings
+    assert "celle du profil est gardée (minmax)" in warnings
+    assert _method(app) == ("minmax", "arithmetic", "quantiles")
+    assert app.query_params["methode"] == "classes:quantiles"
+
+
+def test_the_sensitivity_follows_the_method_in_force():
+    app = open_page("cotation", query={"vue": SENSITIVITY_TAB})
+    app.toggle(key="cotation_sensibilite").set_value(True).run()
+    labels = ("Classe stable", "Classe fragile", "Classe instable")
+    before = [_metric(app, label) for label in labels]
+    app.selectbox(key="methode_classes").select("quantiles").run()
+    assert not app.exception
+    spec = _engine_spec("reference", class_method="quantiles")
+    bands = stability_summary(run_sensitivity(_indicator_table(), spec)).set_index("label")
+    expected = [
+        fmt_count(bands.loc[label, "n_residences"], "résidence", "résidences") for label in labels
+    ]
+    assert [_metric(app, label) for label in labels] == expected
+    assert expected != before

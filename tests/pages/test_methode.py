@@ -74,3 +74,26 @@ def test_weights_moved_on_the_cotation_page_are_shown_as_in_force():
 def test_a_link_with_weights_shows_them_as_in_force():
     app = open_page("methode", query={"poids": "is_qpv:9"})
     assert "<td class='num'>9</td>" in _text(app)
+
+
+def test_the_method_chosen_on_the_cotation_page_is_described_as_in_force():
+    app = open_page("cotation")
+    app.selectbox(key="methode_classes").select("quantiles").run()
+    app.switch_page("pages/methode.py").run()
+    assert not app.exception
+    text = _text(app)
+    assert "**Classes A à E** (quintiles de la population de référence)" in text
+    assert "**A** : les 20 % les mieux notées" in text and "note ≥ 80" not in text
+    note = next(c.value for c in app.caption if "Méthode modifiée" in c.value)
+    assert "classes : quintiles au lieu de seuils fixes 80 / 65 / 50 / 35" in note
+    # Back on the cotation page, the choice is still there.
+    app.switch_page("pages/cotation.py").run()
+    assert app.selectbox(key="methode_classes").value == "quantiles"
+
+
+def test_a_link_with_a_method_shows_it_as_in_force():
+    app = open_page("methode", query={"methode": "agregation:geometric"})
+    text = _text(app)
+    assert "Moyenne géométrique pondérée (calculée sur 1 à 100) des indicateurs" in text
+    assert any("Méthode modifiée" in c.value for c in app.caption)
+    assert not any("Méthode modifiée" in c.value for c in open_page("methode").caption)

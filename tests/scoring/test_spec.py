@@ -94,6 +94,35 @@ def test_goalposts_needs_bounds_for_every_indicator():
     assert "« x3 »" not in message and "« x4 »" not in message
 
 
+def test_with_method_returns_a_new_validated_spec():
+    spec = _spec()
+    moved = spec.with_method(normalisation="zscore", class_method="quantiles")
+    assert (moved.method.normalisation, moved.method.class_method) == ("zscore", "quantiles")
+    assert moved.method.aggregation == spec.method.aggregation
+    assert moved.method.thresholds == spec.method.thresholds
+    assert (moved.pillars, moved.indicators, moved.name) == (spec.pillars, spec.indicators, "essai")
+    assert spec.method == Method()  # the original is untouched
+    assert spec.with_method(class_method="quantiles") == _spec(class_method="quantiles")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        pytest.param(
+            {"normalisation": "percentile"}, "normalisation « percentile » inconnue", id="norm"
+        ),
+        pytest.param({"aggregation": "median"}, "agrégation « median » inconnue", id="aggregation"),
+        pytest.param({"class_method": "deciles"}, "classement « deciles » inconnu", id="classes"),
+        pytest.param(
+            {"normalisation": "goalposts"}, "« x1 » : normalisation par bornes", id="bounds"
+        ),
+    ],
+)
+def test_with_method_validates(changes, message):
+    with pytest.raises(SpecError, match=message):
+        _spec().with_method(**changes)
+
+
 def test_with_method_unknown_setting():
     with pytest.raises(SpecError, match="réglage de méthode inconnu"):
         _spec().with_method(speed=3)

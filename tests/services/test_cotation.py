@@ -91,6 +91,21 @@ def test_class_ranges_follow_the_method(reference):
     assert ranges["NC"] == "moins de 70 % des indicateurs renseignés"
     quintiles = class_ranges(load_profile("occupation_sociale"))
     assert quintiles["A"] == "les 20 % les mieux notées"
+    assert quintiles["B"] == "entre les 20 % et les 40 % les mieux notées"
+    assert quintiles["E"] == "les 20 % les moins bien notées"
+
+
+def test_quintile_ranges_give_the_score_bounds_of_the_reference_population(reference):
+    spec = reference.with_method(class_method="quantiles")
+    # Quintiles of 10, 20, …, 100 (NaN ignored): 82, 64, 46, 28.
+    scores = pd.Series([*np.arange(10.0, 101.0, 10.0), np.nan])
+    ranges = class_ranges(spec, scores)
+    assert ranges["A"] == "les 20 % les mieux notées, note ≥ 82"
+    assert ranges["C"] == "entre les 40 % et les 60 % les mieux notées, note de 46 à 64"
+    assert ranges["E"] == "les 20 % les moins bien notées, note < 28"
+    # Fixed thresholds do not depend on the scores; no rated residence gives no bounds.
+    assert class_ranges(reference, scores) == class_ranges(reference)
+    assert class_ranges(spec, pd.Series([np.nan]))["A"] == "les 20 % les mieux notées"
 
 
 def test_class_label_of_an_unknown_code_is_the_code():
