@@ -42,9 +42,9 @@ class Role:
 ROLES: dict[str, Role] = {
     r.code: r
     for r in (
-        Role("public", "Public (élus en réunion publique, documents diffusés)", False),
+        Role("public", "Public (élus, diffusion)", False),
         Role("bailleur", "Bailleur social", True),
-        Role("service_habitat", "Service habitat de Grand Poitiers", True),
+        Role("service_habitat", "Service habitat", True),
     )
 }
 

@@ -19,7 +19,15 @@ from geodata.communes import EPCI_NAME
 from geodata.schemas import DEMO_NOTICE
 from services.masking import ROLES
 from ui import cache
+from ui.fmt import fmt_number
 from ui.widgets import demo_notice, page_style, query_choice
+
+_ROLE_HELP = (
+    "**Public** : élus en réunion publique et documents diffusés ; le secret statistique (moins "
+    "de {households} ménages) et la règle de dominance (un bailleur au-delà de {share} % des "
+    "logements) s'appliquent à toute donnée d'occupation. **Bailleur social** et **service "
+    "habitat** de Grand Poitiers voient les chiffres par résidence."
+)
 
 # Set by the frame and consumed by the page within one script run (runs use one thread each).
 _run = threading.local()
@@ -87,15 +95,16 @@ def sidebar() -> None:
         st.markdown(f"**{EPCI_NAME}**  \nPolitique d'attribution et mixité sociale")
         if cache.is_demo():
             st.caption(f":material/science: {DEMO_NOTICE}")
+        rules = cache.masking_rules()
         query_choice(
             "Profil d'accès",
             list(ROLES),
             "profil_acces",
             "public",
             lambda code: ROLES[code].label,
-            help="Le profil public applique le secret statistique (moins de 11 ménages) et la "
-            "règle de dominance (un bailleur au-delà de 85 % des logements) à toute donnée "
-            "d'occupation ; bailleurs et service habitat voient les chiffres par résidence.",
+            help=_ROLE_HELP.format(
+                households=rules.min_households, share=fmt_number(rules.dominance_pct, 0)
+            ),
         )
 
 

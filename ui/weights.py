@@ -31,6 +31,7 @@ from services.cotation_weights import (
 from ui import cache
 from ui.fmt import fmt_date, fmt_pct
 from ui.method_panel import (
+    METHOD_PARAM,
     method_panel,
     session_method,
     sync_method_state,
@@ -176,7 +177,14 @@ def profile_picker() -> str:
         "classes). Changer de profil remet les curseurs à ses poids et la méthode de calcul à "
         "la sienne.",
         persist_state="session",
+        on_change=_forget_link_choices,
     )
+
+
+def _forget_link_choices() -> None:
+    """A new profile: the weights and method of a shared link belonged to the previous one."""
+    set_query_value(WEIGHTS_PARAM, None)
+    set_query_value(METHOD_PARAM, None)
 
 
 def weight_panel() -> Weighting:

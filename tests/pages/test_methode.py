@@ -97,3 +97,14 @@ def test_a_link_with_a_method_shows_it_as_in_force():
     assert "Moyenne géométrique pondérée (calculée sur 1 à 100) des indicateurs" in text
     assert any("Méthode modifiée" in c.value for c in app.caption)
     assert not any("Méthode modifiée" in c.value for c in open_page("methode").caption)
+
+
+def test_another_profile_drops_the_weights_and_method_of_the_link():
+    app = open_page("methode", query={"poids": "is_qpv:9", "methode": "agregation:geometric"})
+    assert any("Méthode modifiée" in c.value for c in app.caption)
+    app.selectbox(key="qp_profil").select("cadre_de_vie").run()
+    assert not app.exception
+    assert "poids" not in app.query_params
+    assert "methode" not in app.query_params
+    assert not any("Méthode modifiée" in c.value for c in app.caption)
+    assert "<td class='num'>9</td>" not in _text(app)
