@@ -1,4 +1,4 @@
-"""Shared test fixtures: the reference files kept beside the project, when they are there."""
+"""Shared test settings and fixtures: property-test profile, reference files, data directory."""
 
 from __future__ import annotations
 
@@ -6,6 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests must not fail because a loaded machine ran one example slowly: no per-example
+# deadline and no "too slow" health check (the properties themselves are still all checked).
+settings.register_profile("project", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("project")
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = Path(os.environ.get("COTATION_REFERENCE_DIR", ROOT.parent / "shared" / "data"))
