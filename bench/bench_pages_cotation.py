@@ -3,7 +3,8 @@
 Measured with Streamlit's AppTest on the demo parc (the page run headless, as in the tests):
 
 - the server-side time of a rerun after moving a weight slider (median of 9 reruns, after two
-  untimed ones), in the normal view and in the projector mode, and after a change of profile;
+  untimed ones), in the normal view and in the projector mode, after a change of profile and
+  after a change of method (normalisation and classes, each normalisation fitted once);
 - what a rerun sends: the map component's arguments (the base map script, the same on every
   rerun, and the feature group of residences that a weight change replaces), the ranked table
   and every element of the page;
@@ -56,6 +57,13 @@ def _rerun_times(app, move) -> list[float]:
 
 def _move_weight(app, i: int) -> None:
     app.slider(key="poids_pilier_occupation").set_value(10 + 9 * i).run()
+
+
+def _switch_method(app, i: int) -> None:
+    choices = (("rank", "quantiles"), ("zscore", "thresholds"), ("minmax", "quantiles"))
+    normalisation, classes = choices[i % len(choices)]
+    app.selectbox(key="methode_normalisation").select(normalisation)
+    app.selectbox(key="methode_classes").select(classes).run()
 
 
 def _switch_profile(app, i: int) -> None:
@@ -140,6 +148,7 @@ def run() -> str:
     baseline_bytes = _baseline_layer_bytes(app)
 
     profile_times = _rerun_times(app, _switch_profile)
+    method_times = _rerun_times(_open(), _switch_method)
     projector = _open({"projecteur": "1"})
     projector_times = _rerun_times(projector, _move_weight)
     projector_bytes = sum(node.proto.ByteSize() for node in _elements(projector._tree))
@@ -161,6 +170,7 @@ def run() -> str:
             row("après un déplacement de poids (vue normale, onglet Classement)", weight_times),
             row("après un déplacement de poids (mode projecteur)", projector_times),
             row("après un changement de profil", profile_times),
+            row("après un changement de méthode (normalisation et classes)", method_times),
         ],
     )
     map_held = "oui" if component_bytes < TARGET_MAP_BYTES else "non"
