@@ -28,6 +28,20 @@ def _fills(page) -> list[str]:
     return _points(page).evaluate_all("paths => paths.map(p => p.getAttribute('fill'))")
 
 
+def _wait_for_recolouring(page, before: list[str]) -> None:
+    """Wait until the same residence points are drawn with at least one other colour."""
+    page.wait_for_function(
+        """([selector, before]) => {
+            const frame = document.querySelector(selector);
+            const paths = frame.contentDocument.querySelectorAll('path.leaflet-interactive');
+            const fills = Array.from(paths, p => p.getAttribute('fill'));
+            return fills.length === before.length && fills.some((f, i) => f !== before[i]);
+        }""",
+        arg=[MAP_FRAME, before],
+        timeout=30_000,
+    )
+
+
 def _record_websocket(page) -> list[int]:
     """Sizes of the messages the server sends, as they arrive."""
     sizes: list[int] = []
@@ -72,16 +86,7 @@ def test_a_weight_change_recolours_the_residences_without_redrawing_the_communes
         timeout=30_000,
     )
     wait_for_app(page)
-    page.wait_for_function(
-        """([selector, before]) => {
-            const frame = document.querySelector(selector);
-            const paths = frame.contentDocument.querySelectorAll('path.leaflet-interactive');
-            const fills = Array.from(paths, p => p.getAttribute('fill'));
-            return fills.length === before.length && fills.some((f, i) => f !== before[i]);
-        }""",
-        arg=[MAP_FRAME, before],
-        timeout=30_000,
-    )
+    _wait_for_recolouring(page, before)
     update_s = time.perf_counter() - change
     after = _fills(page)
     changed = sum(a != b for a, b in zip(before, after, strict=True))
@@ -177,16 +182,7 @@ def test_switching_to_quintiles_recolours_the_residences_and_keeps_it_in_the_lin
         timeout=30_000,
     )
     wait_for_app(page)
-    page.wait_for_function(
-        """([selector, before]) => {
-            const frame = document.querySelector(selector);
-            const paths = frame.contentDocument.querySelectorAll('path.leaflet-interactive');
-            const fills = Array.from(paths, p => p.getAttribute('fill'));
-            return fills.length === before.length && fills.some((f, i) => f !== before[i]);
-        }""",
-        arg=[MAP_FRAME, before],
-        timeout=30_000,
-    )
+    _wait_for_recolouring(page, before)
     # Five classes of about a fifth of the parc each (109, then 108 four times).
     after = _fills(page)
     assert sorted(after.count(f) for f in set(after)) == [108, 108, 108, 108, 109]
