@@ -29,7 +29,7 @@ from services.cotation_review import comparison_summary
 from ui import cache
 from ui.charts import CLASS_COLORS
 from ui.cotation_map import class_legend
-from ui.fmt import MISSING, fmt_int, fmt_number
+from ui.fmt import MISSING, fmt_int, fmt_number, fmt_rank
 from ui.weights import Weighting, profile_byline
 from ui.widgets import key_figures, legend, query_value, set_query_value
 
@@ -293,8 +293,8 @@ def residence_card(result: CotationResult, residence: str) -> None:
         ("Classe", class_label(row["score_class"]), f"référence : {shifts['class_a']}"),
         (
             "Rang",
-            _rank_text(row["rank"], n_rated),
-            f"référence : {_rank_text(shifts['rank_a'], None)} {_shift_text(shifts['rank_shift'])}",
+            fmt_rank(row["rank"], n_rated),
+            f"référence : {fmt_rank(shifts['rank_a'])} {_shift_text(shifts['rank_shift'])}",
         ),
     ]
     weights = result.weighting.pillars
@@ -320,12 +320,6 @@ def _card_link(residence: str) -> None:
             icon=":material/home_work:",
             query_params={RESIDENCE_PARAM: residence},
         )
-
-
-def _rank_text(rank: object, n_rated: int | None) -> str:
-    if pd.isna(rank):
-        return "non classée"
-    return fmt_int(rank) if n_rated is None else f"{fmt_int(rank)} sur {fmt_int(n_rated)}"
 
 
 def _shift_text(shift: object) -> str:

@@ -79,13 +79,14 @@ def fmt_int(value: object, unit: str = "") -> str:
     return fmt_number(value, 0, unit)
 
 
-def fmt_rank(rank: object, total: object) -> str:
-    """Format a rank among ``total`` (``1re sur 541``, ``430e sur 541``); ``non classée`` when
-    there is no rank."""
+def fmt_rank(rank: object, total: object = None) -> str:
+    """Format a rank, among ``total`` when given (``1re sur 541``, ``430e``); ``non classée``
+    when there is no rank."""
     if is_missing(rank):
         return "non classée"
     rank = int(rank)
-    return f"{fmt_int(rank)}{'re' if rank == 1 else 'e'} sur {fmt_int(total)}"
+    ordinal = f"{fmt_int(rank)}{'re' if rank == 1 else 'e'}"
+    return ordinal if total is None else f"{ordinal} sur {fmt_int(total)}"
 
 
 def fmt_date(value: dt.date | pd.Timestamp | None) -> str:

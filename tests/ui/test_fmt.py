@@ -37,3 +37,5 @@ def test_ranks():
     assert fmt_rank(430, 541) == "430e sur 541"
     assert fmt_rank(1234, 2000) == f"1{NNBSP}234e sur 2{NNBSP}000"
     assert fmt_rank(None, 541) == "non classée"
+    assert fmt_rank(12) == "12e"
+    assert fmt_rank(1.0) == "1re"
