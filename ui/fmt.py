@@ -79,6 +79,15 @@ def fmt_int(value: object, unit: str = "") -> str:
     return fmt_number(value, 0, unit)
 
 
+def fmt_signed(value: object, decimals: int = 0, unit: str = "") -> str:
+    """Format a change with its sign: ``+15 %``, ``−3 logements``, ``0,0 point`` (no sign at
+    zero once rounded); an em dash when missing."""
+    text = fmt_number(abs(value) if not is_missing(value) else value, decimals, unit)
+    if is_missing(value) or round(float(value), decimals) == 0:
+        return text
+    return f"+{text}" if value > 0 else f"−{text}"
+
+
 def fmt_rank(rank: object, total: object = None) -> str:
     """Format a rank, among ``total`` when given (``1re sur 541``, ``430e``); ``non classée``
     when there is no rank."""

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ui.charts import CATEGORICAL, french_layout
-from ui.fmt import fmt_number
+from ui.fmt import fmt_number, fmt_signed
 
 UP = "#0072B2"  # Okabe-Ito blue: pulls the score up
 DOWN = "#D55E00"  # Okabe-Ito vermillion: pulls it down
@@ -23,10 +23,6 @@ BOX = "#56B4E9"
 FLOW_COLORS = {"entrants": CATEGORICAL[0], "sitting": CATEGORICAL[1], "leavers": CATEGORICAL[2]}
 MIDPOINT = 50.0
 N_TOP_INDICATORS = 7
-
-
-def _signed(value: float) -> str:
-    return ("+" if value >= 0 else "−") + fmt_number(abs(value), 1)
 
 
 def pillar_waterfall(pillars: pd.DataFrame, score: float) -> go.Figure:
@@ -47,7 +43,7 @@ def pillar_waterfall(pillars: pd.DataFrame, score: float) -> go.Figure:
             y=[*labels, "Note"],
             x=[*values, score],
             measure=[*["relative"] * len(values), "total"],
-            text=[*[_signed(v) for v in values], fmt_number(score, 1)],
+            text=[*[fmt_signed(v, 1) for v in values], fmt_number(score, 1)],
             textposition="outside",
             cliponaxis=False,
             increasing={"marker": {"color": UP}},
@@ -82,7 +78,11 @@ def impact_waterfall(
     labels = ["Milieu d'échelle", *top["label"], "Autres indicateurs", "Note"]
     values = [MIDPOINT, *top["impact_pts"].to_numpy(dtype=float), rest, score]
     measures = ["absolute", *["relative"] * (len(top) + 1), "total"]
-    texts = [fmt_number(MIDPOINT, 0), *[_signed(v) for v in values[1:-1]], fmt_number(score, 1)]
+    texts = [
+        fmt_number(MIDPOINT, 0),
+        *[fmt_signed(v, 1) for v in values[1:-1]],
+        fmt_number(score, 1),
+    ]
     hover = ["", *top["pillar_label"].map(lambda p: f"pilier {p.lower()}"), "", ""]
     fig = go.Figure(
         go.Waterfall(

@@ -17,7 +17,7 @@ import streamlit as st
 from services.residence_card import ResidenceCard, search_matches
 from ui import cache
 from ui.charts import PLOTLY_CONFIG
-from ui.fmt import MISSING, fmt_int, fmt_number, fmt_pct, fmt_rank
+from ui.fmt import MISSING, fmt_int, fmt_number, fmt_pct, fmt_rank, fmt_signed
 from ui.residence_charts import (
     flow_bars,
     impact_waterfall,
@@ -226,13 +226,6 @@ def facts(rows: Sequence[tuple[str, str, str]]) -> None:
     st.markdown(f"<table class='fiche-faits'>{body}</table>", unsafe_allow_html=True)
 
 
-def _signed_points(value: float) -> str:
-    if pd.isna(value):
-        return MISSING
-    unit = "point" if abs(value) < 2 else "points"
-    return ("+" if value >= 0 else "−") + fmt_number(abs(value), 1, unit)
-
-
 def identity_block(card: ResidenceCard) -> None:
     """Dwellings, typologies, construction, energy label, PSP, rent."""
     who = card.identity
@@ -291,7 +284,11 @@ def flag_block(card: ResidenceCard) -> None:
             ),
             (
                 "Évolution depuis l'enquête précédente",
-                _signed_points(peer["fragility_change"]),
+                fmt_signed(
+                    peer["fragility_change"],
+                    1,
+                    "point" if abs(peer["fragility_change"]) < 2 else "points",
+                ),
                 f"depuis l'OPS {previous}" if previous else "",
             ),
             (

@@ -28,7 +28,7 @@ from services.simulation import (
 )
 from services.simulation_score import CotationChange
 from ui import cache
-from ui.fmt import fmt_number, fmt_pct, fmt_rank
+from ui.fmt import fmt_number, fmt_pct, fmt_rank, fmt_signed
 
 RESULT_KEY = "fiche_simulation"
 DIRECT = "pct"
@@ -318,10 +318,14 @@ def _change(value: float, unit: str, decimals: int = 1, *, rise_is_good: bool = 
     if pd.isna(value):
         return {"delta": None}
     if round(value, decimals) == 0:
-        return {"delta": _delta(0.0, unit, decimals), "delta_color": "gray", "delta_arrow": "off"}
+        return {
+            "delta": fmt_signed(0.0, decimals, unit),
+            "delta_color": "gray",
+            "delta_arrow": "off",
+        }
     good = (value > 0) == rise_is_good
     return {
-        "delta": _delta(value, unit, decimals),
+        "delta": fmt_signed(value, decimals, unit),
         "delta_color": "green" if good else "red",
         "delta_arrow": "up" if value > 0 else "down",
     }
@@ -342,12 +346,6 @@ def _class_change(before: str, after: str) -> dict:
     }
 
 
-def _delta(value: float, unit: str, decimals: int = 1) -> str | None:
-    if pd.isna(value):
-        return None
-    return ("+" if value >= 0 else "−") + fmt_number(abs(value), decimals, unit)
-
-
 def _share_table(result: SimulationResult, in_note: Sequence[str] = ()) -> pd.DataFrame:
     shares = result.shares
     yes_no = {1.0: "oui", 0.0: "non"}
@@ -356,7 +354,7 @@ def _share_table(result: SimulationResult, in_note: Sequence[str] = ()) -> pd.Da
             "Part des ménages": shares["label"].to_numpy(),
             "Avant": [fmt_pct(v) for v in shares["before"]],
             "Après": [fmt_pct(v) for v in shares["after"]],
-            "Écart (points)": [_delta(v, "", 1) or "—" for v in shares["change_points"]],
+            "Écart (points)": [fmt_signed(v, 1) for v in shares["change_points"]],
             "Ménage entrant": shares["entering"].map(yes_no).fillna("—").to_numpy(),
             "Dans l'indice de fragilité": shares["is_fragility_indicator"]
             .map({True: "oui", False: ""})

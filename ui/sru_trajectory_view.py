@@ -8,10 +8,10 @@ import streamlit as st
 
 from services.sru_rules import SruRules
 from ui import cache
-from ui.fmt import fmt_int, fmt_number
+from ui.fmt import fmt_int, fmt_number, fmt_signed
 from ui.sru_charts import cms_commune_figure, trajectory_figure
 from ui.sru_tables import trajectory_table
-from ui.sru_view import TOTAL_CODE, period_label, signed
+from ui.sru_view import TOTAL_CODE, period_label
 from ui.tables import chart_block
 from ui.url_state import url_choice
 from ui.widgets import key_figures
@@ -106,7 +106,7 @@ def _commune_figures(
         (
             f"Objectif CMS {period}",
             fmt_int(row["cms_objective"]),
-            f"{signed(extra)} / droit commun",
+            f"{fmt_signed(extra)} / droit commun",
         ),
         ("Rythme du CMS", fmt_number(path["cms_per_year"].iloc[0], 1), "logements par an"),
         (

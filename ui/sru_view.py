@@ -15,7 +15,7 @@ from streamlit_folium import st_folium
 from services.sru import SruSummary
 from services.sru_rules import SruRules
 from ui import cache
-from ui.fmt import fmt_int, fmt_number
+from ui.fmt import fmt_int, fmt_number, fmt_signed
 from ui.sru_charts import cms_overview_figure, rate_bars
 from ui.sru_map import build_sru_map
 from ui.sru_tables import (
@@ -36,14 +36,6 @@ def period_label(period: tuple[int, int]) -> str:
     return f"{period[0]}–{period[1]}"
 
 
-def signed(value: float, decimals: int = 0, unit: str = "") -> str:
-    """A French number with its sign (« +15 % », « −3 logements »)."""
-    text = fmt_number(abs(value), decimals, unit)
-    if text == "—" or round(value, decimals) == 0:
-        return text
-    return f"+{text}" if value > 0 else f"−{text}"
-
-
 def cms_key_figures(summary: SruSummary, rules: SruRules) -> None:
     """The figures élus ask for first: droit commun, CMS and uplift, then the deficit communes."""
     label = period_label(summary.period)
@@ -59,7 +51,7 @@ def cms_key_figures(summary: SruSummary, rules: SruRules) -> None:
     second.metric(
         f"CMS mutualisant {label}",
         fmt_int(summary.cms_total, "logements"),
-        delta=signed(extra, 0, "logements"),
+        delta=fmt_signed(extra, 0, "logements"),
         delta_color="off",
         border=True,
         help="Objectif global du contrat de mixité sociale mutualisant "
@@ -68,18 +60,19 @@ def cms_key_figures(summary: SruSummary, rules: SruRules) -> None:
     )
     third.metric(
         "Majoration du CMS",
-        signed(summary.uplift_pct, 0, "%"),
+        fmt_signed(summary.uplift_pct, 0, "%"),
         border=True,
-        help=f"Exactement {signed(summary.uplift_pct, 1, '%')} "
+        help=f"Exactement {fmt_signed(summary.uplift_pct, 1, '%')} "
         f"({fmt_int(summary.cms_total)} / {fmt_int(summary.droit_commun_total)} − 1) ; "
-        f"majoration annoncée à la signature : {signed(summary.announced_uplift_pct, 0, '%')}.",
+        f"majoration annoncée à la signature : {fmt_signed(summary.announced_uplift_pct, 0, '%')}.",
     )
     st.caption(
         f"**{summary.n_deficit} communes déficitaires** sur {summary.n_subject} communes soumises "
         f"à l'article 55 de la loi SRU ({fmt_int(rules.population_threshold)} habitants et plus, "
         f"taux cible de {fmt_number(rules.target_pct, 0, '%')}) au 1er janvier "
         f"{summary.inventory_year} ; conformes : {summary.n_compliant}, exemptées : "
-        f"{summary.n_exempted}. La majoration exacte est de {signed(summary.uplift_pct, 1, '%')}."
+        f"{summary.n_exempted}. La majoration exacte est de "
+        f"{fmt_signed(summary.uplift_pct, 1, '%')}."
     )
 
 

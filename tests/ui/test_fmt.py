@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from ui.fmt import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_rank
+from ui.fmt import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_rank, fmt_signed
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -39,3 +39,11 @@ def test_ranks():
     assert fmt_rank(None, 541) == "non classée"
     assert fmt_rank(12) == "12e"
     assert fmt_rank(1.0) == "1re"
+
+
+def test_signed_changes():
+    assert fmt_signed(15.04, 0, "%") == "+15\u00a0%"
+    assert fmt_signed(-3, 0, "logements") == "\u22123\u00a0logements"
+    assert fmt_signed(1234.56, 1) == f"+1{NNBSP}234,6"
+    assert fmt_signed(-0.04, 1, "points") == "0,0\u00a0points"  # no sign once rounded to zero
+    assert fmt_signed(float("nan"), 1) == "—"
