@@ -38,9 +38,9 @@ def fr_number(value: float, decimals: int = 1) -> str:
     return text.replace(".", ",").replace("-", _MINUS)
 
 
-def signed_number(value: float) -> str:
-    """Format a robust gap with its sign and two decimals: ``+2,31``, ``−1,05``."""
-    return ("+" if value >= 0 else "") + fr_number(value, 2)
+def signed_number(value: float, decimals: int = 2) -> str:
+    """Format a number with its sign, two decimals by default: ``+2,31``, ``−1,05``."""
+    return ("+" if value >= 0 else "") + fr_number(value, decimals)
 
 
 def with_unit(value: float, unit: str) -> str:

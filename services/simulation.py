@@ -554,7 +554,7 @@ def _with_sentence(
         )
         if not math.isnan(b - a):
             shown = round(b, 1) - round(a, 1)  # the change between the two figures quoted
-            text += f" ({_signed(shown)} point{'s' if abs(shown) >= 2 else ''})"
+            text += f" ({signed_number(shown, 1)} point{'s' if abs(shown) >= 2 else ''})"
         if not (math.isnan(result.z_before) or math.isnan(result.z_after)):
             text += (
                 f", soit un écart robuste à ses pairs de {signed_number(result.z_before)} à "
@@ -573,6 +573,3 @@ def _with_sentence(
 def _points(value: float) -> str:
     return "non calculé" if math.isnan(value) else fr_number(value)
 
-
-def _signed(value: float) -> str:
-    return ("+" if value >= 0 else "") + fr_number(value)
