@@ -5,13 +5,13 @@ The picture frame: page configuration, the shared sidebar and the navigation. No
 
 import streamlit as st
 
-from ui.frame import PAGES, sidebar
+from ui.frame import build_pages, sidebar
 
 st.set_page_config(
     page_title="Attributions et mixité — Grand Poitiers",
     page_icon="🏘️",
     layout="wide",
 )
-navigation = st.navigation(PAGES)
+navigation = st.navigation(build_pages())
 sidebar()
 navigation.run()

@@ -17,6 +17,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from geodata.communes import EPCI_NAME
 from geodata.schemas import DEMO_NOTICE
+from services.access import PUBLIC, Viewer
 from services.masking import ROLES
 from ui import cache
 from ui.fmt import fmt_number
@@ -32,58 +33,41 @@ _ROLE_HELP = (
 # Set by the frame and consumed by the page within one script run (runs use one thread each).
 _run = threading.local()
 
-PAGES = {
-    "Territoire": [
-        st.Page(
-            "pages/carte.py",
-            title="Carte du territoire",
-            icon=":material/map:",
-            default=True,
-        ),
-    ],
+# (file, title, icon, url path) of each page, by section; the first page is the default.
+PAGE_LIST: dict[str, list[tuple[str, str, str, str | None]]] = {
+    "Territoire": [("pages/carte.py", "Carte du territoire", ":material/map:", None)],
     "Suivi": [
-        st.Page(
-            "pages/sru.py",
-            title="SRU et mixité sociale",
-            icon=":material/balance:",
-            url_path="sru",
-        ),
-        st.Page(
-            "pages/parc.py",
-            title="Parc social",
-            icon=":material/apartment:",
-            url_path="parc",
-        ),
+        ("pages/sru.py", "SRU et mixité sociale", ":material/balance:", "sru"),
+        ("pages/parc.py", "Parc social", ":material/apartment:", "parc"),
     ],
     "Cotation": [
-        st.Page(
-            "pages/cotation.py",
-            title="Cotation des résidences",
-            icon=":material/leaderboard:",
-            url_path="cotation",
-        ),
-        st.Page(
-            "pages/residence.py",
-            title="Fiche résidence",
-            icon=":material/home_work:",
-            url_path="residence",
-        ),
-        st.Page(
-            "pages/pairs.py",
-            title="Groupes de pairs",
-            icon=":material/hub:",
-            url_path="pairs",
-        ),
+        ("pages/cotation.py", "Cotation des résidences", ":material/leaderboard:", "cotation"),
+        ("pages/residence.py", "Fiche résidence", ":material/home_work:", "residence"),
+        ("pages/pairs.py", "Groupes de pairs", ":material/hub:", "pairs"),
     ],
     "Référence": [
-        st.Page(
-            "pages/methode.py",
-            title="Méthode et sources",
-            icon=":material/menu_book:",
-            url_path="methode",
-        ),
+        ("pages/methode.py", "Méthode et sources", ":material/menu_book:", "methode"),
     ],
 }
+
+
+def build_pages() -> dict[str, list[st.Page]]:
+    """New ``st.Page`` objects for ``st.navigation``, built for each script run.
+
+    Streamlit marks the page object picked by the navigation as runnable and clears the mark
+    when it runs: page objects shared between sessions (built once at import) let two sessions
+    opening the same page at once collide (« This page cannot be called directly »).
+    """
+    first = True
+    sections: dict[str, list[st.Page]] = {}
+    for section, entries in PAGE_LIST.items():
+        pages = []
+        for path, title, icon, url_path in entries:
+            options = {"url_path": url_path} if url_path else {"default": first}
+            pages.append(st.Page(path, title=title, icon=icon, **options))
+            first = False
+        sections[section] = pages
+    return sections
 
 
 def sidebar() -> None:
@@ -111,6 +95,21 @@ def sidebar() -> None:
 def current_role() -> str:
     """The access profile chosen in the sidebar (``public``, ``bailleur``, ``service_habitat``)."""
     return st.session_state.get("qp_profil_acces", "public")
+
+
+def current_viewer() -> Viewer:
+    """The viewer of this run, as a :class:`services.access.Viewer`.
+
+    Transitional: derived from the sidebar's access profile until the login replaces it. The
+    former « bailleur » profile saw every residence, hence the bailleurs of the whole parc.
+    """
+    code = current_role()
+    if code == "public":
+        return PUBLIC
+    if code == "bailleur":
+        names = frozenset(cache.residences()["bailleur"].dropna().astype(str))
+        return Viewer("bailleur", "bailleur", "Bailleur social", names)
+    return Viewer(code, code, ROLES[code].label)
 
 
 def start_page(title: str, notice: bool = True) -> None:
