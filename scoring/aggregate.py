@@ -6,9 +6,10 @@
 - Overall score (0–100): weighted arithmetic mean of the pillar scores with the pillar weights,
   renormalised over the pillars that have at least one available indicator.
 - Coverage: share of the nominal weight of the index (pillar share × share within the pillar)
-  carried by the available indicators. Below the method's ``min_coverage`` the residence is
-  *non cotée — données insuffisantes*: its score and pillar scores are NaN, never a misleading
-  number.
+  carried by the available indicators; the weight of a *withheld* value (an indicator marked
+  ``withheld_when_missing``, secret statistique) leaves both sides of that share. Below the
+  method's ``min_coverage`` the residence is *non cotée — données insuffisantes*: its score and
+  pillar scores are NaN, never a misleading number.
 
 Everything is a few passes over a :class:`~scoring.normalise.NormalisedTable`, so that changing
 weights never re-normalises.
@@ -103,6 +104,7 @@ def aggregate_arrays(
     aggregation: str = "arithmetic",
     min_coverage: float = 0.7,
     with_shares: bool = False,
+    withheld: np.ndarray | None = None,
 ) -> Aggregate:
     """Aggregate a normalised table with explicit weight arrays.
 
@@ -126,6 +128,9 @@ def aggregate_arrays(
         Minimum coverage (0–1) for a residence to be rated.
     with_shares : bool, default False
         Also return the weight shares of pillars and indicators (for explanations).
+    withheld : numpy.ndarray of bool, shape (k,), optional
+        Indicators whose missing values are withheld: their nominal weight is taken out of the
+        residence's coverage (numerator and denominator) instead of counting as missing.
 
     Returns
     -------
@@ -154,11 +159,18 @@ def aggregate_arrays(
     denominator[:] = full_weight[:, None]
     nominal = nominal_weights(weights, pillar_of, pillar_w)
     coverage = np.ones(n)
+    withheld_share = np.zeros(n)
     for j in weighted:
         rows = table.missing[j]
         if rows.size:
             denominator[pillar_of[j], rows] -= weights[j]
             coverage[rows] -= nominal[j]
+            if withheld is not None and withheld[j]:
+                withheld_share[rows] += nominal[j]
+    if withheld_share.any():
+        kept = 1.0 - withheld_share
+        with np.errstate(invalid="ignore", divide="ignore"):
+            coverage = np.where(kept > _COVERAGE_TOLERANCE, coverage / kept, 0.0)
     np.clip(coverage, 0.0, 1.0, out=coverage)
     # What is left of a pillar's weight is either 0 (give or take rounding) or at least one
     # indicator's weight.
@@ -232,4 +244,5 @@ def aggregate(table: NormalisedTable, spec: IndexSpec, *, with_shares: bool = Fa
         aggregation=spec.method.aggregation,
         min_coverage=spec.method.min_coverage,
         with_shares=with_shares,
+        withheld=spec.withheld_mask,
     )

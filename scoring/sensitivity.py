@@ -115,6 +115,7 @@ def effective_weights(index: CompositeIndex) -> pd.Series:
         aggregation=spec.method.aggregation,
         min_coverage=spec.method.min_coverage,
         with_shares=True,
+        withheld=spec.withheld_mask,
     )
     contributions = contribution_matrix(table, agg, spec.pillar_of, spec.method.aggregation)
     shares = variance_shares(contributions, agg.score)
@@ -248,6 +249,7 @@ def run_sensitivity(
             aggregation=spec.method.aggregation,
             min_coverage=spec.method.min_coverage,
             with_shares=True,
+            withheld=spec.withheld_mask,
         )
         thresholds = spec.method.thresholds if fixed_thresholds else quantile_thresholds(agg.score)
         kept += class_codes(agg.score, thresholds) == nominal_codes

@@ -126,6 +126,10 @@ class Indicator:
         Overrides the method's normalisation for this indicator.
     bounds : tuple of float, optional
         Fixed ``(lower, upper)`` bounds used by the ``goalposts`` normalisation.
+    withheld_when_missing : bool, default False
+        A missing value means *withheld* (secret statistique), not unknown: the indicator's
+        weight leaves the residence's coverage instead of lowering it, so that its score is
+        renormalised on the other indicators without making it *non cotée*.
     """
 
     code: str
@@ -138,6 +142,7 @@ class Indicator:
     source: str = ""
     normalisation: str | None = None
     bounds: tuple[float, float] | None = None
+    withheld_when_missing: bool = False
 
 
 @dataclass(frozen=True)
@@ -389,6 +394,11 @@ class IndexSpec:
     def nominal_weights(self) -> np.ndarray:
         """Share of each indicator in the overall score when nothing is missing (sums to 1)."""
         return _frozen(nominal_weights(self.indicator_weights, self.pillar_of, self.pillar_weights))
+
+    @cached_property
+    def withheld_mask(self) -> np.ndarray:
+        """Indicators whose missing values are withheld rather than unknown, shape ``(k,)``."""
+        return _frozen(np.array([bool(i.withheld_when_missing) for i in self.indicators]))
 
     @cached_property
     def directions(self) -> np.ndarray:

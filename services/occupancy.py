@@ -7,14 +7,16 @@ survey has NaN for that survey year; a territory with no surveyed residence too.
 
 **Entrants versus sitting tenants.** For a survey year *S* (OPS describes the occupants at
 1 January *S*), the entrants of *S* and *S + 1* (those arriving before the next survey) are
-compared with the sitting tenants of *S*, on the residences present in that survey only, indicator
-by indicator as configured in ``[[intake.indicators]]`` (by default: first quartile of entrants
+compared with the sitting tenants of *S*, indicator by indicator as configured in ``[[intake.indicators]]`` (by default: first quartile of entrants
 against households under 40 % of PLUS ceilings, no employment, single-parent families). The effect
 of the intake is « renforce » when the entrants' share exceeds the sitting share by more than the
 tolerance, « corrige » when it is lower by more than the tolerance, « neutre » otherwise, and
 missing with fewer entrants than ``min_entrants``. A territory's occupancy is « fragile » on an
 indicator when its sitting share exceeds the median of the territories of the same level (or the
-configured threshold).
+configured threshold). The entrants are all those of the territory (exactly the pooled yearly
+profiles of :func:`services.flows.flow_profile`): restricted to the surveyed residences, the
+comparison subtracted from the yearly profiles would give the entrants of the few residences
+missing from the survey, a figure on a handful of households (secret statistique).
 """
 
 from __future__ import annotations
@@ -147,9 +149,7 @@ def intake_vs_occupancy(
         (occupancy["survey_year"] == survey_year) & (pd.to_numeric(occupancy["n_households"]) > 0)
     ]
     sitting = sitting_profile(survey, residences, level, [survey_year]).set_index("territory_code")
-    entrants = attributions[
-        attributions["year"].isin(years) & attributions["residence_id"].isin(survey["residence_id"])
-    ]
+    entrants = attributions[attributions["year"].isin(years)]
     measures = household_measures(entrants, rules)
     measures["territory_code"] = residence_territories(entrants["residence_id"], residences, level)
     grouped = measures.dropna(subset=["territory_code"]).groupby("territory_code")

@@ -106,8 +106,8 @@ def test_intake_against_occupancy_per_residence(rules):
     r2 = out.loc["R2"]
     assert r2.loc["low_resources", "effect"] == "corrige"  # 0 against 20
     assert pd.isna(r2.loc["single_parent", "effect"])  # sitting share unknown
-    assert out.loc[("R3", "low_resources"), "n_entrants"] == 0  # not surveyed: not compared
-    assert pd.isna(out.loc[("R3", "low_resources"), "effect"])
+    assert out.loc[("R3", "low_resources"), "n_entrants"] == 1  # counted, but not surveyed:
+    assert pd.isna(out.loc[("R3", "low_resources"), "effect"])  # not compared
     # fragility: above the median of the surveyed residences
     assert r1.loc["low_resources", "reference_pct"] == 40.0  # median of 60 and 20
     assert r1.loc["low_resources", "is_fragile"]
