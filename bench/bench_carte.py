@@ -39,6 +39,7 @@ def _rerun_times(repeat: int = 9) -> list[float]:
 def _payloads() -> list[tuple[str, int]]:
     from streamlit_folium import _get_feature_group_string, _get_map_string
 
+    from services.access import PUBLIC
     from ui.territory_map import build_territory_map, residence_layer
 
     rows = []
@@ -46,11 +47,11 @@ def _payloads() -> list[tuple[str, int]]:
         ("fond : communes + quartiers", ("commune", "n_dwellings", None, "quantiles", True)),
         ("fond : quartiers de Poitiers", ("quartier", "qpv_share_pct", None, "quantiles", False)),
     ):
-        result = build_territory_map(*args, role="public")
+        result = build_territory_map(*args, PUBLIC)
         result.fmap.render()
         rows.append((label, len(_get_map_string(result.fmap).encode("utf-8"))))
         if args[0] == "commune":
-            group, _ = residence_layer("class")
+            group, _ = residence_layer("class", PUBLIC)
             group.add_to(result.fmap)
             layer = _get_feature_group_string(group, map=result.fmap, idx=0)
             rows.append(("couche des 541 résidences par classe", len(layer.encode("utf-8"))))

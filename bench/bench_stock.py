@@ -16,7 +16,16 @@ import pandas as pd
 
 from bench.timing import fmt_ms, markdown_table, median_seconds, section
 from geodata.communes import communes_table, load_communes
-from services import flows, masking, occupancy, offer, sru, sru_progress, sru_rules, stock
+from services import (
+    disclosure,
+    flows,
+    occupancy,
+    offer,
+    sru,
+    sru_progress,
+    sru_rules,
+    stock,
+)
 
 BUDGET_SECONDS = 0.3
 _LOADERS = (
@@ -188,10 +197,11 @@ def _cases(t: dict[str, pd.DataFrame]) -> list[tuple[str, Callable[[], object]]]
         sru_progress.cms_progress(objectives, t["sru_production"])
         return sru_progress.sru_trajectory(t["sru_inventory"], objectives, rules=rules)
 
+    decisions = disclosure.Disclosure(res, occ, att, dep)
+
     def sitting_public() -> object:
         profile = occupancy.sitting_profile(occ, res, "residence")
-        values = [c for c in profile.columns if c.endswith("_pct")]
-        return masking.apply_secrecy(profile, values, res, "residence", role="public")
+        return disclosure.published_sitting(decisions, profile, "residence", disclosure.Access())
 
     return [
         ("SRU : objectifs, synthèse, avancement du CMS, trajectoire", sru_page),

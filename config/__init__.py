@@ -1,8 +1,8 @@
 """Configuration of the product: TOML files beside this module, read once per process.
 
 ``indicators.toml`` (the cotation catalogue), ``profiles/*.toml`` (weight profiles),
-``settings.toml`` (thresholds, palettes, masking) and one file per domain (``peers.toml``,
-``sru.toml``…). Code reads them through :func:`load_toml` so that a jurist or the service habitat
+``settings.toml`` (territory, maps), ``disclosure.toml`` (secret statistique) and one file per
+domain (``peers.toml``, ``sru.toml``…). Code reads them through :func:`load_toml` so that a jurist or the service habitat
 can change a rule without touching Python.
 """
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from services.classify import METHODS
 from ui.commune_panel import territory_panel
-from ui.frame import current_role, start_page
+from ui.frame import current_viewer, start_page
 from ui.map_controls import comparison_controls, indicator_controls, layer_controls
 from ui.sources import sources_panel
 from ui.territory_map import LEVELS
@@ -23,19 +23,19 @@ show_quartiers, residence_mode = layer_controls(level)
 comparison = comparison_controls(level, indicator, year)
 
 param = "commune" if level == "commune" else "quartier"
-role = current_role()
+viewer = current_viewer()
 if comparison is None:
     map_col, side_col = st.columns([3, 2], gap="medium")
     with map_col:
-        show_map(level, indicator, year, method, show_quartiers, residence_mode, role, "carte")
+        show_map(level, indicator, year, method, show_quartiers, residence_mode, viewer, "carte")
     with side_col:
-        territory_panel(level, query_value(param), role)
+        territory_panel(level, query_value(param), viewer)
 else:
     left, right = st.columns(2, gap="small")
     with left:
-        show_map(level, indicator, year, method, show_quartiers, residence_mode, role, "gauche")
+        show_map(level, indicator, year, method, show_quartiers, residence_mode, viewer, "gauche")
     with right:
-        show_map(level, *comparison, method, show_quartiers, residence_mode, role, "droite")
-    territory_panel(level, query_value(param), role)
+        show_map(level, *comparison, method, show_quartiers, residence_mode, viewer, "droite")
+    territory_panel(level, query_value(param), viewer)
 show_schematic_note(level, show_quartiers)
 sources_panel()

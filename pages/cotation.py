@@ -19,12 +19,12 @@ from ui.cotation_view import (
     residence_panel,
     selected_residence,
 )
-from ui.frame import start_page
+from ui.frame import current_viewer, start_page
 from ui.weights import weight_panel
 
 start_page("Cotation des résidences", notice=not projector_requested())
 projector = projector_toggle()
-weighting = weight_panel()
+weighting = weight_panel(current_viewer())
 result = cotation_result(weighting)
 selected = selected_residence()
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.frame import current_role, start_page
+from ui.frame import current_viewer, start_page
 from ui.pairs_view import (
     fragility_scatter,
     group_legend,
@@ -15,7 +15,7 @@ from ui.pairs_view import (
 
 start_page("Groupes de pairs")
 overview_caption()
-role = current_role()
+viewer = current_viewer()
 group = group_picker()
 
 map_col, side_col = st.columns([3, 2], gap="medium")
@@ -26,9 +26,9 @@ with side_col:
 
 scatter_col, legend_col = st.columns([3, 2], gap="medium")
 with scatter_col:
-    note = fragility_scatter(group, role)
+    note = fragility_scatter(group, viewer)
 with legend_col:
     group_legend(group)
     st.caption(note)
 
-members_table(group, role)
+members_table(group, viewer)

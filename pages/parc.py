@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui import cache
 from ui.flows_view import entrants_tab
-from ui.frame import current_role, start_page
+from ui.frame import current_viewer, start_page
 from ui.intake_view import intake_tab
 from ui.offer_view import offer_tab
 from ui.parc_selection import parc_header, parc_selectors
@@ -15,7 +15,7 @@ from ui.stock_view import parc_key_figures, vacancy_tab
 TABS = ("Entrants et sortants", "Vacance et rotation", "Accueil et occupation", "Offre et demande")
 
 start_page("Tableau de bord du parc social")
-selection = parc_selectors(current_role())
+selection = parc_selectors(current_viewer())
 if selection is None:
     st.stop()
 is_demo = cache.is_demo()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import cache
-from ui.frame import current_role, start_page
+from ui.frame import current_viewer, start_page
 from ui.residence_view import (
     empty_state,
     print_toggle,
@@ -20,9 +20,9 @@ if selected is None:
     empty_state()
     st.stop()
 
-role = current_role()
-render_card(cache.residence_card(selected, role), printing)
+viewer = current_viewer()
+render_card(cache.residence_card(selected, viewer), printing)
 if printing:
-    simulation_result(selected, role, printing=True)
+    simulation_result(selected, viewer, printing=True)
 else:
-    simulator(selected, role)
+    simulator(selected, viewer)

@@ -8,9 +8,10 @@ set, a first column « Origine des données » holds « Données de démonstrati
 row: the label survives sorting, filtering and rows copied into another file. Workbooks also open
 on a sheet « Avertissement » saying so. Exports of imported data carry neither.
 
-Missing values are empty cells (never zero). Occupancy figures must be masked by the caller with
-the public rules before export (``services.masking``, ``export=True``); the masked cells are
-empty too and the caller keeps the reason in a column « Secret statistique ».
+Missing values are empty cells (never zero). Figures about households come from the public
+version of their table (:mod:`services.disclosure.tables`, ``Access()``): a masked cell holds
+« s » (:func:`services.disclosure.with_markers`), never a bare blank, and the caller names the
+rule in a note or a column « Secret statistique ».
 """
 
 from __future__ import annotations

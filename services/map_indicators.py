@@ -3,7 +3,11 @@
 Each indicator is described once in :data:`MAP_INDICATORS` (French label, unit, decimals, source,
 the levels and the kind of data it comes from). :func:`map_values` computes the values of one
 indicator for every commune or every Poitiers quartier for a given year; occupancy figures go
-through the secret statistique (:mod:`services.masking`) for the role that looks at them.
+through the secret statistique (:mod:`services.disclosure`) for the viewer who looks at them:
+masked cells (with their reason), every value rounded to its published decimals. The mean score
+of a territory is that of the scores the viewer sees (the public cotation for a viewer without
+access to every residence); the flag counts add up the flags published for each residence; the
+vacancy and rotation rates are RPLS stock figures, published as open data.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from services.masking import apply_secrecy
+from services.disclosure import Access, Disclosure, published_sitting
 from services.occupancy import sitting_profile
 from services.stock import rotation_rates, stock_by_territory, vacancy_rates
 from services.territory import latest_sru, with_stock
@@ -190,8 +194,10 @@ MAP_INDICATORS: dict[str, MapIndicator] = {
 class TerritoryInputs:
     """Every table the map indicators are computed from (read-only).
 
-    ``scores`` is the cotation (indexed by ``residence_id``, with ``score``) and ``flags`` the
-    peer flags (Series indexed by ``residence_id``); either may be None until computed.
+    ``scores`` is the cotation (indexed by ``residence_id``, with ``score``), ``public_scores``
+    the public cotation and ``flags`` the peer flags (Series indexed by ``residence_id``); any
+    may be None until computed. ``disclosure`` holds the suppression decisions (built from the
+    tables when absent).
     """
 
     communes: pd.DataFrame
@@ -203,7 +209,19 @@ class TerritoryInputs:
     departures: pd.DataFrame
     scores: pd.DataFrame | None = None
     flags: pd.Series | None = None
+    public_scores: pd.DataFrame | None = None
+    disclosure: Disclosure | None = None
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def decisions(self) -> Disclosure:
+        """The suppression decisions of these tables."""
+        if self.disclosure is not None:
+            return self.disclosure
+        if "disclosure" not in self._cache:
+            self._cache["disclosure"] = Disclosure(
+                self.residences, self.occupancy, None, self.departures
+            )
+        return self._cache["disclosure"]
 
 
 def indicators_for(level: str) -> list[str]:
@@ -248,7 +266,7 @@ def map_values(
     level: str,
     indicator: str,
     year: int | None = None,
-    role: str = "public",
+    access: Access | None = None,
 ) -> pd.DataFrame:
     """Values of ``indicator`` for every territory of ``level``.
 
@@ -262,14 +280,15 @@ def map_values(
         A key of :data:`MAP_INDICATORS`.
     year : int, optional
         Year of indicators with years (the latest available by default).
-    role : str, default "public"
-        Access profile; occupancy figures are masked for roles without residence-level access.
+    access : Access, optional
+        Who looks (the public by default): occupancy figures follow the secret statistique.
 
     Returns
     -------
     DataFrame
         Indexed by territory code in the order of the communes or quartiers table: ``value``
-        (NaN when missing or masked), ``is_masked``, ``mask_reason`` (French, empty when shown).
+        (rounded to the indicator's decimals; NaN when missing or masked), ``is_masked``,
+        ``mask_reason`` (French, empty when shown).
     """
     spec = MAP_INDICATORS[indicator]
     if level not in spec.levels:
@@ -278,14 +297,25 @@ def map_values(
     if spec.has_years and year is None:
         years = available_years(inputs, indicator)
         year = years[-1] if years else None
-    values, masked, reasons = _compute(inputs, level, spec, year, role, index)
+    values, masked, reasons = _compute(inputs, level, spec, year, access or Access(), index)
     return pd.DataFrame(
-        {"value": values.astype(float), "is_masked": masked, "mask_reason": reasons},
+        {
+            "value": np.round(values.astype(float), spec.decimals),
+            "is_masked": masked,
+            "mask_reason": reasons,
+        },
         index=index,
     )
 
 
-def _compute(inputs, level, spec, year, role, index):
+def _sitting(inputs: TerritoryInputs, level: str) -> pd.DataFrame:
+    key = ("ops", level)
+    if key not in inputs._cache:
+        inputs._cache[key] = sitting_profile(inputs.occupancy, inputs.residences, level)
+    return inputs._cache[key]
+
+
+def _compute(inputs, level, spec, year, access, index):
     no_mask = (np.zeros(len(index), dtype=bool), np.full(len(index), "", dtype=object))
     if spec.kind == "static":
         if spec.column == "population":
@@ -304,26 +334,28 @@ def _compute(inputs, level, spec, year, role, index):
         rows = table[table["year"] == year].set_index("territory_code")
         return rows[spec.column].reindex(index).to_numpy(dtype=float), *no_mask
     if spec.kind == "ops":
-        key = ("ops", level)
-        if key not in inputs._cache:
-            inputs._cache[key] = sitting_profile(inputs.occupancy, inputs.residences, level)
-        profile = inputs._cache[key]
-        rows = profile[profile["survey_year"] == year]
-        masked = apply_secrecy(rows, [spec.column], inputs.residences, level, role=role)
+        profile = _sitting(inputs, level)
+        rows = profile[profile["survey_year"] == year][
+            ["territory_code", "survey_year", spec.column]
+        ]
+        masked = published_sitting(inputs.decisions(), rows, level, access)
         masked = masked.set_index("territory_code").reindex(index)
         is_masked = masked["is_masked"].fillna(False).to_numpy(dtype=bool)
-        reasons = masked["mask_reason"].fillna("").to_numpy(dtype=object)
+        reasons = masked["mask_reason"].astype(object).where(is_masked, "").to_numpy(dtype=object)
         return masked[spec.column].to_numpy(dtype=float), is_masked, reasons
     if spec.kind == "score":
-        return _mean_score(inputs, level, index), *no_mask
+        scores = inputs.scores if access.kind == "all" else inputs.public_scores
+        return _mean_score(inputs, level, index, scores), *no_mask
     return _flag_counts(inputs, level, index), *no_mask
 
 
-def _mean_score(inputs: TerritoryInputs, level: str, index: pd.Index) -> np.ndarray:
-    if inputs.scores is None:
+def _mean_score(
+    inputs: TerritoryInputs, level: str, index: pd.Index, scores: pd.DataFrame | None
+) -> np.ndarray:
+    if scores is None:
         return np.full(len(index), np.nan)
     residences = inputs.residences.set_index("residence_id")
-    score = inputs.scores["score"].reindex(residences.index).to_numpy(dtype=float)
+    score = scores["score"].reindex(residences.index).to_numpy(dtype=float)
     weight = residences["n_dwellings"].to_numpy(dtype=float) * ~np.isnan(score)
     frame = (
         pd.DataFrame(
@@ -362,31 +394,35 @@ OCCUPANCY_HISTORY = (
 
 
 def occupancy_history(
-    inputs: TerritoryInputs, level: str, code: str, role: str = "public"
+    inputs: TerritoryInputs, level: str, code: str, access: Access | None = None
 ) -> pd.DataFrame:
-    """The main occupancy shares of one territory over the OPS surveys, masked for ``role``.
+    """The main occupancy shares of one territory over the OPS surveys, as ``access`` sees them.
 
     Returns
     -------
     DataFrame
         One row per survey year and indicator: ``survey_year``, ``indicator``, ``label``,
-        ``value`` (NaN when not surveyed or masked), ``n_households``, ``mask_reason``.
+        ``value`` (rounded; NaN when not surveyed or masked), ``n_households``, ``mask_reason``
+        (French reason of a masked value, empty otherwise).
     """
-    key = ("ops", level)
-    if key not in inputs._cache:
-        inputs._cache[key] = sitting_profile(inputs.occupancy, inputs.residences, level)
-    profile = inputs._cache[key]
-    rows = profile[profile["territory_code"] == code]
+    profile = _sitting(inputs, level)
     columns = list(OCCUPANCY_HISTORY)
-    masked = apply_secrecy(rows, columns, inputs.residences, level, role=role)
+    rows = profile[profile["territory_code"] == code]
+    masked = published_sitting(
+        inputs.decisions(),
+        rows[["territory_code", "survey_year", "n_households", *columns]],
+        level,
+        access or Access(),
+    )
     long = masked.melt(
-        id_vars=["survey_year", "n_households", "mask_reason"],
+        id_vars=["survey_year", "n_households"],
         value_vars=columns,
         var_name="indicator",
         value_name="value",
     )
+    reasons = masked[[f"{c}__secret" for c in columns]].melt(value_name="reason")
+    long["mask_reason"] = reasons["reason"].fillna("").to_numpy()
     long["label"] = long["indicator"].map(lambda c: MAP_INDICATORS[c].label)
-    long["mask_reason"] = long["mask_reason"].fillna("")
     return long.sort_values(["indicator", "survey_year"], ignore_index=True)[
         ["survey_year", "indicator", "label", "value", "n_households", "mask_reason"]
     ]

@@ -7,10 +7,11 @@ survey has NaN for that survey year; a territory with no surveyed residence too.
 
 **Entrants versus sitting tenants.** For a survey year *S* (OPS describes the occupants at
 1 January *S*), the entrants of *S* and *S + 1* (those arriving before the next survey) are
-compared with the sitting tenants of *S*, indicator by indicator as configured in ``[[intake.indicators]]`` (by default: first quartile of entrants
-against households under 40 % of PLUS ceilings, no employment, single-parent families). The effect
-of the intake is « renforce » when the entrants' share exceeds the sitting share by more than the
-tolerance, « corrige » when it is lower by more than the tolerance, « neutre » otherwise, and
+compared with the sitting tenants of *S*, indicator by indicator as configured in
+``[[intake.indicators]]`` (by default: first quartile of entrants against households under
+40 % of PLUS ceilings, no employment, single-parent families). The effect of the intake is
+« renforce » when the entrants' share exceeds the sitting share by more than the tolerance,
+« corrige » when it is lower by more than the tolerance, « neutre » otherwise, and
 missing with fewer entrants than ``min_entrants``. A territory's occupancy is « fragile » on an
 indicator when its sitting share exceeds the median of the territories of the same level (or the
 configured threshold). The entrants are all those of the territory (exactly the pooled yearly

@@ -418,7 +418,7 @@ def peer_comparison(
     is too small and ``small_group = "epci"``), i.e. only residences with at least
     ``min_households`` surveyed households. Structural features are those of every member of the
     group. The residence itself is always included (``is_selected``), even when it is not
-    evaluated: masking its own figures is the interface's job, by role.
+    evaluated: masking its own figures is :mod:`services.residence_card`'s job, by viewer.
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""The fiche résidence without Streamlit: everything one residence's card shows, for one role.
+"""The fiche résidence without Streamlit: everything one residence's card shows, for one viewer.
 
 A bailleur prepares a CAL with one residence on one screen (document cadre, action 1.5):
 who and where it is, its cotation (score, class, rank, coverage and the points each pillar and
@@ -9,12 +9,15 @@ tenants (:func:`services.flows.flow_profile`, :func:`services.occupancy.sitting_
 :func:`search_matches` finds a residence by name, address, commune, quartier, bailleur or
 identifier.
 
-**Secret statistique.** Occupancy figures go through :func:`services.masking.apply_secrecy` at
-the residence level for the role: a bailleur or the service habitat sees them; for the public a
-figure on fewer than 11 households is hidden, and so is every residence figure under the
-dominance rule (one bailleur holds the whole residence). What the public still sees: identity,
-cotation, contributions in points (raw values of OPS indicators hidden), peer group, flag and a
-recommendation without figures.
+**Secret statistique** (:mod:`services.disclosure`). A residence belongs to one bailleur: its
+occupancy figures (OPS history, entrants, leavers, fragility) are shown to the viewers who see
+that residence (its bailleur, the service habitat) and masked for everyone else, with the reason.
+The cotation is the one the viewer's pages show: the full one for a viewer who sees every
+residence, else the public one (the Occupation pillar as one published value, withheld for a
+residence with too few surveyed households, :mod:`services.disclosure.cotation`). The peer
+group's values are drawn as quartiles only, and only when enough residences of several bailleurs
+contribute (:mod:`services.disclosure.groups`), except for the service habitat. What everyone
+sees: identity, cotation, contributions in points, peer group, flag and a recommendation.
 """
 
 from __future__ import annotations
@@ -26,9 +29,13 @@ import pandas as pd
 
 from geodata.schemas import OCCUPANCY_SHARES, OPS_SURVEY_YEARS
 from scoring import CompositeIndex
+from scoring.classify import rank_against, sorted_reference
+from services.access import Viewer
 from services.cotation import class_label, search_residences
+from services.disclosure import Access, DisclosureRules, load_rules, mask_columns
+from services.disclosure.cotation import PILLAR_CODE, published_scores
+from services.disclosure.groups import group_quartiles
 from services.flows import MEASURE_LABELS, flow_profile
-from services.masking import ROLES, MaskingRules, apply_secrecy, load_masking_rules
 from services.occupancy import sitting_profile
 from services.peers import PeerAnalysis, peer_comparison
 from services.simulation import SHARE_LABELS
@@ -73,10 +80,16 @@ class CardInputs:
         Peer groups and flags of the parc.
     occupancy, attributions, departures : pandas.DataFrame
         The OPS surveys, the entrants and the leavers.
-    masking : MaskingRules, optional
-        Thresholds of the secret statistique (``config/settings.toml`` when absent).
+    rules : DisclosureRules, optional
+        The secret statistique (``config/disclosure.toml`` when absent).
     stock_rules : StockRules, optional
         The attribution window and age bands (``config/stock.toml`` when absent).
+    public_index : CompositeIndex, optional
+        The public cotation's index of the reference profile, fitted on ``public_table``.
+    public_table : pandas.DataFrame, optional
+        The public indicator table (:func:`services.disclosure.cotation.public_indicator_table`).
+    public_scores : pandas.DataFrame, optional
+        ``public_index.transform()``. Without the three, every viewer gets the full cotation.
     """
 
     directory: pd.DataFrame
@@ -88,22 +101,25 @@ class CardInputs:
     occupancy: pd.DataFrame
     attributions: pd.DataFrame
     departures: pd.DataFrame
-    masking: MaskingRules | None = None
+    rules: DisclosureRules | None = None
     stock_rules: StockRules | None = None
+    public_index: CompositeIndex | None = None
+    public_table: pd.DataFrame | None = None
+    public_scores: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True, eq=False)
 class ResidenceCard:
-    """What the fiche résidence shows for one residence and one role.
+    """What the fiche résidence shows for one residence and one viewer.
 
     Attributes
     ----------
     residence_id : str
         The residence.
-    role : str
-        The access profile the figures were masked for.
+    viewer : Viewer
+        Who the figures were masked for.
     can_see_figures : bool
-        Whether the role sees residence occupancy figures.
+        Whether the viewer sees the residence's occupancy figures.
     identity : dict
         ``residence_name``, ``address``, ``commune_name``, ``quartier_name``, ``bailleur``,
         ``is_qpv``, ``n_dwellings``, ``typologies`` (T1…T5+ → dwellings), ``mean_surface_m2``,
@@ -111,14 +127,15 @@ class ResidenceCard:
         ``has_lift``, ``vacancy_rate_pct`` and ``rotation_rate_pct``.
     cotation : dict
         ``score`` (/ 100), ``score_class``, ``class_label``, ``rank``, ``n_rated`` (residences
-        ranked), ``n_residences`` and ``coverage_pct``.
+        ranked), ``n_residences``, ``coverage_pct``, ``is_public`` (the public cotation) and
+        ``withheld_reason`` (why the Occupation pillar is left out of the score, else None).
     pillars : pandas.DataFrame
         One row per pillar: ``pillar``, ``label``, ``weight_pct``, ``pillar_score`` and
         ``contribution_pts`` (they sum to the score).
     indicators : pandas.DataFrame
         One row per indicator, largest impact first: ``code``, ``label``, ``pillar``,
         ``pillar_label``, ``unit``, ``source``, ``value`` (raw, hidden for OPS indicators when the
-        role may not see them), ``weight_pct``, ``contribution_pts`` and ``impact_pts``
+        viewer may not see them), ``weight_pct``, ``contribution_pts`` and ``impact_pts``
         (contribution minus what the indicator would bring at mid-scale; they sum to
         score − 50).
     peer : dict
@@ -128,7 +145,11 @@ class ResidenceCard:
         ``fragility_change``, ``robust_z``, ``group_median`` and ``not_evaluated_reason``.
     comparison : pandas.DataFrame
         :func:`services.peers.peer_comparison` (fragility indicators only): the reference
-        residences' values, the residence's own hidden when the role may not see them.
+        residences' values, the residence's own hidden when the viewer may not see them; empty
+        for a viewer who does not see every residence (see ``quartiles``).
+    quartiles : pandas.DataFrame
+        :func:`services.disclosure.groups.group_quartiles` of the reference residences (what a
+        viewer who does not see every residence is shown of them).
     occupancy : pandas.DataFrame
         Long table of every OPS share over the surveys: ``survey_year``, ``indicator``,
         ``label``, ``value`` (NaN when not surveyed or masked) and ``n_households``.
@@ -143,7 +164,7 @@ class ResidenceCard:
     """
 
     residence_id: str
-    role: str
+    viewer: Viewer
     can_see_figures: bool
     identity: dict
     cotation: dict
@@ -154,6 +175,7 @@ class ResidenceCard:
     occupancy: pd.DataFrame
     flows: pd.DataFrame
     flow_counts: dict
+    quartiles: pd.DataFrame = field(default_factory=pd.DataFrame)
     mask_reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -200,8 +222,10 @@ def search_matches(directory: pd.DataFrame, text: str, limit: int | None = None)
 # --- The card -----------------------------------------------------------------------------------
 
 
-def residence_card(inputs: CardInputs, residence_id: str, role: str = "public") -> ResidenceCard:
-    """Assemble the card of one residence for one role.
+def residence_card(
+    inputs: CardInputs, residence_id: str, viewer: Viewer | None = None
+) -> ResidenceCard:
+    """Assemble the card of one residence for one viewer.
 
     Parameters
     ----------
@@ -209,43 +233,45 @@ def residence_card(inputs: CardInputs, residence_id: str, role: str = "public") 
         The shared tables.
     residence_id : str
         The residence.
-    role : str, default "public"
-        One of :data:`services.masking.ROLES`.
+    viewer : Viewer, optional
+        Who looks (the public by default).
 
     Returns
     -------
     ResidenceCard
         Identity, cotation, contributions, peer group and flag, occupancy history and flow
-        profiles, masked for ``role``.
+        profiles, as ``viewer`` may see them.
 
     Raises
     ------
     KeyError
         For an unknown residence (French message).
-    ValueError
-        For an unknown role.
     """
-    if role not in ROLES:
-        raise ValueError(f"rôle inconnu : « {role} » (attendu : {', '.join(ROLES)}).")
+    viewer = viewer or Viewer()
     if residence_id not in inputs.directory.index:
         raise KeyError(f"résidence inconnue : « {residence_id} ».")
-    masking = inputs.masking or load_masking_rules()
-    rules = inputs.stock_rules or load_stock_rules()
+    rules = inputs.rules or load_rules()
+    stock_rules = inputs.stock_rules or load_stock_rules()
     rows = inputs.residences[inputs.residences["residence_id"] == residence_id]
-    mask = _Masker(rows, role, masking)
-    pillars, indicators = _contributions(inputs, residence_id, mask.visible)
+    bailleur = str(inputs.directory.at[residence_id, "bailleur"])
+    mask = _Masker(bool(Access.of(viewer).sees([bailleur])[0]), rules)
+    public = not mask.visible and inputs.public_index is not None
+    pillars, indicators = _contributions(inputs, residence_id, mask.visible, public, rules)
     occupancy = _occupancy(inputs, rows, mask)
-    flows, counts = _flows(inputs, rows, rules, mask)
+    flows, counts = _flows(inputs, rows, stock_rules, mask)
     peer = _peer(inputs.analysis, residence_id, mask)
     comparison = peer_comparison(inputs.analysis, residence_id, with_features=False)
+    quartiles = _quartiles(comparison, inputs.directory, rules)
     if not mask.visible:
         comparison.loc[comparison["is_selected"], "value"] = np.nan
+    if not viewer.sees_all_residences:
+        comparison = comparison[comparison["is_selected"]].reset_index(drop=True)
     return ResidenceCard(
         residence_id=residence_id,
-        role=role,
+        viewer=viewer,
         can_see_figures=mask.visible,
         identity=_identity(inputs, residence_id, rows.iloc[0]),
-        cotation=_cotation(inputs, residence_id),
+        cotation=_cotation(inputs, residence_id, public, rules, viewer.sees_all_residences),
         pillars=pillars,
         indicators=indicators,
         peer=peer,
@@ -253,27 +279,37 @@ def residence_card(inputs: CardInputs, residence_id: str, role: str = "public") 
         occupancy=occupancy,
         flows=flows,
         flow_counts=counts,
+        quartiles=quartiles,
         mask_reasons=tuple(sorted(mask.reasons)),
     )
 
 
 class _Masker:
-    """Applies the secret statistique at the residence level and remembers why."""
+    """Masks the residence's own figures for a viewer who does not see it, and says why."""
 
-    def __init__(self, rows: pd.DataFrame, role: str, rules: MaskingRules) -> None:
-        self.rows = rows
-        self.role = role
+    def __init__(self, visible: bool, rules: DisclosureRules) -> None:
+        self.visible = visible
         self.rules = rules
-        self.visible = ROLES[role].has_residence_access
         self.reasons: set[str] = set()
 
-    def apply(self, frame: pd.DataFrame, columns: list[str], count: str | None) -> pd.DataFrame:
-        masked = apply_secrecy(
-            frame, columns, self.rows, LEVEL, count_column=count, role=self.role, rules=self.rules
-        )
+    def apply(self, frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        status = np.full(len(frame), "shown" if self.visible else "primary", dtype=object)
+        codes = np.full(len(frame), "" if self.visible else "residence", dtype=object)
+        masked = mask_columns(frame, dict.fromkeys(columns, (status, codes)), self.rules)
         for text in masked.loc[masked["is_masked"], "mask_reason"].dropna():
             self.reasons.update(p.strip() for p in str(text).split(";") if p.strip())
         return masked
+
+
+def _quartiles(
+    comparison: pd.DataFrame, directory: pd.DataFrame, rules: DisclosureRules
+) -> pd.DataFrame:
+    """Quartiles of the peer reference residences (the residence itself left out)."""
+    peers = comparison[(comparison["kind"] == "fragilité") & ~comparison["is_selected"]]
+    peers = peers.assign(
+        bailleur=directory["bailleur"].reindex(peers["residence_id"]).astype(str).to_numpy()
+    )
+    return group_quartiles(peers, rules)
 
 
 def _identity(inputs: CardInputs, residence_id: str, row: pd.Series) -> dict:
@@ -310,26 +346,44 @@ def _identity(inputs: CardInputs, residence_id: str, row: pd.Series) -> dict:
     }
 
 
-def _cotation(inputs: CardInputs, residence_id: str) -> dict:
-    row = inputs.scores.loc[residence_id]
+def _cotation(
+    inputs: CardInputs, residence_id: str, public: bool, rules: DisclosureRules, sees_all: bool
+) -> dict:
+    """Score, class and rank: the public ones, or the full ones; a viewer who sees this
+    residence but not every other one gets its full score ranked among the public scores of
+    the others (never among their full scores)."""
+    scores = published_scores(inputs.public_scores if public else inputs.scores, rules)
+    row = scores.loc[residence_id]
     code = str(row["score_class"])
-    rank = row["rank"]
+    rank, n_rated = row["rank"], int(scores["rank"].notna().sum())
+    if not public and not sees_all and inputs.public_scores is not None:
+        others = inputs.public_scores["score"].drop(residence_id).to_numpy(dtype=float)
+        score = float(inputs.scores.at[residence_id, "score"])
+        rated = not np.isnan(score)
+        rank = rank_against(np.array([score]), sorted_reference(others))[0] if rated else 0
+        rank = pd.NA if not rated else int(rank)
+        n_rated = int(np.count_nonzero(~np.isnan(others))) + int(rated)
+    withheld = public and pd.isna(inputs.public_table.at[residence_id, PILLAR_CODE])
     return {
         "score": float(row["score"]),
         "score_class": code,
         "class_label": class_label(code),
         "rank": None if pd.isna(rank) else int(rank),
-        "n_rated": int(inputs.scores["rank"].notna().sum()),
-        "n_residences": len(inputs.scores),
+        "n_rated": n_rated,
+        "n_residences": len(scores),
         "coverage_pct": float(row["coverage_pct"]),
+        "is_public": public,
+        "withheld_reason": rules.pillar_reason if withheld else None,
     }
 
 
 def _contributions(
-    inputs: CardInputs, residence_id: str, visible: bool
+    inputs: CardInputs, residence_id: str, visible: bool, public: bool, rules: DisclosureRules
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    spec = inputs.index.spec
-    explanation = inputs.index.explain(inputs.indicator_table.loc[[residence_id]])
+    index = inputs.public_index if public else inputs.index
+    table = inputs.public_table if public else inputs.indicator_table
+    spec = index.spec
+    explanation = index.explain(table.loc[[residence_id]])
     pillar_labels = {p.code: p.label for p in spec.pillars}
     pillars = explanation.pillars.drop(columns="residence_id").reset_index(drop=True)
     pillars.insert(1, "label", pillars["pillar"].map(pillar_labels))
@@ -341,7 +395,16 @@ def _contributions(
     indicators["source"] = indicators["code"].map(lambda c: specs[c].source)
     if not visible:
         from_ops = indicators["source"].str.contains("OPS", regex=False)
+        from_ops &= indicators["code"] != PILLAR_CODE  # the published pillar itself
         indicators["value"] = indicators["value"].mask(from_ops.to_numpy())
+    rounded = (
+        (pillars, ("pillar_score", "weight_pct", "contribution_pts")),
+        (indicators, ("weight_pct", "contribution_pts", "impact_pts")),
+    )
+    for frame, columns in rounded:
+        for column in columns:
+            if column in frame:
+                frame[column] = frame[column].astype(float).round(rules.decimals["points"])
     order = indicators["impact_pts"].abs().sort_values(ascending=False, kind="stable").index
     return pillars, indicators.loc[order].reset_index(drop=True)
 
@@ -375,9 +438,10 @@ def _peer(analysis: PeerAnalysis, residence_id: str, mask: _Masker) -> dict:
             **{c: [float(row[c])] for c in PEER_FIGURES},
         }
     )
-    masked = mask.apply(figures, list(PEER_FIGURES), "n_households").iloc[0]
-    peer.update({c: float(masked[c]) for c in PEER_FIGURES})
+    masked = mask.apply(figures, list(PEER_FIGURES)).iloc[0]
+    peer.update({c: round(float(masked[c]), 2) for c in PEER_FIGURES})
     peer["n_households"] = float(row["n_households"]) if mask.visible else np.nan
+    peer["group_median"] = round(peer["group_median"], 1) if mask.visible else np.nan
     if not mask.visible:
         peer["reason"] = MASKED_REASON
         peer["explanation"] = ""
@@ -393,7 +457,8 @@ def _occupancy(inputs: CardInputs, rows: pd.DataFrame, mask: _Masker) -> pd.Data
     years = sorted(set(OPS_SURVEY_YEARS) | set(surveys["survey_year"].astype(int)))
     profile = sitting_profile(surveys, rows, LEVEL, years)
     shares = [c for c in OCCUPANCY_SHARES if c in profile.columns]
-    masked = mask.apply(profile, shares, "n_households")
+    masked = mask.apply(profile, shares)
+    masked[shares] = masked[shares].round(mask.rules.decimals["share"])
     long = masked.melt(
         id_vars=["survey_year", "n_households"],
         value_vars=shares,
@@ -443,7 +508,8 @@ def _flows(
             _value(sitting, column),
             _value(profiles["leavers"], measure),
         ]
-    masked = mask.apply(frame, measures, "n_households")
+    masked = mask.apply(frame, measures)
+    masked[measures] = masked[measures].round(mask.rules.decimals["share"])
     out = pd.DataFrame(
         {
             "measure": measures,

@@ -135,6 +135,7 @@ def cotation_after_move(
     moved: MovedShares | Mapping[str, float] | pd.Series,
     *,
     survey_year: int | None = None,
+    others: pd.Series | None = None,
 ) -> CotationChange:
     """Score, class and rank of a residence once its survey shares are replaced by ``moved``.
 
@@ -152,6 +153,11 @@ def cotation_after_move(
         the survey the indicator table reads.
     survey_year : int, optional
         Year of that survey, kept in the result.
+    others : pandas.Series, optional
+        Scores of the residences (by ``residence_id``) the residence is ranked among, before
+        and after; the index's reference scores by default. A viewer who does not see every
+        residence ranks its own among the public scores, so that moving its own score never
+        probes another residence's full score.
 
     Returns
     -------
@@ -187,12 +193,16 @@ def cotation_after_move(
         raise KeyError(
             f"résidence « {residence_id} » absente de la population de référence de l'indice."
         )
-    before = reference.loc[residence_id]
+    before = reference.loc[residence_id].copy()
     after = index.transform(row).iloc[0]
-    others = reference["score"].drop(residence_id).to_numpy(dtype=float)
+    scores = reference["score"] if others is None else others
+    others = scores.drop(residence_id, errors="ignore").to_numpy(dtype=float)
+    ranked = sorted_reference(others)
     score_after = float(after["score"])
     rated_after = not math.isnan(score_after)
-    rank_after = int(rank_against(np.array([score_after]), sorted_reference(others))[0])
+    rank_after = int(rank_against(np.array([score_after]), ranked)[0])
+    if not math.isnan(float(before["score"])):
+        before["rank"] = int(rank_against(np.array([float(before["score"])]), ranked)[0])
     if spec.method.class_method == "quantiles":
         thresholds = quantile_thresholds(np.append(others, score_after))
         class_after = str(class_labels(class_codes(np.array([score_after]), thresholds))[0])
@@ -209,7 +219,7 @@ def cotation_after_move(
         class_after=class_after,
         rank_before=None if pd.isna(before["rank"]) else int(before["rank"]),
         rank_after=rank_after or None,
-        n_rated_before=int(reference["score"].notna().sum()),
+        n_rated_before=int(np.count_nonzero(~np.isnan(others)) + (not pd.isna(before["rank"]))),
         n_rated_after=int(np.count_nonzero(~np.isnan(others)) + rated_after),
         occupation_label=(
             spec.pillar(OCCUPATION_PILLAR).label if has_pillar else OCCUPATION_PILLAR.title()
@@ -285,6 +295,8 @@ def simulate_cotation(
     residence_id: str,
     entering: Household | None,
     leaving: Household | None = None,
+    *,
+    others: pd.Series | None = None,
 ) -> CotationChange:
     """The cotation of a residence after one household leaves and/or one moves in.
 
@@ -304,6 +316,8 @@ def simulate_cotation(
         The residence.
     entering, leaving : Household, optional
         The household moving in, the household leaving; at least one.
+    others : pandas.Series, optional
+        Scores the residence is ranked among (see :func:`cotation_after_move`).
 
     Returns
     -------
@@ -331,7 +345,9 @@ def simulate_cotation(
             "résidence ; la cotation simulée serait faussée."
         )
     moved = move_shares(shares, n, entering, leaving)
-    return cotation_after_move(index, indicators, residence_id, moved, survey_year=year)
+    return cotation_after_move(
+        index, indicators, residence_id, moved, survey_year=year, others=others
+    )
 
 
 # --- The sentence ---------------------------------------------------------------------------

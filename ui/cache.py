@@ -31,6 +31,9 @@ from services import residence_card as card_service
 from services import simulation as simulation_service
 from services import sru as sru_service
 from services import sru_rules as sru_rules_service
+from services.access import Viewer
+from services.disclosure import Disclosure, DisclosureRules, load_rules
+from services.disclosure import cotation as public_cotation
 from services.indicators import build_indicator_table
 from services.map_indicators import TerritoryInputs
 from services.peers import PeerAnalysis, peer_analysis
@@ -138,6 +141,8 @@ def map_inputs() -> TerritoryInputs:
         departures=housing.load_departures(),
         scores=reference_scores(),
         flags=peer_flags(),
+        public_scores=public_reference_scores(),
+        disclosure=disclosure(),
     )
 
 
@@ -263,9 +268,23 @@ def stock_rules() -> parc_data.StockRules:
 
 
 @st.cache_resource(show_spinner=False)
-def masking_rules() -> parc_data.masking.MaskingRules:
-    """Thresholds of the secret statistique."""
-    return parc_data.masking_rules()
+def masking_rules() -> DisclosureRules:
+    """The rules of the secret statistique (``config/disclosure.toml``)."""
+    return load_rules()
+
+
+@st.cache_resource(show_spinner=False)
+def disclosure() -> Disclosure:
+    """The suppression decisions of the data set (computed per table on first use, kept)."""
+    tables = parc_tables()
+    return Disclosure(
+        tables["residences"],
+        tables["occupancy"],
+        tables["attributions"],
+        tables["departures"],
+        rules=masking_rules(),
+        stock_rules=stock_rules(),
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -342,6 +361,53 @@ def pressure_table(commune: str | None, by: tuple[str, ...]) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
+def public_pillar() -> pd.Series:
+    """The published Occupation pillar of every residence (NaN where withheld)."""
+    rules = masking_rules()
+    reference = fitted_index("reference")
+    shown = public_cotation.publishable_pillar(
+        residences(), indicator_table(), reference.spec, rules
+    )
+    return public_cotation.public_pillar(reference, indicator_table(), shown, rules)
+
+
+@st.cache_resource(show_spinner=False)
+def public_indicator_table() -> pd.DataFrame:
+    """The indicator table of the public cotation (the pillar as one published value)."""
+    return public_cotation.public_indicator_table(
+        indicator_table(), catalogue(), public_pillar(), masking_rules()
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def public_fitted_index(name: str, normalisation: str) -> CompositeIndex:
+    """The public index of profile ``name`` with ``normalisation``, fitted on the whole parc.
+
+    What a viewer without access to every residence is scored with
+    (:mod:`services.disclosure.cotation`); weights are re-weightings of this fit.
+    """
+    spec = public_cotation.public_spec(
+        profile(name).with_method(normalisation=normalisation), masking_rules()
+    )
+    return CompositeIndex(spec).fit(public_indicator_table())
+
+
+@st.cache_resource(show_spinner=False)
+def public_reference_scores() -> pd.DataFrame:
+    """The public cotation of every residence with the reference profile."""
+    base = profile("reference")
+    return public_fitted_index("reference", base.method.normalisation).transform()
+
+
+@st.cache_resource(show_spinner=False)
+def scores_for(sees_all: bool) -> pd.DataFrame:
+    """Reference scores as a viewer sees them (the full ones, or the public ones), rounded to
+    their published decimals."""
+    scores = reference_scores() if sees_all else public_reference_scores()
+    return public_cotation.published_scores(scores, masking_rules())
+
+
+@st.cache_resource(show_spinner=False)
 def catalogue() -> IndexSpec:
     """The indicator catalogue with its default weights and method."""
     return load_catalogue()
@@ -370,17 +436,21 @@ def residence_coordinates() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def sensitivity(
-    profile_name: str, weights: tuple[float, ...], method: tuple[str, ...]
+    profile_name: str, weights: tuple[float, ...], method: tuple[str, ...], public: bool = False
 ) -> SensitivityResult:
     """Sensitivity of the ranking around profile ``profile_name`` with ``weights`` and
     ``method``.
 
     ``weights``: pillars then indicators, see :func:`services.cotation_weights.weight_key`;
     ``method``: normalisation, aggregation and classes, see
-    :func:`services.cotation_method.method_key`. About 0.3 s, kept per weighting and method.
+    :func:`services.cotation_method.method_key`; ``public``: on the public cotation (the
+    Occupation pillar as one published value). About 0.3 s, kept per weighting and method.
     """
     spec = cotation_weights.with_weight_key(profile(profile_name), weights)
     spec = cotation_method.with_method_key(spec, method)
+    if public:
+        spec = public_cotation.public_spec(spec, masking_rules())
+        return run_sensitivity(public_indicator_table(), spec)
     return run_sensitivity(indicator_table(), spec)
 
 
@@ -401,15 +471,18 @@ def residence_card_inputs() -> card_service.CardInputs:
         occupancy=tables["occupancy"],
         attributions=tables["attributions"],
         departures=tables["departures"],
-        masking=masking_rules(),
+        rules=masking_rules(),
         stock_rules=stock_rules(),
+        public_index=public_fitted_index("reference", profile("reference").method.normalisation),
+        public_table=public_indicator_table(),
+        public_scores=public_reference_scores(),
     )
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def residence_card(residence_id: str, role: str) -> card_service.ResidenceCard:
-    """The fiche of one residence for one access profile (read-only)."""
-    return card_service.residence_card(residence_card_inputs(), residence_id, role)
+def residence_card(residence_id: str, viewer: Viewer) -> card_service.ResidenceCard:
+    """The fiche of one residence for one viewer (read-only)."""
+    return card_service.residence_card(residence_card_inputs(), residence_id, viewer)
 
 
 @st.cache_resource(show_spinner=False)
@@ -430,20 +503,35 @@ def simulated_cotation(
     residence_id: str,
     entering: simulation_service.Household | None,
     leaving: simulation_service.Household | None = None,
+    public: bool = False,
 ) -> CotationChange:
-    """Score, class and rank of a residence after a simulated move, with the fiche's index."""
+    """Score, class and rank of a residence after a simulated move, with the fiche's index.
+
+    ``public``: ranked among the other residences' public scores (a viewer who does not see
+    every residence must not probe the others' full scores through its rank).
+    """
     inputs = residence_card_inputs()
+    others = inputs.public_scores["score"] if public else None
     return simulate_cotation(
-        inputs.index, inputs.indicator_table, inputs.residences, residence_id, entering, leaving
+        inputs.index,
+        inputs.indicator_table,
+        inputs.residences,
+        residence_id,
+        entering,
+        leaving,
+        others=others,
     )
 
 
 @st.cache_resource(show_spinner=False)
-def peer_members() -> pd.DataFrame:
-    """Every residence with its place, cotation, peer group, fragility and flag (read-only)."""
+def peer_members(sees_all: bool = True) -> pd.DataFrame:
+    """Every residence with its place, cotation, peer group, fragility and flag (read-only).
+
+    ``sees_all``: the full cotation, else the public one (fragility is masked by the page).
+    """
     analysis = peers().residences
     table = residence_directory()[["residence_name", "commune_name", "bailleur", "n_dwellings"]]
-    table = table.join(reference_scores()[["score", "score_class"]])
+    table = table.join(scores_for(sees_all)[["score", "score_class"]])
     table["score_class"] = table["score_class"].astype(str)
     for column in ("group", "group_name", "n_households", "fragility", "robust_z", "flag"):
         table[column] = analysis[column].reindex(table.index)

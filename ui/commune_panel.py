@@ -10,7 +10,9 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from services.access import Viewer
 from services.cotation import fold_text
+from services.disclosure import Access, footnote
 from services.map_indicators import occupancy_history
 from ui import cache
 from ui.charts import FLAG_LABELS, PLOTLY_CONFIG, french_layout
@@ -79,12 +81,12 @@ def _stock_rows(row: pd.Series, epci: pd.Series) -> list[tuple[str, str, str]]:
     ]
 
 
-def _occupancy_chart(level: str, code: str, role: str) -> None:
-    history = occupancy_history(cache.map_inputs(), level, code, role)
+def _occupancy_chart(level: str, code: str, viewer: Viewer) -> None:
+    history = occupancy_history(cache.map_inputs(), level, code, Access.of(viewer))
     reasons = sorted({r for r in history["mask_reason"] if r})
     if history["value"].notna().sum() == 0:
         message = (
-            f"Occupation non diffusée : {'; '.join(reasons)}."
+            f"Occupation non diffusée : {' ; '.join(reasons)}."
             if reasons
             else "Aucune enquête d'occupation (OPS) pour ce territoire."
         )
@@ -106,17 +108,23 @@ def _occupancy_chart(level: str, code: str, role: str) -> None:
         config=PLOTLY_CONFIG,
     )
     if reasons:
-        st.caption("Années masquées : " + "; ".join(reasons) + ".")
+        hidden = history[history["mask_reason"] != ""]
+        which = ", ".join(
+            f"{label} {int(year)}"
+            for label, year in zip(hidden["label"], hidden["survey_year"], strict=True)
+        )
+        marker = cache.masking_rules().marker
+        st.caption(f"Valeurs masquées ({which}) — {footnote(reasons, marker)}")
 
 
-def _residence_list(level: str, code: str) -> None:
+def _residence_list(level: str, code: str, viewer: Viewer) -> None:
     residences = cache.residences()
     column = "commune_code" if level == "commune" else "quartier_code"
     mine = residences[residences[column] == code].set_index("residence_id")
     if mine.empty:
         st.caption("Aucune résidence sociale suivie sur ce territoire.")
         return
-    scores = cache.reference_scores().reindex(mine.index)
+    scores = cache.scores_for(viewer.sees_all_residences).reindex(mine.index)
     flags = cache.peer_flags().reindex(mine.index).map(FLAG_LABELS)
     table = pd.DataFrame(
         {
@@ -140,7 +148,7 @@ def _residence_list(level: str, code: str) -> None:
     )
 
 
-def territory_panel(level: str, selected: str | None, role: str) -> str | None:
+def territory_panel(level: str, selected: str | None, viewer: Viewer) -> str | None:
     """Render the selection box and the profile of the selected territory.
 
     Returns the code finally selected (None when nothing is).
@@ -166,6 +174,6 @@ def territory_panel(level: str, selected: str | None, role: str) -> str | None:
             *_stock_rows(row, epci),
         ]
         key_figures(rows)
-    _occupancy_chart(level, code, role)
-    _residence_list(level, code)
+    _occupancy_chart(level, code, viewer)
+    _residence_list(level, code, viewer)
     return code

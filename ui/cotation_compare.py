@@ -274,7 +274,9 @@ def sensitivity_view(result: CotationResult, selected: str | None) -> None:
         return
     spec = result.weighting.spec
     with st.spinner("Tirages en cours…"):
-        sensitivity = cache.sensitivity(spec.name, weight_key(spec), method_key(spec))
+        sensitivity = cache.sensitivity(
+            spec.name, weight_key(spec), method_key(spec), result.weighting.is_public
+        )
     directory = cache.residence_directory()
     bands = stability_summary(sensitivity)
     cols = st.columns(len(bands))

@@ -26,6 +26,7 @@ from services.cotation import (
 )
 from services.cotation_method import method_changes
 from services.cotation_review import comparison_summary
+from services.disclosure.cotation import PILLAR_CODE, published_scores
 from ui import cache
 from ui.charts import CLASS_COLORS
 from ui.cotation_map import class_legend
@@ -69,11 +70,12 @@ class CotationResult:
 
 
 def cotation_result(weighting: Weighting) -> CotationResult:
-    """Score every residence with the weights in force and compare with the reference."""
-    scores = weighting.index.transform()
-    comparison = compare_results(
-        cache.reference_scores(), scores, "profil de référence", "pondération actuelle"
-    )
+    """Score every residence with the weights in force and compare with the reference (the
+    public cotation for a viewer who does not see every residence); scores rounded to their
+    published decimals."""
+    scores = published_scores(weighting.index.transform(), cache.masking_rules())
+    reference = cache.scores_for(not weighting.is_public)
+    comparison = compare_results(reference, scores, "profil de référence", "pondération actuelle")
     table = scored_residences(cache.residence_directory(), scores, comparison)
     return CotationResult(
         weighting,
@@ -298,15 +300,21 @@ def residence_card(result: CotationResult, residence: str) -> None:
         ),
     ]
     weights = result.weighting.pillars
+    withheld = _withheld(result)
+    marker = cache.masking_rules().marker
     for pillar in result.weighting.spec.pillars:
+        secret = pillar.code == cache.masking_rules().pillar and residence in withheld
         rows.append(
             (
                 f"· {pillar.label}",
-                fmt_number(row[f"score_{pillar.code}"], 1, "/ 100"),
+                marker if secret else fmt_number(row[f"score_{pillar.code}"], 1, "/ 100"),
                 f"poids {fmt_number(weights.loc[pillar.code, 'nominal_pct'], 1, '%')}",
             )
         )
     key_figures(rows)
+    if residence in withheld:
+        reason = cache.masking_rules().pillar_reason
+        st.caption(f":material/lock: « {marker} » : {reason}.")
     _highlights(result, residence)
     _card_link(residence)
 
@@ -331,8 +339,11 @@ def _shift_text(shift: object) -> str:
 
 
 def _highlights(result: CotationResult, residence: str) -> None:
-    spec = result.weighting.spec
-    summary = result.weighting.index.explain(cache.indicator_table().loc[[residence]]).summary
+    spec = result.weighting.index.spec
+    table = (
+        cache.public_indicator_table() if result.weighting.is_public else cache.indicator_table()
+    )
+    summary = result.weighting.index.explain(table.loc[[residence]]).summary
     row = summary.loc[residence]
     strong = [spec.indicator(c).label for c in _codes(row, "strongest")]
     weak = [spec.indicator(c).label for c in _codes(row, "weakest")]
@@ -343,6 +354,14 @@ def _highlights(result: CotationResult, residence: str) -> None:
         f"**Tire la note vers le haut** : {', '.join(strong) or MISSING}  \n"
         f"**Tire la note vers le bas** : {', '.join(weak) or MISSING}"
     )
+
+
+def _withheld(result: CotationResult) -> set[str]:
+    """Residences whose Occupation pillar is withheld from the scores shown (public cotation)."""
+    if not result.weighting.is_public:
+        return set()
+    pillar = cache.public_indicator_table()[PILLAR_CODE]
+    return set(pillar.index[pillar.isna()])
 
 
 def _codes(row: pd.Series, prefix: str) -> list[str]:
@@ -416,6 +435,9 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
     categories = ("commune_name", "quartier_name", "bailleur", "class_shown")
     shown = found[columns].astype({c: "category" for c in categories}).reset_index(drop=True)
     score_columns = ["score", *[f"score_{p.code}" for p in pillars]]
+    rules = cache.masking_rules()
+    secret = f"score_{rules.pillar}"
+    withheld = shown["residence_id"].isin(_withheld(result)).to_numpy()
     styler = shown.style.format(
         {
             **{c: (lambda v: fmt_number(v, 1)) for c in score_columns},
@@ -425,6 +447,8 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
             "n_dwellings": fmt_int,
         }
     )
+    if withheld.any() and secret in shown:
+        styler = styler.format(lambda _: rules.marker, subset=(shown.index[withheld], [secret]))
     config = {
         "residence_id": st.column_config.TextColumn("Identifiant", width="small"),
         "rank": st.column_config.NumberColumn(
@@ -450,7 +474,13 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
         ),
         **{
             f"score_{p.code}": st.column_config.NumberColumn(
-                f"{p.label} (/ 100)", help=f"Note du pilier {p.label.lower()} sur 100."
+                f"{p.label} (/ 100)",
+                help=f"Note du pilier {p.label.lower()} sur 100."
+                + (
+                    f" « {rules.marker} » : {rules.pillar_reason}."
+                    if p.code == rules.pillar and withheld.any()
+                    else ""
+                ),
             )
             for p in pillars
         },
@@ -462,6 +492,7 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
         f"{fmt_int(len(found))} résidence{'s' if len(found) > 1 else ''} sur "
         f"{fmt_int(len(result.table))}. Cliquez sur un en-tête de colonne pour trier ; les "
         "résidences non cotées n'ont pas de rang."
+        + (f" « {rules.marker} » : {rules.pillar_reason}." if withheld.any() else "")
     )
 
 

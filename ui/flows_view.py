@@ -2,8 +2,9 @@
 there (profiles side by side), composition and age, flows year by year, and the attribution
 objectives of the loi Égalité et Citoyenneté.
 
-Every household figure is masked for the current access profile on screen, and with the public
-rules in the CSV files (``export=True``), whoever downloads them.
+Every household figure is what the viewer may see on screen (:mod:`services.disclosure`), and the
+public version in the CSV files (``export=True``), whoever downloads them; a masked cell reads
+« s » and the caption names the rule.
 """
 
 from __future__ import annotations
@@ -11,11 +12,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from services.disclosure import (
+    Access,
+    cell_reason,
+    footnote,
+    published_equality,
+    with_markers,
+)
 from services.flows import COMPOSITION_SHARES, MEASURE_LABELS, age_bands
 from ui import cache
 from ui.fmt import fmt_int, fmt_number, fmt_pct
 from ui.parc_data import survey_year_for
-from ui.parc_masking import mask_rows, reasons
 from ui.parc_selection import ParcSelection
 from ui.stock_charts import (
     ENTRANTS_COLOR,
@@ -61,61 +68,85 @@ class HouseholdProfiles:
         self.now_sit = year_row(self.sitting, survey, "survey_year")
 
 
-def profile_table(p: HouseholdProfiles, year: int, survey: int | None) -> pd.DataFrame:
-    """Shares of entrants, leavers and sitting tenants per indicator (French headers)."""
-    return pd.DataFrame(
+def _column(rows: list[tuple[pd.Series | None, str | None]]) -> tuple[list, list]:
+    """Values and reasons of cells given as (row, column); no column: not asked (NaN)."""
+    values = [value_at(row, col) if col else float("nan") for row, col in rows]
+    reasons = [cell_reason(row, col) if col else "" for row, col in rows]
+    return values, reasons
+
+
+def _frames(columns: dict[str, list[tuple[pd.Series | None, str | None]]], first: dict):
+    """A table of figures and the table of the reasons of its masked cells."""
+    values, reasons = dict(first), {}
+    for name, cells in columns.items():
+        values[name], reasons[name] = _column(cells)
+    return pd.DataFrame(values), pd.DataFrame(reasons)
+
+
+def profile_frames(p: HouseholdProfiles, year: int, survey: int | None):
+    """Shares of entrants, leavers and sitting tenants per indicator (French headers), and the
+    reasons of the masked cells."""
+    return _frames(
         {
-            "Indicateur": [MEASURE_LABELS[m] for m, _ in PROFILE_MEASURES],
-            f"Entrants {year}": [value_at(p.now_in, f"{m}_pct") for m, _ in PROFILE_MEASURES],
-            f"Sortants {year}": [value_at(p.now_out, f"{m}_pct") for m, _ in PROFILE_MEASURES],
+            f"Entrants {year}": [(p.now_in, f"{m}_pct") for m, _ in PROFILE_MEASURES],
+            f"Sortants {year}": [(p.now_out, f"{m}_pct") for m, _ in PROFILE_MEASURES],
             f"Locataires en place (OPS {survey})": [
-                value_at(p.now_sit, ops) if ops else float("nan") for _, ops in PROFILE_MEASURES
+                (p.now_sit, ops) for _, ops in PROFILE_MEASURES
             ],
-        }
+        },
+        {"Indicateur": [MEASURE_LABELS[m] for m, _ in PROFILE_MEASURES]},
     )
 
 
-def _breakdown_table(p: HouseholdProfiles, categories: dict[str, str], title: str, year: int):
-    return pd.DataFrame(
+def profile_table(p: HouseholdProfiles, year: int, survey: int | None) -> pd.DataFrame:
+    """The profile table as read: figures, and « s » in the masked cells."""
+    values, reasons = profile_frames(p, year, survey)
+    return with_markers(values, reasons, cache.masking_rules().marker)
+
+
+def _breakdown_frames(p: HouseholdProfiles, categories: dict[str, str], title: str, year: int):
+    return _frames(
         {
-            title: list(categories.values()),
-            f"Entrants {year}": [value_at(p.now_in, f"{c}_pct") for c in categories],
-            f"Sortants {year}": [value_at(p.now_out, f"{c}_pct") for c in categories],
-        }
+            f"Entrants {year}": [(p.now_in, f"{c}_pct") for c in categories],
+            f"Sortants {year}": [(p.now_out, f"{c}_pct") for c in categories],
+        },
+        {title: list(categories.values())},
     )
 
 
-def _flows_table(p: HouseholdProfiles) -> pd.DataFrame:
+def _flows_frames(p: HouseholdProfiles):
     merged = p.entrants.add_suffix("_in").merge(
         p.leavers.add_suffix("_out"), left_on="year_in", right_on="year_out", how="outer"
     )
-    return pd.DataFrame(
+    rows = [row for _, row in merged.iterrows()]
+    shares = (
+        ("Mutations parmi les entrants", "mutation_pct_in"),
+        ("1er quartile parmi les entrants", "q1_pct_in"),
+        ("Taille moyenne des ménages entrants", "mean_household_size_in"),
+        ("Ancienneté moyenne des sortants", "mean_tenure_years_out"),
+    )
+    return _frames(
+        {name: [(row, column) for row in rows] for name, column in shares},
         {
             "Année": merged["year_in"].fillna(merged["year_out"]).astype(int).astype(str),
-            "Entrants": merged["n_households_in"],
-            "Sortants": merged["n_households_out"],
-            "Mutations parmi les entrants": merged["mutation_pct_in"],
-            "1er quartile parmi les entrants": merged["q1_pct_in"],
-            "Taille moyenne des ménages entrants": merged["mean_household_size_in"],
-            "Ancienneté moyenne des sortants": merged["mean_tenure_years_out"],
-        }
+            "Entrants": merged["n_households_in"].to_numpy(),
+            "Sortants": merged["n_households_out"].to_numpy(),
+        },
     )
 
 
-def _masked_notice(p: HouseholdProfiles, year: int, survey: int | None) -> None:
-    """One notice naming the masked profiles and why."""
-    frames = {
-        f"entrants {year}": p.entrants[p.entrants["year"] == year],
-        f"sortants {year}": p.leavers[p.leavers["year"] == year],
-        f"locataires en place, OPS {survey}": p.sitting[p.sitting["survey_year"] == survey],
-    }
-    masked = {label: reasons(frame) for label, frame in frames.items()}
-    masked = {label: found for label, found in masked.items() if found}
-    if masked:
-        why = sorted({r for found in masked.values() for r in found})
+def _notes(*reasons: pd.DataFrame) -> str:
+    """The footnote of the « s » of some reason tables (empty when nothing is masked)."""
+    found = [r for frame in reasons for column in frame.columns for r in frame[column]]
+    return footnote(found, cache.masking_rules().marker)
+
+
+def _masked_notice(reasons: pd.DataFrame) -> None:
+    """One notice naming why some profiles are masked."""
+    note = _notes(reasons)
+    if note:
         st.info(
-            f"Profils masqués ({', '.join(masked)}) — {' ; '.join(why)}. Les profils bailleur "
-            "social et service habitat les voient.",
+            f"Profils masqués {note} Le bailleur de la résidence et le service habitat les voient.",
             icon=":material/lock:",
         )
 
@@ -126,19 +157,19 @@ def entrants_tab(sel: ParcSelection, is_demo: bool) -> None:
     survey = survey_year_for(year, cache.parc_tables()["occupancy"])
     shown = HouseholdProfiles(sel, survey, export=False)
     public = HouseholdProfiles(sel, survey, export=True)
-    _masked_notice(shown, year, survey)
-    table = profile_table(shown, year, survey)
-    series = {c: table[c].tolist() for c in table.columns[1:]}
+    values, reasons = profile_frames(shown, year, survey)
+    _masked_notice(reasons)
+    series = {c: values[c].tolist() for c in values.columns[1:]}
     colors = dict(zip(series, (ENTRANTS_COLOR, LEAVERS_COLOR, SITTING_COLOR), strict=True))
-    if table[list(series)].notna().any().any():
+    if values[list(series)].notna().any().any():
         chart_block(
             grouped_shares(
-                table["Indicateur"].tolist(),
+                values["Indicateur"].tolist(),
                 series,
                 colors,
                 title=f"Qui entre, qui sort, qui habite : {sel.name}, {year}",
             ),
-            table,
+            with_markers(values, reasons, cache.masking_rules().marker),
             dict.fromkeys(series, PCT),
             file_stem=f"profils_{sel.code}_{year}",
             key="parc_profiles",
@@ -148,8 +179,8 @@ def entrants_tab(sel: ParcSelection, is_demo: bool) -> None:
                 f"sortants : {fmt_int(value_at(shown.now_out, 'n_households'))} ; locataires en "
                 f"place : {fmt_int(value_at(shown.now_sit, 'n_households'))} ménages enquêtés "
                 f"(OPS au 1er janvier {survey}). Le premier quartile n'est pas demandé par "
-                "l'enquête OPS."
-            ),
+                "l'enquête OPS. " + _notes(reasons)
+            ).strip(),
             export_table=profile_table(public, year, survey),
         )
     else:
@@ -179,41 +210,46 @@ def _breakdown(
     stem: str,
     is_demo: bool,
 ) -> None:
-    table = _breakdown_table(shown, categories, title, sel.year)
-    series = {c: table[c].tolist() for c in table.columns[1:]}
-    if not table[list(series)].notna().any().any():
+    values, reasons = _breakdown_frames(shown, categories, title, sel.year)
+    series = {c: values[c].tolist() for c in values.columns[1:]}
+    if not values[list(series)].notna().any().any():
         return
+    marker = cache.masking_rules().marker
     colors = dict(zip(series, (ENTRANTS_COLOR, LEAVERS_COLOR), strict=True))
+    exported, why = _breakdown_frames(public, categories, title, sel.year)
     chart_block(
-        grouped_shares(table[title].tolist(), series, colors, title=f"{title}, {sel.year}"),
-        table,
+        grouped_shares(values[title].tolist(), series, colors, title=f"{title}, {sel.year}"),
+        with_markers(values, reasons, marker),
         dict.fromkeys(series, PCT),
         file_stem=f"{stem}_{sel.code}_{sel.year}",
         key=f"parc_{stem}",
         is_demo=is_demo,
-        export_table=_breakdown_table(public, categories, title, sel.year),
+        caption=_notes(reasons) or None,
+        export_table=with_markers(exported, why, marker),
     )
 
 
 def _flows_by_year(
     sel: ParcSelection, shown: HouseholdProfiles, public: HouseholdProfiles, is_demo: bool
 ) -> None:
-    table = _flows_table(shown)
+    values, reasons = _flows_frames(shown)
+    exported, why = _flows_frames(public)
+    marker = cache.masking_rules().marker
     chart_block(
         flows_by_year(
-            table["Année"].astype(int),
-            table["Entrants"],
-            table["Sortants"],
+            values["Année"].astype(int),
+            values["Entrants"],
+            values["Sortants"],
             f"Entrants et sortants par année : {sel.name}",
         ),
-        table,
+        with_markers(values, reasons, marker),
         FLOW_FORMATS,
         file_stem=f"flux_{sel.code}",
         key="parc_flows",
         is_demo=is_demo,
         caption="Une année absente des fichiers d'attributions ou de départs est vide (« — »), "
-        "jamais comptée zéro.",
-        export_table=_flows_table(public),
+        "jamais comptée zéro. " + _notes(reasons),
+        export_table=with_markers(exported, why, marker),
     )
 
 
@@ -222,9 +258,9 @@ def _equality(sel: ParcSelection) -> None:
     rules = cache.stock_rules()
     table = cache.parc_level_table("equality", sel.level)
     rows = table[(table["group_code"] == sel.code) & (table["year"] == sel.year)]
-    for share, count in (("outside_qpv_q1_pct", "n_outside_qpv"), ("in_qpv_q2_q4_pct", "n_in_qpv")):
-        rows = mask_rows(rows, [share], sel.level, sel.role, count_column=count, key="group_code")
+    rows = published_equality(cache.disclosure(), rows, sel.level, Access.of(sel.viewer))
     row = rows.iloc[0] if len(rows) else None
+    marker = cache.masking_rules().marker
     st.markdown(f"**{rules.equality_rule_label}, {sel.year}**")
     left, right = st.columns(2)
     for column, label, share, count, target, where in (
@@ -233,16 +269,18 @@ def _equality(sel: ParcSelection) -> None:
         (right, "Attributions en QPV aux quartiles 2 à 4", "in_qpv_q2_q4_pct", "n_in_qpv",
          rules.in_qpv_q2_q4_min_pct, "en QPV"),
     ):  # fmt: skip
+        reason = cell_reason(row, share)
         column.metric(
             label,
-            fmt_pct(value_at(row, share)),
+            marker if reason else fmt_pct(value_at(row, share)),
             delta=f"objectif : au moins {fmt_number(target, 0, '%')}",
             delta_color="off",
             delta_arrow="off",
             border=True,
-            help=f"{fmt_int(value_at(row, count))} attributions {where}.",
+            help=f"{fmt_int(value_at(row, count))} attributions {where}."
+            + (f" « {marker} » : {reason}." if reason else ""),
         )
     st.caption(
-        f"{rules.equality_rule_reference}. « — » : aucune attribution de ce type, ou "
-        "chiffre masqué par le secret statistique."
+        f"{rules.equality_rule_reference}. « — » : aucune attribution de ce type ; "
+        f"« {marker} » : chiffre masqué par le secret statistique."
     )

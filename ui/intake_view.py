@@ -3,9 +3,10 @@ occupancy of the territory, of its sub-territories, and which residences already
 an intake that reinforces their fragility.
 
 Entrants are compared with the sitting tenants of the latest OPS survey at or before the chosen
-year (``services.occupancy``). Figures are masked for the current access profile; residence
-figures always fall under the dominance rule (one bailleur holds the whole residence), so the
-public profile sees no residence list.
+year (``services.occupancy``). Figures are those the viewer may see
+(:func:`services.disclosure.published_intake`; the median the territories are compared with is
+that of the published shares); residence figures belong to one bailleur, so a viewer sees the
+list of its own residences only (every residence for the service habitat).
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from services.masking import ROLES
+from services.disclosure import Access, footnote, published_intake, with_markers
 from services.occupancy import EFFECT_CORRECTS, EFFECT_REINFORCES
 from ui import cache
 from ui.exports import csv_button
 from ui.fmt import fmt_number
 from ui.parc_data import residences_of, survey_year_for
-from ui.parc_masking import mask_rows, reasons
 from ui.parc_selection import ParcSelection
 from ui.stock_charts import (
     ENTRANTS_COLOR,
@@ -38,14 +38,30 @@ EFFECT_TEXT = {
 PCT = (1, "%")
 
 
-def masked_intake(rows: pd.DataFrame, level: str, role: str, export: bool = False) -> pd.DataFrame:
-    """Entrants' and sitting shares masked for ``role``; the gap and effect follow them."""
-    out = mask_rows(rows, ["sitting_pct"], level, role, export=export)
-    out = mask_rows(out, ["entrants_pct"], level, role, count_column="n_entrants", export=export)
-    hidden = out["sitting_pct"].isna() | out["entrants_pct"].isna()
-    out["gap_points"] = out["gap_points"].mask(hidden)
-    out["effect"] = out["effect"].astype(object).where(~hidden, None)
-    return out
+def masked_intake(level: str, survey: int, access: Access) -> pd.DataFrame:
+    """Entrants against sitting tenants of every territory of ``level``, as ``access`` sees
+    them (masked cells, reasons in ``<column>__secret``, published median)."""
+    return published_intake(
+        cache.disclosure(),
+        cache.intake_table(level, survey),
+        level,
+        access,
+        cache.stock_rules().tolerance_points,
+    )
+
+
+def reasons(frame: pd.DataFrame) -> list[str]:
+    """The distinct French reasons why rows of a masked frame lost figures."""
+    found = frame.loc[frame["is_masked"].astype(bool), "mask_reason"].dropna()
+    return sorted({p.strip() for text in found for p in str(text).split(";") if p.strip()})
+
+
+def _marked(table: pd.DataFrame, rows: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """``table`` with « s » in the cells masked in ``rows`` (column of table → of rows)."""
+    why = pd.DataFrame(
+        {shown: rows[f"{source}__secret"].to_numpy() for shown, source in columns.items()}
+    )
+    return with_markers(table, why, cache.masking_rules().marker)
 
 
 def intake_tab(sel: ParcSelection, is_demo: bool) -> None:
@@ -60,15 +76,15 @@ def intake_tab(sel: ParcSelection, is_demo: bool) -> None:
         return
     st.caption(
         f"Locataires en place : enquête OPS au 1er janvier {survey} ; entrants : attributions "
-        f"{survey} et {survey + 1}, dans les résidences enquêtées. L'accueil « renforce » "
+        f"{survey} et {survey + 1} du territoire. L'accueil « renforce » "
         f"l'occupation quand la part des entrants dépasse celle des locataires en place de plus "
         f"de {fmt_number(cache.stock_rules().tolerance_points, 0)} points, la « corrige » quand "
         "elle est plus basse d'autant."
     )
-    compared = cache.intake_table(sel.level, survey)
-    raw = compared[compared["territory_code"] == sel.code]
-    rows = masked_intake(raw, sel.level, sel.role)
-    public = masked_intake(raw, sel.level, sel.role, export=True)
+    shown = masked_intake(sel.level, survey, Access.of(sel.viewer))
+    public = masked_intake(sel.level, survey, Access())
+    rows = shown[shown["territory_code"] == sel.code].reset_index(drop=True)
+    public = public[public["territory_code"] == sel.code].reset_index(drop=True)
     _territory_comparison(sel, rows, public, survey, is_demo)
     if sel.level in SUB_LEVEL:
         _sub_territories(sel, survey, is_demo)
@@ -77,22 +93,24 @@ def intake_tab(sel: ParcSelection, is_demo: bool) -> None:
 
 def _comparison_table(rows: pd.DataFrame, survey: int) -> pd.DataFrame:
     hidden = rows["is_masked"].to_numpy(dtype=bool)
-    return pd.DataFrame(
+    entrants, sitting = f"Entrants {survey}–{survey + 1}", f"Locataires en place (OPS {survey})"
+    table = pd.DataFrame(
         {
             "Indicateur": rows["indicator_label"].to_numpy(),
-            f"Entrants {survey}–{survey + 1}": rows["entrants_pct"].to_numpy(),
-            f"Locataires en place (OPS {survey})": rows["sitting_pct"].to_numpy(),
+            entrants: rows["entrants_pct"].to_numpy(),
+            sitting: rows["sitting_pct"].to_numpy(),
             "Écart (points)": rows["gap_points"].to_numpy(),
-            "Médiane des territoires": rows["reference_pct"].to_numpy(),
+            "Médiane des territoires publiés": rows["reference_pct"].to_numpy(),
             "Occupation fragile": rows["is_fragile"]
             .map({True: "oui", False: "non"})
             .mask(hidden)
             .to_numpy(),
             "Effet de l'accueil": rows["effect"].fillna("non comparable").to_numpy(),
             "Entrants (ménages)": rows["n_entrants"].to_numpy(dtype=float),
-            "Secret statistique": rows["mask_reason"].to_numpy(),
+            "Secret statistique": rows["mask_reason"].fillna("").to_numpy(),
         }
     )
+    return _marked(table, rows, {entrants: "entrants_pct", sitting: "sitting_pct"})
 
 
 def _territory_comparison(
@@ -109,7 +127,7 @@ def _territory_comparison(
     formats = {
         **dict.fromkeys(series, PCT),
         "Écart (points)": (1, "pts"),
-        "Médiane des territoires": PCT,
+        "Médiane des territoires publiés": PCT,
         "Entrants (ménages)": (0, ""),
     }
     chart_column, text_column = st.columns([3, 2], gap="medium")
@@ -145,7 +163,8 @@ def _sub_territories(sel: ParcSelection, survey: int, is_demo: bool) -> None:
     level = SUB_LEVEL[sel.level]
     if sel.level == "commune" and _codes_inside(sel, "quartier"):
         level = "quartier"
-    compared = cache.intake_table(level, survey)
+    access = Access.of(sel.viewer)
+    compared = masked_intake(level, survey, access)
     inside = _codes_inside(sel, level)
     rows = compared[compared["territory_code"].isin(inside)]
     names = cache.territory_names(level)
@@ -163,12 +182,13 @@ def _sub_territories(sel: ParcSelection, survey: int, is_demo: bool) -> None:
         default=next(iter(indicators)),
         required=True,
     )
-    part = masked_intake(rows[rows["indicator"] == choice], level, sel.role)
+    part = rows[rows["indicator"] == choice]
     shown = part.dropna(subset=["sitting_pct", "entrants_pct", "effect"])
     hidden = len(part) - len(shown)
     if hidden:
-        why = " ; ".join(reasons(part)) or "moins de 5 entrants ou pas d'enquête"
-        st.caption(f"{hidden} {plural} sans comparaison possible ou masqués ({why}).")
+        masked = footnote(reasons(part), cache.masking_rules().marker)
+        why = masked or "moins de 5 entrants ou pas d'enquête"
+        st.caption(f"{hidden} {plural} sans comparaison possible ou masqués — {why}")
     if shown.empty:
         return
     if level == "residence" and sel.level != "epci":
@@ -182,8 +202,9 @@ def _sub_territories(sel: ParcSelection, survey: int, is_demo: bool) -> None:
         )
         shown = shown.loc[shown["gap_points"].abs().nlargest(limit).index]
     shown = shown.sort_values("gap_points", ascending=False)
-    raw = rows.set_index("territory_code").loc[shown["territory_code"]].reset_index()
-    public = masked_intake(raw[raw["indicator"] == choice], level, sel.role, export=True)
+    every = masked_intake(level, survey, Access())
+    every = every[every["indicator"] == choice].set_index("territory_code")
+    public = every.loc[shown["territory_code"]].reset_index()
     table = _sub_table(shown, shown["name"])
     chart_block(
         intake_dumbbell(shown, f"{indicators[choice]} : entrants et locataires en place"),
@@ -198,13 +219,13 @@ def _sub_territories(sel: ParcSelection, survey: int, is_demo: bool) -> None:
         key="parc_intake_sub",
         is_demo=is_demo,
         export_table=_sub_table(public, shown["name"]).assign(
-            **{"Secret statistique": public["mask_reason"].to_numpy()}
+            **{"Secret statistique": public["mask_reason"].fillna("").to_numpy()}
         ),
     )
 
 
 def _sub_table(rows: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Territoire": names.to_numpy(),
             "Locataires en place": rows["sitting_pct"].to_numpy(),
@@ -214,6 +235,7 @@ def _sub_table(rows: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
             "Entrants (ménages)": rows["n_entrants"].to_numpy(dtype=float),
         }
     )
+    return _marked(table, rows, {"Locataires en place": "sitting_pct", "Entrants": "entrants_pct"})
 
 
 def _codes_inside(sel: ParcSelection, level: str) -> set[str]:
@@ -229,33 +251,36 @@ def _fragile_residences(sel: ParcSelection, survey: int) -> None:
     inside = _codes_inside(sel, "residence")
     fragile = cache.fragile_table(survey)
     fragile = fragile[fragile["residence_id"].isin(inside)]
-    if not ROLES[sel.role].has_residence_access:
+    access = Access.of(sel.viewer)
+    fragile = fragile[access.sees(fragile["bailleur"])]
+    if access.is_public:
         st.info(
-            f"{len(fragile)} situation(s) repérée(s) dans ce territoire. La liste repose sur "
-            "l'occupation de chaque résidence, qui relève d'un seul bailleur : elle est réservée "
-            "aux profils « Bailleur social » et « Service habitat » (secret statistique, règle de "
-            "dominance). Choisissez un de ces profils dans la barre latérale.",
+            "La liste repose sur l'occupation de chaque résidence, qui relève d'un seul "
+            "bailleur : elle est réservée au bailleur de la résidence et au service habitat "
+            "(secret statistique, règle de dominance).",
             icon=":material/lock:",
         )
         return
     if fragile.empty:
+        mine = " de vos bailleurs" if access.kind == "own" else ""
         st.success(
-            "Aucune résidence de ce territoire ne reçoit un accueil qui renforce une "
+            f"Aucune résidence{mine} de ce territoire ne reçoit un accueil qui renforce une "
             "occupation déjà fragile.",
             icon=":material/check_circle:",
         )
         return
     communes = cache.territory_names("commune")
+    share = cache.masking_rules().decimals["share"]
     table = pd.DataFrame(
         {
             "Résidence": fragile["residence_name"].to_numpy(),
             "Commune": fragile["commune_code"].map(communes).to_numpy(),
             "Bailleur": fragile["bailleur"].to_numpy(),
             "Indicateur": fragile["indicator_label"].to_numpy(),
-            "En place": fragile["sitting_pct"].to_numpy(),
-            "Entrants": fragile["entrants_pct"].to_numpy(),
-            "Écart": fragile["gap_points"].to_numpy(),
-            "Seuil": fragile["reference_pct"].to_numpy(),
+            "En place": fragile["sitting_pct"].round(share).to_numpy(),
+            "Entrants": fragile["entrants_pct"].round(share).to_numpy(),
+            "Écart": fragile["gap_points"].round(share).to_numpy(),
+            "Seuil": fragile["reference_pct"].round(share).to_numpy(),
             "Nb entrants": fragile["n_entrants"].to_numpy(dtype=float),
             "Nb enquêtés": fragile["n_households"].to_numpy(dtype=float),
         }
@@ -271,20 +296,10 @@ def _fragile_residences(sel: ParcSelection, survey: int) -> None:
         "Nb enquêtés": (0, ""),
     }
     show_table(table, formats, key="parc_fragile_table", height=min(35 * (len(table) + 1) + 3, 420))
-    exported = masked_intake(
-        fragile.rename(columns={"residence_id": "territory_code"}),
-        "residence",
-        sel.role,
-        export=True,
-    )
-    public = table.assign(
-        **{
-            "En place": exported["sitting_pct"].to_numpy(),
-            "Entrants": exported["entrants_pct"].to_numpy(),
-            "Écart": exported["gap_points"].to_numpy(),
-            "Secret statistique": exported["mask_reason"].to_numpy(),
-        }
-    )
+    rules = cache.masking_rules()
+    hidden = pd.DataFrame({c: [rules.residence_reason] * len(table) for c in MASKED_COLUMNS})
+    public = with_markers(table, hidden, rules.marker)
+    public["Secret statistique"] = rules.residence_reason
     csv_button(
         export_frame(public, formats),
         f"residences_accueil_fragile_{sel.code}_{survey}",
@@ -295,5 +310,8 @@ def _fragile_residences(sel: ParcSelection, survey: int) -> None:
         "En place : part des locataires en place (OPS) ; entrants : part des entrants ; écart en "
         "points. Seuil de fragilité : médiane des résidences du Grand Poitiers (ou seuil fixé "
         "dans la configuration). Le fichier exporté suit les règles de diffusion publique : "
-        "les parts d'occupation des résidences y sont masquées."
+        f"les parts d'occupation des résidences y sont masquées (« {rules.marker} »)."
     )
+
+
+MASKED_COLUMNS = ("En place", "Entrants", "Écart", "Seuil")

@@ -4,7 +4,7 @@ Nothing about an indicator is written here: labels, definitions, units, directio
 weights come from ``config/indicators.toml`` and ``config/profiles/``; the method steps are
 written from the method in force (normalisation, aggregation, coverage, classes: the profile's,
 or the one chosen on the cotation page during the session); the vintages from the data; the secret
-statistique from ``config/settings.toml``. Only the description of each kind of source (who
+statistique from ``config/disclosure.toml``. Only the description of each kind of source (who
 produces it, its licence) is written once, below.
 """
 
@@ -20,8 +20,8 @@ from scoring import AGGREGATIONS, CLASS_METHODS, NORMALISATIONS, NOT_RATED_LABEL
 from scoring.sensitivity import DEFAULT_DRAWS
 from services.cotation import class_ranges
 from services.cotation_method import method_changes
+from services.disclosure.summary import FAMILY_NAMES, masked_counts, rules_markdown
 from services.indicators import indicator_reference_year
-from services.masking import load_masking_rules
 from services.method_catalogue import indicator_catalogue, indicators_by_source, survey_years
 from ui import cache
 from ui.fmt import fmt_int, fmt_number
@@ -262,16 +262,30 @@ def sources_section(spec: IndexSpec) -> None:
 
 
 def masking_section() -> None:
-    """The secret statistique, with the thresholds of ``config/settings.toml``."""
-    rules = load_masking_rules()
-    st.markdown(
-        f"- **Petits effectifs** : aucun chiffre d'occupation calculé sur moins de "
-        f"{fmt_int(rules.min_households)} ménages n'est montré à un profil d'accès sans droit "
-        "de regard sur les résidences, ni exporté (règle du portail national des données OPS).\n"
-        f"- **Dominance** : un chiffre de territoire où un bailleur détient plus de "
-        f"{fmt_number(rules.dominance_pct, 0, '%')} des logements est masqué, car il révélerait "
-        "les données de ce bailleur.\n"
-        "- **Cotation** : les pages de cotation montrent des notes (0 à 100), des classes et des "
-        "rangs, jamais les taux d'occupation d'une résidence ; la fiche d'une résidence cite ses "
-        "points forts et faibles par leur nom, sans leur valeur."
+    """The secret statistique: its rules and scope (``config/disclosure.toml``), and how many
+    territory figures it masks in the latest year of each table."""
+    rules = cache.masking_rules()
+    st.markdown(rules_markdown(rules))
+    tables = cache.parc_tables()
+    surveys = sorted(int(y) for y in tables["occupancy"]["survey_year"].unique())
+    years = cache.parc_years()
+    if not surveys or not years:
+        return
+    counts = masked_counts(cache.disclosure(), surveys[-1:], years[-2:], ["res_below_40_pct"])
+    counts = counts[counts["level"].isin(["commune", "quartier"])]
+    table = pd.DataFrame(
+        {
+            "Chiffres": counts["family"].map(FAMILY_NAMES).to_numpy(),
+            "Année": counts["year"].astype(str).to_numpy(),
+            "Échelle": counts["level"].map({"commune": "communes", "quartier": "quartiers"}),
+            "Territoires": counts["cells"].to_numpy(),
+            "Masqués (règles)": counts["primary"].to_numpy(),
+            "Masqués (secret secondaire)": counts["secondary"].to_numpy(),
+        }
+    )
+    st.markdown("**Chiffres de territoire masqués pour le public** (dernières années)")
+    st.dataframe(table, hide_index=True)
+    st.caption(
+        "Occupation : part des ménages sous 40 % des plafonds PLUS ; les autres parts de "
+        "l'enquête sont masquées de la même façon, chacune selon sa base."
     )

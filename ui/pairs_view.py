@@ -3,9 +3,11 @@ and one group at a time (URL ``groupe``, numbered from 1): its name, what its ce
 like, its members and their flags.
 
 The groups come from :func:`services.peers.peer_analysis` (cached in :mod:`ui.cache`). The
-fragility index is an occupancy figure: a role without residence-level access sees each group's
-median only (hidden when one bailleur holds more than 85 % of the group's dwellings), never a
-residence's own index.
+fragility index is an occupancy figure: a viewer who does not see every residence sees each
+group's median only, published under the rules of :mod:`services.disclosure.groups` (enough
+evaluated residences, of several bailleurs), the index of its own residences, never another
+residence's; the scores are the cotation the viewer sees (the public one without access to every
+residence).
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit_folium import st_folium
 
-from services.masking import ROLES, mask_dominance
+from services.access import Viewer
+from services.disclosure import Access, footnote
+from services.disclosure.groups import group_medians
+from services.disclosure.publish import reason_text
 from services.peers import FLAG_LABELS
 from ui import cache
 from ui.charts import CATEGORICAL, PLOTLY_CONFIG, french_layout
@@ -88,7 +93,7 @@ def overview_caption() -> None:
 
 def _point_layer(selected: int) -> folium.FeatureGroup:
     """Every residence coloured by its group (one GeoJson layer), the selected group larger."""
-    members = cache.peer_members()
+    members = cache.peer_members(False)
     residences = cache.residences()
     frame = residences[["residence_id", "geometry"]].copy()
     rows = members.reindex(frame["residence_id"].to_numpy())
@@ -239,24 +244,21 @@ def _residence_scatter(members: pd.DataFrame, selected: int) -> go.Figure:
     return fig
 
 
-def _group_scatter(members: pd.DataFrame, selected: int, role: str) -> go.Figure:
+def _group_scatter(members: pd.DataFrame, selected: int) -> tuple[go.Figure, str]:
+    """Group medians of the evaluated residences: score and, when publishable, fragility."""
     evaluated = members[members["flag"] != "not_evaluated"].dropna(subset=["group"])
+    evaluated = evaluated.assign(group=evaluated["group"].astype(int))
+    rules = cache.masking_rules()
+    fragility = group_medians(evaluated, "fragility", "group", rules)
+    scores = evaluated.groupby("group")["score"].median().round(rules.decimals["score"])
     groups = cache.peers().groups
-    medians = evaluated.groupby(evaluated["group"].astype(int)).agg(
-        score=("score", "median"), fragility=("fragility", "median")
-    )
-    medians["n_residences"] = groups["n_residences"].reindex(medians.index)
-    medians["territory"] = medians.index.astype(str)
-    dominance = _group_dominance(members)
-    medians = mask_dominance(
-        medians, ["fragility"], dominance, key="territory", role=role, rules=cache.masking_rules()
-    )
     fig = go.Figure()
-    for group, row in medians.dropna(subset=["fragility"]).iterrows():
+    for group, row in fragility.dropna(subset=["median"]).iterrows():
+        size = groups.at[group, "n_residences"] if group in groups.index else row["n_residences"]
         fig.add_trace(
             go.Scatter(
-                x=[row["score"]],
-                y=[row["fragility"]],
+                x=[scores.get(group)],
+                y=[row["median"]],
                 mode="markers+text",
                 text=[group_number(group)],
                 textposition="middle center",
@@ -265,32 +267,30 @@ def _group_scatter(members: pd.DataFrame, selected: int, role: str) -> go.Figure
                 showlegend=False,
                 marker={
                     "color": group_color(group),
-                    "size": 18 + 3 * np.sqrt(row["n_residences"]),
+                    "size": 18 + 3 * np.sqrt(size),
                     "line": {"color": "#000000", "width": 3 if group == selected else 0.5},
                 },
                 hovertemplate=f"Groupe {group_number(group)}<br>Note médiane : %{{x:.1f}} / 100"
                 "<br>Fragilité médiane : %{y:.1f} points<extra></extra>",
             )
         )
-    return fig
+    hidden = fragility[fragility["reason"] != ""]
+    note = ""
+    if len(hidden):
+        names = ", ".join(group_number(g) for g in hidden.index)
+        reasons = [reason_text(r, rules) for r in hidden["reason"]]
+        note = f" Groupes sans médiane publiée ({names}) — {footnote(reasons, rules.marker)}"
+    return fig, note
 
 
-def _group_dominance(members: pd.DataFrame) -> pd.DataFrame:
-    """Share of each group's dwellings held by its largest bailleur (dominance rule)."""
-    known = members.dropna(subset=["group"])
-    per = known.groupby([known["group"].astype(int).astype(str), "bailleur"])["n_dwellings"].sum()
-    total = per.groupby(level=0).sum()
-    top = per.groupby(level=0).max()
-    return pd.DataFrame({"top_bailleur_share_pct": 100.0 * top / total})
-
-
-def fragility_scatter(selected: int, role: str) -> str:
-    """Fragility (y) against attractiveness (x): residences, or group medians for the public.
+def fragility_scatter(selected: int, viewer: Viewer) -> str:
+    """Fragility (y) against attractiveness (x): residences for a viewer who sees them all,
+    group medians otherwise.
 
     Returns the French note that explains the chart (shown beside it).
     """
-    members = cache.peer_members()
-    if ROLES[role].has_residence_access:
+    members = cache.peer_members(viewer.sees_all_residences)
+    if viewer.sees_all_residences:
         fig = _residence_scatter(members, selected)
         title = "Fragilité d'occupation et attractivité des résidences"
         note = (
@@ -299,12 +299,12 @@ def fragility_scatter(selected: int, role: str) -> str:
             "sont cerclées et opaques."
         )
     else:
-        fig = _group_scatter(members, selected, role)
+        fig, hidden = _group_scatter(members, selected)
         title = "Fragilité d'occupation et attractivité : médianes des groupes"
         note = (
             "Un disque par groupe (taille : nombre de résidences), à la médiane de ses résidences "
-            "évaluées ; le groupe choisi est cerclé. Le détail par résidence est réservé aux "
-            "bailleurs et au service habitat."
+            "évaluées ; le groupe choisi est cerclé. Le détail par résidence est réservé à son "
+            "bailleur et au service habitat." + hidden
         )
     fig.update_xaxes(title="Note d'attractivité (sur 100, profil de référence)")
     fig.update_yaxes(title="Indice de fragilité d'occupation (points, 0 à 100)", rangemode="tozero")
@@ -314,9 +314,9 @@ def fragility_scatter(selected: int, role: str) -> str:
     return note
 
 
-def members_table(group: int, role: str) -> None:
+def members_table(group: int, viewer: Viewer) -> None:
     """The residences of the group with their cotation, fragility and flag."""
-    members = cache.peer_members()
+    members = cache.peer_members(viewer.sees_all_residences)
     mine = members[members["group"] == group]
     if mine.empty:
         st.info(
@@ -324,7 +324,8 @@ def members_table(group: int, role: str) -> None:
             icon=":material/info:",
         )
         return
-    access = ROLES[role].has_residence_access
+    access = viewer.sees_all_residences
+    own = Access.of(viewer).sees(mine["bailleur"])
     table = pd.DataFrame(
         {
             "Fiche": "residence?residence=" + mine.index.to_series(),
@@ -333,13 +334,18 @@ def members_table(group: int, role: str) -> None:
             "Logements": mine["n_dwellings"],
             "Note (/ 100)": mine["score"].round(1),
             "Classe": mine["score_class"],
-            "Fragilité (points)": mine["fragility"].round(1),
-            "Écart robuste": mine["robust_z"].round(2),
+            "Fragilité (points)": mine["fragility"].round(1).where(own),
+            "Écart robuste": mine["robust_z"].round(2).where(own),
             "Signalement": mine["flag"].map(FLAG_LABELS),
         }
     )
     if access:
         table = table.sort_values("Écart robuste", ascending=False, na_position="last")
+    elif own.any():
+        marker = cache.masking_rules().marker
+        for column in ("Fragilité (points)", "Écart robuste"):
+            table[column] = table[column].astype(object).where(own, marker)
+        table = table.sort_values("Résidence")
     else:
         table = table.drop(columns=["Fragilité (points)", "Écart robuste"])
         table = table.sort_values("Résidence")
@@ -347,8 +353,8 @@ def members_table(group: int, role: str) -> None:
     formats = {
         "Logements": fmt_int,
         "Note (/ 100)": lambda v: fmt_number(v, 1),
-        "Fragilité (points)": lambda v: fmt_number(v, 1),
-        "Écart robuste": lambda v: fmt_number(v, 2).replace("-", "−"),
+        "Fragilité (points)": lambda v: v if isinstance(v, str) else fmt_number(v, 1),
+        "Écart robuste": lambda v: v if isinstance(v, str) else fmt_number(v, 2).replace("-", "−"),
     }
     styler = table.style.format({c: f for c, f in formats.items() if c in table.columns})
     st.dataframe(
@@ -376,6 +382,7 @@ def members_table(group: int, role: str) -> None:
         "Tri : de la plus fragile à la moins fragile par rapport au groupe. « ouvrir » affiche "
         "la fiche de la résidence."
         if access
-        else "Indice de fragilité et écart au groupe par résidence réservés aux bailleurs et au "
-        "service habitat. « ouvrir » affiche la fiche de la résidence."
+        else "Indice de fragilité et écart au groupe d'une résidence réservés à son bailleur et "
+        f"au service habitat (« {cache.masking_rules().marker} » : règle de dominance, un seul "
+        "bailleur). « ouvrir » affiche la fiche de la résidence."
     )

@@ -1,10 +1,10 @@
 """What the *Tableau de bord du parc social* asks of the services, for a level or a territory.
 
-Every function calls ``services.stock``, ``services.flows``, ``services.occupancy``,
-``services.offer`` or ``services.masking`` on the housing tables; the per-level results (all
-territories of a level, all years) are cached once in ``ui/cache.py`` and the page only filters
-them. The functions for one territory (offer, re-letting, demand) first keep the residences of
-that territory. No Streamlit.
+Every function calls ``services.stock``, ``services.flows``, ``services.occupancy`` or
+``services.offer`` on the housing tables; the per-level results (all territories of a level, all
+years) are cached once in ``ui/cache.py`` and the page filters them, through the secret
+statistique of ``services.disclosure``. The functions for one territory (offer, re-letting,
+demand) first keep the residences of that territory. No Streamlit.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from services import flows, masking, occupancy, offer, stock
+from services import flows, occupancy, offer, stock
 from services.stock import LEVELS, StockRules, Territory
 
 
@@ -58,8 +58,8 @@ def per_level(
     Parameters
     ----------
     name : str
-        ``stock``, ``rotation``, ``vacancy``, ``entrants``, ``leavers``, ``sitting``,
-        ``equality`` or ``dominance``.
+        ``stock``, ``rotation``, ``vacancy``, ``entrants``, ``leavers``, ``sitting`` or
+        ``equality``.
     level : str
         One of :data:`services.stock.LEVELS`.
     tables : dict
@@ -86,8 +86,6 @@ def per_level(
         return occupancy.sitting_profile(tables["occupancy"], res, level)
     if name == "equality":
         return flows.equality_rule(tables["attributions"], res, level, rules=rules)
-    if name == "dominance":
-        return masking.bailleur_dominance(res, level)
     raise ValueError(f"table inconnue : « {name} ».")
 
 
@@ -205,11 +203,6 @@ def demand_extract_date(demands: pd.DataFrame) -> dt.date | None:
     if demands.empty:
         return None
     return pd.Timestamp(demands["extract_date"].max()).date()
-
-
-def masking_rules() -> masking.MaskingRules:
-    """Thresholds of the secret statistique (``[masking]`` of ``config/settings.toml``)."""
-    return masking.load_masking_rules()
 
 
 def stock_rules() -> StockRules:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from services.masking import ROLES
+from services.access import Viewer
 from services.stock import LEVELS, Territory
 from ui import cache
 from ui.url_state import url_choice
@@ -27,13 +27,13 @@ DEFAULT_COMMUNE = "86194"  # Poitiers, where most of the social stock is
 
 @dataclass(frozen=True)
 class ParcSelection:
-    """What the page shows: a territory (level and code), a year and the access profile."""
+    """What the page shows: a territory (level and code), a year and who looks."""
 
     level: str
     code: str
     name: str
     year: int
-    role: str
+    viewer: Viewer
 
     @property
     def territory(self) -> Territory:
@@ -46,7 +46,7 @@ class ParcSelection:
         return self.name if self.level == "epci" else f"{LEVEL_NAMES[self.level]} : {self.name}"
 
 
-def parc_selectors(role: str) -> ParcSelection | None:
+def parc_selectors(viewer: Viewer) -> ParcSelection | None:
     """Level, territory and year pickers in one row; None when there is nothing to show."""
     years = cache.parc_years()
     if not years:
@@ -71,7 +71,7 @@ def parc_selectors(role: str) -> ParcSelection | None:
             str(years[-1]),
             help="Entrants et sortants de l'année, vacance au 1er janvier, rotation de l'année.",
         )
-    return ParcSelection(level, code, names[code], int(year), role)
+    return ParcSelection(level, code, names[code], int(year), viewer)
 
 
 def _territory_picker(level: str, names: dict[str, str]) -> str:
@@ -102,10 +102,13 @@ def parc_header(sel: ParcSelection) -> None:
                 icon=":material/balance:",
                 query_params={"commune": sel.code, "annee": str(sel.year)},
             )
-    if not ROLES[sel.role].has_residence_access:
+    if not sel.viewer.sees_all_residences:
         rules = cache.masking_rules()
         st.caption(
-            f":material/lock: Profil public : les profils des ménages calculés sur moins de "
-            f"{rules.min_households} ménages, ou dans un territoire où un bailleur détient plus "
-            f"de {rules.dominance_pct:g} % des logements, sont masqués (secret statistique)."
+            f":material/lock: Secret statistique : un profil de ménages calculé sur moins de "
+            f"{rules.min_households} ménages ayant répondu, où un bailleur détient plus de "
+            f"{rules.dominance_pct:g} % des logements ou des ménages, ou qui permettrait d'en "
+            f"déduire un autre, est masqué (« {rules.marker} ») ; les chiffres d'une résidence "
+            "sont réservés à son bailleur et au service habitat. Les fichiers téléchargés "
+            "suivent toujours ces règles."
         )

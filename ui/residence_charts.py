@@ -186,6 +186,79 @@ def peer_boxes(comparison: pd.DataFrame, show_residence: bool, name: str) -> go.
     return fig
 
 
+def quartile_boxes(quartiles: pd.DataFrame, own: pd.DataFrame | None, name: str) -> go.Figure:
+    """The peer group's quartiles of each fragility indicator (no whiskers, no points).
+
+    What a viewer who does not see every residence is shown of the group: boxes built from the
+    published quartiles (:func:`services.disclosure.groups.group_quartiles`), never from the
+    residences' values.
+
+    Parameters
+    ----------
+    quartiles : pandas.DataFrame
+        ``label``, ``unit``, ``q1``, ``median``, ``q3`` of each indicator (NaN: withheld).
+    own : pandas.DataFrame, optional
+        ``label``, ``unit`` and ``value`` of the residence, for a viewer who sees it.
+    name : str
+        The residence's name, for the legend.
+    """
+    shown = quartiles.dropna(subset=["median"])
+    units = list(dict.fromkeys(shown["unit"]))
+    panels = [u for u in units if u == "points"] + [u for u in units if u != "points"]
+    counts = [int((shown["unit"] == u).sum()) for u in panels]
+    fig = make_subplots(
+        rows=max(len(panels), 1),
+        cols=1,
+        row_heights=counts or None,
+        vertical_spacing=0.16 if len(panels) > 1 else 0.05,
+    )
+    for row, unit in enumerate(panels, start=1):
+        part = shown[shown["unit"] == unit]
+        fig.add_trace(
+            go.Box(
+                y=part["label"].tolist(),
+                q1=part["q1"].tolist(),
+                median=part["median"].tolist(),
+                q3=part["q3"].tolist(),
+                lowerfence=part["q1"].tolist(),
+                upperfence=part["q3"].tolist(),
+                orientation="h",
+                name="Résidences comparables (quartiles)",
+                line={"color": "#2b6c99"},
+                fillcolor="rgba(86,180,233,0.35)",
+                boxpoints=False,
+                showlegend=row == 1,
+                hoverinfo="skip",
+            ),
+            row=row,
+            col=1,
+        )
+        mine = own[(own["unit"] == unit) & own["value"].notna()] if own is not None else None
+        if mine is not None and len(mine):
+            fig.add_trace(
+                go.Scatter(
+                    x=mine["value"].round(1),
+                    y=mine["label"],
+                    mode="markers",
+                    name=name,
+                    marker={"color": SELECTED, "size": 13, "symbol": "diamond"},
+                    showlegend=row == 1,
+                    hovertemplate=f"{name} : %{{x:.1f}}<extra></extra>",
+                ),
+                row=row,
+                col=1,
+            )
+        title = {
+            "points": "Indice de fragilité (points, 0 à 100)",
+            "%": "Part des ménages ou des logements (%)",
+        }.get(unit, unit.capitalize() if unit else "Valeur")
+        fig.update_xaxes(title=title, row=row, col=1, rangemode="tozero")
+        fig.update_yaxes(autorange="reversed", row=row, col=1)
+    fig = french_layout(fig, height=130 + 42 * sum(counts) + 50 * len(panels))
+    fig.update_layout(boxgap=0.35, legend={"y": -0.12})
+    return fig
+
+
 def occupancy_lines(occupancy: pd.DataFrame, indicators: list[str]) -> go.Figure:
     """The main OPS shares of the residence over the surveys (one line each).
 

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from services.disclosure import footnote
+from services.disclosure.publish import reason_text
 from services.residence_card import ResidenceCard, search_matches
 from ui import cache
 from ui.charts import PLOTLY_CONFIG
@@ -24,6 +26,7 @@ from ui.residence_charts import (
     occupancy_lines,
     peer_boxes,
     pillar_waterfall,
+    quartile_boxes,
 )
 from ui.widgets import query_value, set_query_value
 
@@ -213,6 +216,15 @@ def header(card: ResidenceCard) -> None:
         fmt_pct(cot["coverage_pct"], 0),
         help="Part du poids des indicateurs renseignés pour cette résidence.",
     )
+    if cot["withheld_reason"]:
+        st.caption(
+            f":material/lock: {cot['withheld_reason'][:1].upper()}{cot['withheld_reason'][1:]}."
+        )
+    elif cot["is_public"]:
+        st.caption(
+            ":material/lock: Note publique : le pilier Occupation y entre d'un seul tenant "
+            "(poids internes du profil de référence), sans le détail des parts de ménages."
+        )
 
 
 def facts(rows: Sequence[tuple[str, str, str]]) -> None:
@@ -324,16 +336,28 @@ def peers_block(card: ResidenceCard, printing: bool) -> None:
     left, right = _columns(printing, [1, 1])
     name = card.identity["residence_name"]
     with left:
-        if card.comparison["value"].notna().any():
+        sees_all = card.viewer.sees_all_residences
+        quartiles = card.quartiles
+        has_boxes = (
+            card.comparison["value"].notna().any()
+            if sees_all
+            else len(quartiles) > 0 and quartiles["median"].notna().any()
+        )
+        if has_boxes:
             st.markdown(f"**{card.peer['group_name'] or 'Résidences comparables'}**")
-            _chart(peer_boxes(card.comparison, card.can_see_figures, name), printing, "fiche_bp")
-            own = card.comparison.loc[card.comparison["is_selected"], "value"].notna().any()
-            st.caption(
-                "Boîtes : quartiles des résidences évaluées du groupe (au moins 11 ménages "
-                "enquêtés)" + (" ; losange : la résidence." if own else ".")
-                if card.can_see_figures
-                else "Boîtes : quartiles des résidences évaluées du groupe. La valeur de la "
-                "résidence est réservée aux bailleurs et au service habitat."
+            if sees_all:
+                figure = peer_boxes(card.comparison, card.can_see_figures, name)
+            else:
+                own = card.comparison if card.can_see_figures else None
+                figure = quartile_boxes(quartiles, own, name)
+            _chart(figure, printing, "fiche_bp")
+            _boxes_caption(card)
+        elif len(quartiles) and quartiles["reason"].ne("").any():
+            rules = cache.masking_rules()
+            st.info(
+                "Quartiles du groupe non diffusés — "
+                + footnote([reason_text(r, rules) for r in quartiles["reason"] if r], rules.marker),
+                icon=":material/lock:",
             )
         else:
             st.info(
@@ -345,15 +369,35 @@ def peers_block(card: ResidenceCard, printing: bool) -> None:
         _occupancy(card, printing)
 
 
+def _boxes_caption(card: ResidenceCard) -> None:
+    own = card.can_see_figures and card.comparison["value"].notna().any()
+    if card.viewer.sees_all_residences:
+        st.caption(
+            "Boîtes : quartiles des résidences évaluées du groupe (au moins 11 ménages "
+            "enquêtés)" + (" ; losange : la résidence." if own else ".")
+        )
+        return
+    rules = cache.masking_rules()
+    st.caption(
+        "Boîtes : quartiles des résidences évaluées du groupe (au moins "
+        f"{rules.min_group_residences} résidences, de plusieurs bailleurs ; ni valeurs "
+        "extrêmes ni points, qui seraient celles d'une résidence)"
+        + (
+            " ; losange : la résidence."
+            if own
+            else ". La valeur de la résidence est réservée à son bailleur et au service habitat."
+        )
+    )
+
+
 def _occupancy(card: ResidenceCard, printing: bool) -> None:
     history = card.occupancy
     if history["value"].notna().sum() == 0:
         if card.mask_reasons:
             st.info(
-                "Occupation non diffusée pour ce profil d'accès ("
+                "Occupation non diffusée ("
                 + " ; ".join(card.mask_reasons)
-                + "). Choisissez le profil « Bailleur social » ou « Service habitat » dans la "
-                "barre latérale si vous y êtes habilité.",
+                + "). Le bailleur de la résidence et le service habitat la voient.",
                 icon=":material/lock:",
             )
         else:
@@ -383,9 +427,7 @@ def flows_block(card: ResidenceCard, printing: bool) -> None:
     if values.notna().sum().sum() == 0:
         if card.mask_reasons:
             st.info(
-                "Profils non diffusés pour ce profil d'accès ("
-                + " ; ".join(card.mask_reasons)
-                + ").",
+                "Profils non diffusés (" + " ; ".join(card.mask_reasons) + ").",
                 icon=":material/lock:",
             )
         else:
@@ -405,12 +447,7 @@ def flows_block(card: ResidenceCard, printing: bool) -> None:
         )
         if flows[column].isna().all()
     ]
-    note = (
-        f" Non affichés : {', '.join(hidden)} (moins de 11 ménages pour le profil public, "
-        "ou aucun ménage)."
-        if hidden
-        else ""
-    )
+    note = f" Non affichés : {', '.join(hidden)} (aucun ménage)." if hidden else ""
     st.caption(
         "Entrants : attributions des deux dernières années ; sortants : départs des mêmes "
         "années ; locataires en place : dernière enquête OPS. Parts calculées sur les ménages "

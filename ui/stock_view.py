@@ -1,8 +1,9 @@
 """Key figures of the *Tableau de bord du parc social* and its tab « Vacance et rotation », for
 the selected territory and year; the rows of the per-level tables for that territory.
 
-Household figures are masked for the current access profile (``ui.parc_masking``); a year
-without data reads « — », never 0.
+Household figures are those the viewer may see (:mod:`services.disclosure`): a masked figure
+reads « s » with its reason; a year without data reads « — », never 0. Stock figures (dwellings,
+vacancy, rotation: RPLS open data) are shown to everyone, rounded to their published decimals.
 """
 
 from __future__ import annotations
@@ -10,10 +11,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from services.disclosure import (
+    Access,
+    cell_reason,
+    published_flows,
+    published_sitting,
+    round_columns,
+)
 from ui import cache
 from ui.fmt import fmt_date, fmt_int, fmt_number, is_missing
 from ui.parc_data import demand_commune
-from ui.parc_masking import mask_rows
 from ui.parc_selection import ParcSelection
 from ui.stock_charts import rotation_bars, vacancy_lines
 from ui.tables import chart_block
@@ -22,13 +29,17 @@ PCT = (1, "%")
 
 
 def territory_rows(name: str, sel: ParcSelection, *, export: bool = False) -> pd.DataFrame:
-    """Rows of a per-level table for the selected territory, all years, masked if needed."""
+    """Rows of a per-level table for the selected territory, all years, as the viewer (or, for
+    ``export``, the public) may see them."""
     table = cache.parc_level_table(name, sel.level)
     rows = table[table["territory_code"] == sel.code]
-    if name in ("entrants", "leavers", "sitting"):
-        values = [c for c in rows.columns if c.endswith("_pct") or c.startswith("mean_")]
-        rows = mask_rows(rows, values, sel.level, sel.role, export=export)
-    return rows
+    access = Access.of(sel.viewer, export=export)
+    if name in ("entrants", "leavers"):
+        return published_flows(cache.disclosure(), rows, name, sel.level, access)
+    if name == "sitting":
+        return published_sitting(cache.disclosure(), rows, sel.level, access)
+    decimals = cache.masking_rules().decimals["share"]
+    return round_columns(rows, {c: decimals for c in rows.columns if c.endswith("_pct")})
 
 
 def year_row(rows: pd.DataFrame, year: int | None, column: str = "year") -> pd.Series | None:
@@ -103,12 +114,13 @@ def parc_key_figures(sel: ParcSelection) -> None:
         delta, arrow = _delta(
             value, value_at(year_row(rows[group], year - 1), column), decimals, delta_unit, year - 1
         )
-        if now is not None and bool(now.get("is_masked", False)) and is_missing(value):
-            help_text += f" Masqué : {now['mask_reason']}."
+        reason = cell_reason(now, column)
+        if reason:
+            help_text += f" « {cache.masking_rules().marker} » : {reason}."
         unit = "%" if column.endswith("_pct") else ""
         cell.metric(
             label.format(year=year),
-            fmt_number(value, decimals, unit),
+            cache.masking_rules().marker if reason else fmt_number(value, decimals, unit),
             delta=delta,
             delta_color="off",
             delta_arrow=arrow,

@@ -2,8 +2,10 @@
 
 A table is shown with ``st.dataframe`` over a pandas Styler: the numbers keep their value (columns
 sort as numbers) while the cells read the French way (``1 234,5 %``); a missing value reads « — »,
-never 0. Every chart of the suivi pages goes through :func:`chart_block`, which puts the figure's
-table in an expander « Voir le tableau » with a CSV download.
+never 0; a cell masked by the secret statistique holds the marker « s »
+(:func:`services.disclosure.with_markers`), shown and exported as it is. Every chart of the
+suivi pages goes through :func:`chart_block`, which puts the figure's table in an expander
+« Voir le tableau » with a CSV download.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ def french_styler(frame: pd.DataFrame, formats: Formats):
     for column, (decimals, unit) in formats.items():
         if column in frame.columns:
             styler = styler.format(
-                lambda v, d=decimals, u=unit: fmt_number(v, d, u), subset=[column]
+                lambda v, d=decimals, u=unit: v if isinstance(v, str) else fmt_number(v, d, u),
+                subset=[column],
             )
     others = [c for c in frame.columns if c not in formats]
     if others:
@@ -129,7 +132,7 @@ def chart_block(
         A line under the chart (definitions, sources).
     export_table : DataFrame, optional
         The table to download when it differs from the one shown: occupancy figures are
-        downloaded with the public masking rules whatever the access profile.
+        downloaded in their public version whatever the viewer (« s » in masked cells).
     """
     title = fig.layout.title.text
     if title:
@@ -170,14 +173,15 @@ def export_frame(table: pd.DataFrame, formats: Formats) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        A copy; e.g. « Taux SRU » becomes « Taux SRU (%) », rounded to one decimal.
+        A copy; e.g. « Taux SRU » becomes « Taux SRU (%) », rounded to one decimal; a masked
+        cell keeps its marker « s ».
     """
     out = table.copy()
     renames = {}
     for column, (decimals, unit) in formats.items():
         if column not in out:
             continue
-        out[column] = out[column].astype(float).round(decimals)
+        out[column] = [v if isinstance(v, str) else round(float(v), decimals) for v in out[column]]
         if unit and f"({unit}" not in column:
             renames[column] = f"{column} ({UNIT_NAMES.get(unit, unit)})"
     return out.rename(columns=renames)

@@ -1,7 +1,7 @@
 """The élus' territory map: communes or Poitiers quartiers coloured by one indicator.
 
 The base map (choropleth and quartier outlines) depends only on the level, the indicator, the
-year, the classes and the role; the residence points and the selected outline travel as separate
+year, the classes and the viewer; the residence points and the selected outline travel as separate
 feature groups, so that showing residences or selecting a commune does not redraw the polygons.
 """
 
@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import folium
 import pandas as pd
 
+from services.access import Viewer
 from services.classify import Classification, classify_values
+from services.disclosure import Access
 from services.map_indicators import MAP_INDICATORS, map_values
 from ui import cache
 from ui.charts import CLASS_COLORS, FLAG_COLORS, FLAG_LABELS
@@ -67,20 +69,24 @@ def build_territory_map(
     year: int | None,
     method: str,
     show_quartiers: bool,
-    role: str,
+    viewer: Viewer,
     tiles: str = "none",
     faded: bool = False,
 ) -> TerritoryMap:
     """Compose the base map for the chosen level, indicator, year and classification.
 
-    ``faded`` lightens the fill so that residence points drawn over it stay readable.
+    ``faded`` lightens the fill so that residence points drawn over it stay readable. A masked
+    territory's tooltip reads « s » and the rule that masks it.
     """
     spec = MAP_INDICATORS[indicator]
-    values = map_values(cache.map_inputs(), level, indicator, year, role)
+    values = map_values(cache.map_inputs(), level, indicator, year, Access.of(viewer))
     classes = classify_values(values["value"], method, 5)
+    marker = cache.masking_rules().marker
     shown = [
-        "secret statistique" if masked else fmt_number(v, spec.decimals, spec.unit)
-        for v, masked in zip(values["value"], values["is_masked"], strict=True)
+        f"{marker} ({reason})" if masked else fmt_number(v, spec.decimals, spec.unit)
+        for v, masked, reason in zip(
+            values["value"], values["is_masked"], values["mask_reason"], strict=True
+        )
     ]
     props = pd.DataFrame(
         {
@@ -115,7 +121,9 @@ def build_territory_map(
     has_missing = bool(values["value"].isna().any())
     entries = legend_entries(classes, spec.decimals, spec.unit, has_missing)
     if values["is_masked"].any():
-        entries[-1] = LegendEntry(entries[-1].color, "non disponible ou secret statistique")
+        entries[-1] = LegendEntry(
+            entries[-1].color, f"non disponible, ou « {marker} » : secret statistique"
+        )
     return TerritoryMap(fmap, entries, classes, values)
 
 
@@ -134,12 +142,15 @@ def highlight_layer(level: str, selected: str | None) -> folium.FeatureGroup | N
     return group
 
 
-def residence_layer(mode: str) -> tuple[folium.FeatureGroup | None, list[LegendEntry]]:
-    """Residence points for ``mode`` (see :data:`RESIDENCE_LAYERS`) and their legend."""
+def residence_layer(
+    mode: str, viewer: Viewer
+) -> tuple[folium.FeatureGroup | None, list[LegendEntry]]:
+    """Residence points for ``mode`` (see :data:`RESIDENCE_LAYERS`) and their legend; the
+    scores are those ``viewer`` sees (the public cotation without access to every residence)."""
     if mode == "none":
         return None, []
     residences = cache.residences()
-    scores = cache.reference_scores().reindex(residences["residence_id"])
+    scores = cache.scores_for(viewer.sees_all_residences).reindex(residences["residence_id"])
     frame = residences[["residence_name", "geometry"]].copy()
     frame["commune"] = residences["commune_code"].map(cache.commune_table()["commune_name"])
     frame["logements"] = residences["n_dwellings"].map(lambda v: fmt_number(v, 0)).to_numpy()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
+from services.access import Viewer
+from services.disclosure import footnote
 from services.map_indicators import MAP_INDICATORS
 from ui import cache
 from ui.territory_map import build_territory_map, highlight_layer, residence_layer
@@ -18,7 +20,7 @@ def show_map(
     method: str,
     show_quartiers: bool,
     residence_mode: str,
-    role: str,
+    viewer: Viewer,
     key: str,
 ) -> None:
     """Draw the map and its legend; a click on a territory selects it (URL parameter).
@@ -28,10 +30,10 @@ def show_map(
     """
     spec = MAP_INDICATORS[indicator]
     result = build_territory_map(
-        level, indicator, year, method, show_quartiers, role, faded=residence_mode != "none"
+        level, indicator, year, method, show_quartiers, viewer, faded=residence_mode != "none"
     )
     param = "commune" if level == "commune" else "quartier"
-    residences, residence_legend = residence_layer(residence_mode)
+    residences, residence_legend = residence_layer(residence_mode, viewer)
     groups = [g for g in (residences, highlight_layer(level, query_value(param))) if g]
     title = spec.label + (f" — {year}" if year else "")
     st.markdown(f"**{title}**")
@@ -43,11 +45,13 @@ def show_map(
         returned_objects=["last_active_drawing"],
         feature_group_to_add=groups or None,
     )
+    masked = result.values.loc[result.values["is_masked"], "mask_reason"]
+    note = footnote(masked, cache.masking_rules().marker)
     legend(
         f"{spec.label} ({spec.unit})",
         result.legend,
         f"Classes : {result.classes.method_label}, {result.classes.n_classes} classes. "
-        f"Source : {spec.source}.",
+        f"Source : {spec.source}." + (f" {len(masked)} territoire(s) {note}" if note else ""),
     )
     if residence_legend:
         legend("Résidences", residence_legend)

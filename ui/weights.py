@@ -10,6 +10,11 @@ normalisation, aggregation and classes (``methode``).
 
 Every move builds a new spec with :meth:`scoring.IndexSpec.with_weights` and re-weights the
 fitted index of the profile and normalisation in force (shared, never re-normalised).
+
+A viewer who does not see every residence scores with the public cotation
+(:mod:`services.disclosure.cotation`): the Occupation pillar is one published value, computed
+with the reference profile's internal weights; its weight moves, its indicators' do not (their
+sliders are replaced by a note, and their weights in a link have no effect).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import streamlit as st
 
 from config import profile_names
 from scoring import CompositeIndex, IndexSpec, SpecError, effective_weights
+from services.access import Viewer
 from services.cotation import REFERENCE_PROFILE
 from services.cotation_weights import (
     format_weight_overrides,
@@ -28,6 +34,7 @@ from services.cotation_weights import (
     pillar_weight_table,
     weight_table,
 )
+from services.disclosure.cotation import public_spec
 from ui import cache
 from ui.fmt import fmt_date, fmt_pct
 from ui.method_panel import (
@@ -59,9 +66,10 @@ class Weighting:
         The profile with the sliders' weights and the method panel's choices.
     index : CompositeIndex
         The fitted index of the profile with ``spec``'s normalisation, re-weighted with
-        ``spec``.
+        ``spec``; for a viewer who does not see every residence, the public index
+        (``index.spec`` is then the public spec, see ``is_public``).
     weights : pandas.DataFrame
-        Nominal and effective weight of each indicator (see
+        Nominal and effective weight of each indicator of ``index.spec`` (see
         :func:`services.cotation_weights.weight_table`).
     pillars : pandas.DataFrame
         The same per pillar.
@@ -69,6 +77,8 @@ class Weighting:
         Whether a slider differs from the profile.
     is_method_modified : bool
         Whether the method differs from the profile's.
+    is_public : bool
+        Whether the scores are the public cotation.
     """
 
     base: IndexSpec
@@ -78,6 +88,7 @@ class Weighting:
     pillars: pd.DataFrame
     is_modified: bool
     is_method_modified: bool = False
+    is_public: bool = False
 
 
 def pillar_key(code: str) -> str:
@@ -187,8 +198,10 @@ def _forget_link_choices() -> None:
     set_query_value(METHOD_PARAM, None)
 
 
-def weight_panel() -> Weighting:
-    """Draw the weight panel in the sidebar and return the weights in force."""
+def weight_panel(viewer: Viewer | None = None) -> Weighting:
+    """Draw the weight panel in the sidebar and return the weights in force for ``viewer``
+    (the public cotation unless the viewer sees every residence)."""
+    public = viewer is None or not viewer.sees_all_residences
     with st.sidebar:
         st.subheader("Pondération")
         name = profile_picker()
@@ -207,10 +220,17 @@ def weight_panel() -> Weighting:
             )
             spec = base
         spec = with_panel_method(spec, base)
-        index = cache.refitted_index(name, spec.method.normalisation).reweight(spec)
-        weights = weight_table(spec, effective_weights(index))
-        pillars = pillar_weight_table(weights, spec)
-        modified = spec.pillars != base.pillars or spec.indicators != base.indicators
+        if public:
+            rules = cache.masking_rules()
+            shown, shown_base = public_spec(spec, rules), public_spec(base, rules)
+            fitted = cache.public_fitted_index(name, spec.method.normalisation)
+        else:
+            shown, shown_base = spec, base
+            fitted = cache.refitted_index(name, spec.method.normalisation)
+        index = fitted.reweight(shown)
+        weights = weight_table(shown, effective_weights(index))
+        pillars = pillar_weight_table(weights, shown)
+        modified = shown.pillars != shown_base.pillars or shown.indicators != shown_base.indicators
         st.button(
             "Réinitialiser les poids du profil",
             icon=":material/restart_alt:",
@@ -223,11 +243,13 @@ def weight_panel() -> Weighting:
             "de l'élément dans les écarts de note entre résidences."
         )
         _pillar_sliders(base, pillars)
-        _indicator_sliders(base, weights)
+        _indicator_sliders(base, weights, cache.masking_rules().pillar if public else None)
         method_panel(base, spec)
     set_query_value(WEIGHTS_PARAM, format_weight_overrides(spec, base) or None)
     write_method_url(spec, base)
-    return Weighting(base, spec, index, weights, pillars, modified, spec.method != base.method)
+    return Weighting(
+        base, spec, index, weights, pillars, modified, spec.method != base.method, public
+    )
 
 
 def _pillar_sliders(base: IndexSpec, pillars: pd.DataFrame) -> None:
@@ -244,13 +266,24 @@ def _pillar_sliders(base: IndexSpec, pillars: pd.DataFrame) -> None:
             )
 
 
-def _indicator_sliders(base: IndexSpec, weights: pd.DataFrame) -> None:
+def _indicator_sliders(base: IndexSpec, weights: pd.DataFrame, frozen: str | None) -> None:
+    """One expander of sliders per pillar; the pillar ``frozen`` (published as one value) gets
+    a note instead."""
     bounds = _range(
         [st.session_state[indicator_key(i.code)] for i in base.indicators], INDICATOR_MAX
     )
     for pillar in base.pillars:
         members = [i for i in base.indicators if i.pillar == pillar.code]
         with st.expander(f"Indicateurs · {pillar.label}", icon=":material/tune:"):
+            if pillar.code == frozen:
+                st.caption(
+                    f":material/lock: Secret statistique : le pilier {pillar.label.lower()} "
+                    "entre dans la note d'un seul tenant, calculé avec les poids internes du "
+                    "profil de référence ; seul son poids se règle. Ses indicateurs ne sont "
+                    "pas pondérables un à un : on lirait sinon la part de ménages d'une "
+                    "résidence dans sa note."
+                )
+                continue
             for ind in members:
                 row = weights.loc[ind.code]
                 st.slider(

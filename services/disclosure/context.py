@@ -31,8 +31,10 @@ class Disclosure:
 
     Parameters
     ----------
-    residences, occupancy, attributions, departures : pandas.DataFrame
-        The housing tables (never mutated).
+    residences, occupancy : pandas.DataFrame
+        The residences and the OPS surveys (never mutated).
+    attributions, departures : pandas.DataFrame or None
+        The entrants and the leavers (never mutated); None when no flow table is published.
     rules : DisclosureRules, optional
         ``config/disclosure.toml`` by default.
     stock_rules : StockRules, optional
@@ -43,8 +45,8 @@ class Disclosure:
         self,
         residences: pd.DataFrame,
         occupancy: pd.DataFrame,
-        attributions: pd.DataFrame,
-        departures: pd.DataFrame,
+        attributions: pd.DataFrame | None,
+        departures: pd.DataFrame | None,
         *,
         rules: DisclosureRules | None = None,
         stock_rules: StockRules | None = None,
@@ -82,6 +84,8 @@ class Disclosure:
         if kind not in ("entrants", "leavers"):
             raise ValueError(f"flux inconnu : « {kind} ».")
         table = self.attributions if kind == "entrants" else self.departures
+        if table is None:
+            raise ValueError(f"aucune table de flux « {kind} » pour décider du secret.")
 
         def compute() -> Statuses:
             family, _ = flow_family(self.tree, table, int(year), self.stock_rules)

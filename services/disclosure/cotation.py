@@ -162,3 +162,14 @@ def public_indicator_table(
             out[PILLAR_CODE] = pillar.reindex(indicator_table.index).to_numpy(dtype=float)
     out.attrs.update(indicator_table.attrs)
     return out
+
+
+def published_scores(scores: pd.DataFrame, rules: DisclosureRules) -> pd.DataFrame:
+    """Scores, pillar scores and coverage rounded to their published decimals (a copy)."""
+    out = scores.copy()
+    columns = [c for c in out.columns if c == "score" or c.startswith("score_")]
+    columns += [c for c in ("coverage_pct",) if c in out.columns]
+    for column in columns:
+        if column != "score_class":
+            out[column] = out[column].astype(float).round(rules.decimals["score"])
+    return out

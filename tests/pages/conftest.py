@@ -9,6 +9,8 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from services.access import Viewer
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -50,6 +52,27 @@ def navigation_mode():
 def _navigation_mode():
     with navigation_mode():
         yield
+
+
+SERVICE_HABITAT = Viewer("service_habitat", "habitat", "Service habitat")
+
+
+def bailleur(*names: str) -> Viewer:
+    """A bailleur account tied to ``names`` (as in the residences' ``bailleur`` column)."""
+    return Viewer("bailleur", "bailleur", "Bailleur social", frozenset(names))
+
+
+@pytest.fixture()
+def viewed_as(monkeypatch):
+    """Run the pages as a given viewer: ``viewed_as(SERVICE_HABITAT)`` before opening them.
+
+    The pages ask :func:`ui.frame.current_viewer` at each run; the login is tested on its own.
+    """
+
+    def use(viewer: Viewer) -> None:
+        monkeypatch.setattr("ui.frame.current_viewer", lambda: viewer)
+
+    return use
 
 
 @pytest.fixture()

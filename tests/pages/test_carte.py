@@ -66,14 +66,17 @@ def test_choosing_a_commune_shows_its_profile_against_the_epci():
 
 def test_occupancy_is_masked_for_the_public_where_households_are_few():
     app = open_page(query={"indicateur": "res_below_40_pct"})
-    assert "non disponible ou secret statistique" in _legend(app)
+    assert "« s » : secret statistique" in _legend(app)
+    assert any("territoire(s) « s » :" in c.value for c in app.caption)  # the rules named
     app = open_page(query={"indicateur": "res_below_40_pct", "profil_acces": "service_habitat"})
     assert "secret statistique" not in _legend(app)
 
 
 def test_a_commune_with_few_households_hides_its_occupancy_from_the_public():
     app = open_page(query={"commune": "86024"})  # Béruges: a handful of dwellings
-    assert any("secret statistique" in i.value for i in app.info)
+    assert any(
+        "Occupation non diffusée" in i.value and "règle de dominance" in i.value for i in app.info
+    )
 
 
 def test_a_shared_link_reopens_the_same_view():

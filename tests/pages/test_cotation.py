@@ -1,4 +1,8 @@
-"""The cotation page, run headless with AppTest: weights, profiles, links and the views."""
+"""The cotation page, run headless with AppTest: weights, profiles, links and the views.
+
+Run as the service habitat, who scores with the full cotation (the public one is tested in
+``test_cotation_public.py``).
+"""
 
 from __future__ import annotations
 
@@ -15,10 +19,17 @@ from scoring import NOT_RATED, NOT_RATED_LABEL, CompositeIndex, load_profile, ru
 from services import build_indicator_table
 from services.cotation import class_counts
 from services.cotation_review import stability_summary
-from tests.pages.conftest import open_page
+from tests.pages.conftest import SERVICE_HABITAT, open_page
 from ui.cotation_view import fmt_count
 
 COMPARISON_TAB = "Écarts avec la référence"
+
+
+@pytest.fixture(autouse=True)
+def _as_service_habitat(viewed_as):
+    viewed_as(SERVICE_HABITAT)
+
+
 SENSITIVITY_TAB = "Sensibilité"
 
 
@@ -76,7 +87,10 @@ def _ranks(values: pd.Series) -> np.ndarray:
 
 def _assert_same_scores(app, expected: pd.DataFrame) -> None:
     shown = _shown(app).reindex(expected.index)
-    np.testing.assert_allclose(shown["score"].to_numpy(float), expected["score"].to_numpy(float))
+    # Scores are published rounded to one decimal.
+    np.testing.assert_allclose(
+        shown["score"].to_numpy(float), expected["score"].to_numpy(float), rtol=0, atol=0.05001
+    )
     assert (shown["class_shown"] == expected["score_class"].astype(str)).all()
     assert (_ranks(shown["rank"]) == _ranks(expected["rank"])).all()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.pages.conftest import open_page
+from tests.pages.conftest import SERVICE_HABITAT, bailleur, open_page
 from tests.pages.test_residence import rerun
 
 
@@ -43,8 +43,9 @@ def test_picking_a_group_changes_the_panel_the_members_and_the_url():
     assert set(app.dataframe[0].value.index).isdisjoint(first.index)
 
 
-def test_a_shared_link_reopens_the_group():
-    app = open_pairs({"groupe": "3"}, role="bailleur")
+def test_a_shared_link_reopens_the_group(viewed_as):
+    viewed_as(SERVICE_HABITAT)
+    app = open_pairs({"groupe": "3"})
     assert app.selectbox(key="qp_groupe").value == "3"
     assert app.subheader[0].value.startswith("Groupe 3 · ")
     members = app.dataframe[0].value
@@ -62,8 +63,18 @@ def test_the_public_sees_group_medians_not_residence_fragility():
     assert "Écart robuste" not in members.columns
     captions = " ".join(c.value for c in app.caption)
     assert "médiane de ses résidences évaluées" in captions
-    bailleur = open_pairs({"groupe": "2"}, role="bailleur")
-    assert "Fragilité (points)" in bailleur.dataframe[0].value.columns
+
+
+def test_a_bailleur_sees_the_fragility_of_its_own_residences_only(viewed_as):
+    viewed_as(bailleur("Mélusine Habitat"))
+    members = open_pairs({"groupe": "2"}).dataframe[0].value
+    own = members["Fiche"].str.removeprefix("residence?residence=")
+    fragility = members["Fragilité (points)"].astype(object)
+    assert (fragility == "s").any()
+    assert (fragility != "s").any()
+    directory = members.assign(residence_id=own)
+    shown = directory[fragility != "s"]
+    assert shown["Résidence"].notna().all()
 
 
 def test_an_unknown_group_in_the_link_falls_back_to_the_first():

@@ -7,7 +7,7 @@ import pytest
 import streamlit as st
 
 from geodata import housing
-from tests.pages.conftest import open_page
+from tests.pages.conftest import SERVICE_HABITAT, open_page
 from ui.flows_view import HouseholdProfiles, profile_table
 from ui.parc_selection import ParcSelection
 
@@ -109,7 +109,7 @@ def test_a_residence_can_be_followed():
 
 def test_dominance_masks_household_profiles_for_the_public_only():
     public = open_parc({"echelle": "commune", "commune": "86070"})  # Chauvigny
-    assert _metrics(public)["Mutations (entrants)"] == "—"
+    assert _metrics(public)["Mutations (entrants)"] == "s"
     assert "règle de dominance" in _infos(public)
     habitat = open_parc(
         {"echelle": "commune", "commune": "86070", "profil_acces": "service_habitat"}
@@ -122,7 +122,7 @@ def test_small_counts_mask_household_profiles_for_the_public():
     # Biard: 3 entrants in 2025, no dominant bailleur.
     app = open_parc({"echelle": "commune", "commune": "86027"})
     assert _metrics(app)["Entrants en 2025"] == "3"
-    assert _metrics(app)["Mutations (entrants)"] == "—"
+    assert _metrics(app)["Mutations (entrants)"] == "s"
     assert "secret statistique : moins de 11 ménages" in _infos(app)
 
 
@@ -145,7 +145,7 @@ def test_vacancy_tab_shows_yearly_vacancy_and_rotation():
 def test_intake_tab_reserves_the_fragile_residences_to_residence_level_profiles():
     query = {"echelle": "quartier", "quartier": "86194Q02"}
     public = _tab(open_parc(query), "Accueil et occupation")
-    assert "réservée aux profils" in _infos(public)
+    assert "réservée au bailleur de la résidence" in _infos(public)
     # one run: AppTest does not keep the sidebar's profile picker across reruns
     habitat = open_parc({**query, "profil_acces": "service_habitat"}, "Accueil et occupation")
     fragile = next(d.value for d in habitat.dataframe if "Nb enquêtés" in d.value.columns)
@@ -191,8 +191,10 @@ def test_a_year_missing_from_the_departures_is_shown_missing_not_zero(tmp_path, 
 
 def test_downloads_follow_the_public_rules_whatever_the_profile():
     # Chauvigny: one bailleur holds 99 % of the dwellings (dominance rule).
-    sel = ParcSelection("commune", "86070", "Chauvigny", 2025, "service_habitat")
+    sel = ParcSelection("commune", "86070", "Chauvigny", 2025, SERVICE_HABITAT)
     shown = profile_table(HouseholdProfiles(sel, 2024, export=False), 2025, 2024)
     downloaded = profile_table(HouseholdProfiles(sel, 2024, export=True), 2025, 2024)
-    assert shown.iloc[:, 1:].notna().any().any()
-    assert downloaded.iloc[:, 1:].isna().all().all()
+    assert not (shown.iloc[:, 1:] == "s").any().any()
+    cells = downloaded.iloc[:, 1:]
+    assert ((cells == "s") | cells.isna()).all().all()  # « s », or not asked (1st quartile)
+    assert (cells == "s").any().any()

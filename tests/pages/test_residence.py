@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pages.conftest import open_page
+from tests.pages.conftest import SERVICE_HABITAT, open_page
 
 SIMULATE = "Simuler l'entrée"
 
@@ -69,8 +69,9 @@ def test_a_search_without_match_says_what_to_do():
     assert app.header[0].value == "La Cour de la Fontaine"
 
 
-def test_a_shared_link_reopens_the_card_with_every_section():
-    app = open_card({"residence": "GP-0001"}, role="bailleur")
+def test_a_shared_link_reopens_the_card_with_every_section(viewed_as):
+    viewed_as(SERVICE_HABITAT)
+    app = open_card({"residence": "GP-0001"})
     assert app.header[0].value == "La Cour de la Fontaine"
     metrics = _metrics(app)
     assert metrics["Note d'attractivité"] == "67,1\u00a0/ 100"
@@ -88,7 +89,7 @@ def test_a_shared_link_reopens_the_card_with_every_section():
 def test_the_public_profile_hides_the_residence_occupancy():
     app = open_card({"residence": "GP-0001"})
     infos = _texts(app, "info")
-    assert "Occupation non diffusée pour ce profil d'accès" in infos
+    assert "Occupation non diffusée (" in infos
     assert "règle de dominance" in infos
     assert "indice 37,3" not in infos
     assert "Le simulateur part de l'occupation de la résidence" in infos
@@ -96,13 +97,14 @@ def test_the_public_profile_hides_the_residence_occupancy():
     assert "Note d'attractivité après" not in _metrics(app)
 
 
-def test_the_simulator_shows_a_first_quartile_single_parent_raising_the_fragility():
-    app = open_card({"residence": "GP-0001"}, role="bailleur")
+def test_the_simulator_shows_a_first_quartile_single_parent_raising_the_fragility(viewed_as):
+    viewed_as(SERVICE_HABITAT)
+    app = open_card({"residence": "GP-0001"})
     app.selectbox(key="entrant_ressources").select("1")
     app.selectbox(key="entrant_composition").select("famille_monoparentale")
     app.checkbox(key="entrant_emploi").uncheck()
     next(b for b in app.button if b.label == SIMULATE).click()
-    rerun(app, "bailleur")
+    rerun(app)
     sentence = _texts(app, "warning")
     assert "l'entrée d'une famille monoparentale" in sentence
     assert "passerait de 37,3 à 40,9" in sentence
