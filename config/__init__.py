@@ -2,8 +2,8 @@
 
 ``indicators.toml`` (the cotation catalogue), ``profiles/*.toml`` (weight profiles),
 ``settings.toml`` (territory, maps), ``disclosure.toml`` (secret statistique) and one file per
-domain (``peers.toml``, ``sru.toml``…). Code reads them through :func:`load_toml` so that a jurist or the service habitat
-can change a rule without touching Python.
+domain (``peers.toml``, ``sru.toml``…). Code reads them through :func:`load_toml` so that a
+jurist or the service habitat can change a rule without touching Python.
 """
 
 from __future__ import annotations
