@@ -169,7 +169,7 @@ def entrants_tab(sel: ParcSelection, is_demo: bool) -> None:
                 colors,
                 title=f"Qui entre, qui sort, qui habite : {sel.name}, {year}",
             ),
-            with_markers(values, reasons, cache.masking_rules().marker),
+            values,
             dict.fromkeys(series, PCT),
             file_stem=f"profils_{sel.code}_{year}",
             key="parc_profiles",
@@ -182,6 +182,7 @@ def entrants_tab(sel: ParcSelection, is_demo: bool) -> None:
                 "l'enquête OPS. " + _notes(reasons)
             ).strip(),
             export_table=profile_table(public, year, survey),
+            masked=reasons,
         )
     else:
         st.info(
@@ -219,13 +220,14 @@ def _breakdown(
     exported, why = _breakdown_frames(public, categories, title, sel.year)
     chart_block(
         grouped_shares(values[title].tolist(), series, colors, title=f"{title}, {sel.year}"),
-        with_markers(values, reasons, marker),
+        values,
         dict.fromkeys(series, PCT),
         file_stem=f"{stem}_{sel.code}_{sel.year}",
         key=f"parc_{stem}",
         is_demo=is_demo,
         caption=_notes(reasons) or None,
         export_table=with_markers(exported, why, marker),
+        masked=reasons,
     )
 
 
@@ -242,7 +244,7 @@ def _flows_by_year(
             values["Sortants"],
             f"Entrants et sortants par année : {sel.name}",
         ),
-        with_markers(values, reasons, marker),
+        values,
         FLOW_FORMATS,
         file_stem=f"flux_{sel.code}",
         key="parc_flows",
@@ -250,6 +252,7 @@ def _flows_by_year(
         caption="Une année absente des fichiers d'attributions ou de départs est vide (« — »), "
         "jamais comptée zéro. " + _notes(reasons),
         export_table=with_markers(exported, why, marker),
+        masked=reasons,
     )
 
 

@@ -56,12 +56,19 @@ def reasons(frame: pd.DataFrame) -> list[str]:
     return sorted({p.strip() for text in found for p in str(text).split(";") if p.strip()})
 
 
-def _marked(table: pd.DataFrame, rows: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    """``table`` with « s » in the cells masked in ``rows`` (column of table → of rows)."""
-    why = pd.DataFrame(
-        {shown: rows[f"{source}__secret"].to_numpy() for shown, source in columns.items()}
+def _reasons(rows: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """The reasons of the masked cells of a display table (column shown → column of rows)."""
+    return pd.DataFrame(
+        {
+            shown: rows[f"{source}__secret"].fillna("").to_numpy()
+            for shown, source in columns.items()
+        }
     )
-    return with_markers(table, why, cache.masking_rules().marker)
+
+
+def _marked(table: pd.DataFrame, rows: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """``table`` with « s » in the cells masked in ``rows`` (for a file)."""
+    return with_markers(table, _reasons(rows, columns), cache.masking_rules().marker)
 
 
 def intake_tab(sel: ParcSelection, is_demo: bool) -> None:
@@ -91,7 +98,8 @@ def intake_tab(sel: ParcSelection, is_demo: bool) -> None:
     _fragile_residences(sel, survey)
 
 
-def _comparison_table(rows: pd.DataFrame, survey: int) -> pd.DataFrame:
+def _comparison_table(rows: pd.DataFrame, survey: int, marked: bool = True) -> pd.DataFrame:
+    """The comparison as a table; ``marked``: « s » in masked cells (for a file)."""
     hidden = rows["is_masked"].to_numpy(dtype=bool)
     entrants, sitting = f"Entrants {survey}–{survey + 1}", f"Locataires en place (OPS {survey})"
     table = pd.DataFrame(
@@ -110,6 +118,8 @@ def _comparison_table(rows: pd.DataFrame, survey: int) -> pd.DataFrame:
             "Secret statistique": rows["mask_reason"].fillna("").to_numpy(),
         }
     )
+    if not marked:
+        return table
     return _marked(table, rows, {entrants: "entrants_pct", sitting: "sitting_pct"})
 
 
@@ -120,7 +130,7 @@ def _territory_comparison(
     if found:
         st.info(f"Comparaison masquée : {' ; '.join(found)}.", icon=":material/lock:")
         return
-    table = _comparison_table(rows, survey).drop(columns="Secret statistique")
+    table = _comparison_table(rows, survey, marked=False).drop(columns="Secret statistique")
     labels = table["Indicateur"].tolist()
     series = {c: table[c].tolist() for c in table.columns[1:3]}
     colors = dict(zip(series, (ENTRANTS_COLOR, SITTING_COLOR), strict=True))
@@ -205,7 +215,7 @@ def _sub_territories(sel: ParcSelection, survey: int, is_demo: bool) -> None:
     every = masked_intake(level, survey, Access())
     every = every[every["indicator"] == choice].set_index("territory_code")
     public = every.loc[shown["territory_code"]].reset_index()
-    table = _sub_table(shown, shown["name"])
+    table = _sub_table(shown, shown["name"], marked=False)
     chart_block(
         intake_dumbbell(shown, f"{indicators[choice]} : entrants et locataires en place"),
         table,
@@ -224,7 +234,8 @@ def _sub_territories(sel: ParcSelection, survey: int, is_demo: bool) -> None:
     )
 
 
-def _sub_table(rows: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
+def _sub_table(rows: pd.DataFrame, names: pd.Series, marked: bool = True) -> pd.DataFrame:
+    """The sub-territories as a table; ``marked``: « s » in masked cells (for a file)."""
     table = pd.DataFrame(
         {
             "Territoire": names.to_numpy(),
@@ -235,6 +246,8 @@ def _sub_table(rows: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
             "Entrants (ménages)": rows["n_entrants"].to_numpy(dtype=float),
         }
     )
+    if not marked:
+        return table
     return _marked(table, rows, {"Locataires en place": "sitting_pct", "Entrants": "entrants_pct"})
 
 

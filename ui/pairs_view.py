@@ -342,9 +342,6 @@ def members_table(group: int, viewer: Viewer) -> None:
     if access:
         table = table.sort_values("Écart robuste", ascending=False, na_position="last")
     elif own.any():
-        marker = cache.masking_rules().marker
-        for column in ("Fragilité (points)", "Écart robuste"):
-            table[column] = table[column].astype(object).where(own, marker)
         table = table.sort_values("Résidence")
     else:
         table = table.drop(columns=["Fragilité (points)", "Écart robuste"])
@@ -353,10 +350,16 @@ def members_table(group: int, viewer: Viewer) -> None:
     formats = {
         "Logements": fmt_int,
         "Note (/ 100)": lambda v: fmt_number(v, 1),
-        "Fragilité (points)": lambda v: v if isinstance(v, str) else fmt_number(v, 1),
-        "Écart robuste": lambda v: v if isinstance(v, str) else fmt_number(v, 2).replace("-", "−"),
+        "Fragilité (points)": lambda v: fmt_number(v, 1),
+        "Écart robuste": lambda v: fmt_number(v, 2).replace("-", "−"),
     }
     styler = table.style.format({c: f for c, f in formats.items() if c in table.columns})
+    hidden = ~Access.of(viewer).sees(mine.loc[table.index, "bailleur"])
+    if not access and hidden.any() and "Écart robuste" in table.columns:
+        marker = cache.masking_rules().marker
+        styler = styler.format(
+            lambda _: marker, subset=(table.index[hidden], ["Fragilité (points)", "Écart robuste"])
+        )
     st.dataframe(
         styler,
         hide_index=True,

@@ -2,10 +2,10 @@
 
 A table is shown with ``st.dataframe`` over a pandas Styler: the numbers keep their value (columns
 sort as numbers) while the cells read the French way (``1 234,5 %``); a missing value reads « — »,
-never 0; a cell masked by the secret statistique holds the marker « s »
-(:func:`services.disclosure.with_markers`), shown and exported as it is. Every chart of the
-suivi pages goes through :func:`chart_block`, which puts the figure's table in an expander
-« Voir le tableau » with a CSV download.
+never 0; a cell masked by the secret statistique (NaN, its reason given in ``masked``) reads
+« s », and so does its cell in the downloaded file (:func:`services.disclosure.with_markers`).
+Every chart of the suivi pages goes through :func:`chart_block`, which puts the figure's table in
+an expander « Voir le tableau » with a CSV download.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from ui import cache
 from ui.charts import PLOTLY_CONFIG
 from ui.exports import csv_button
 from ui.fmt import MISSING, fmt_number
@@ -25,7 +26,7 @@ Formats = Mapping[str, tuple[int, str]]
 UNIT_NAMES = {"pts": "points", "j": "jours"}
 
 
-def french_styler(frame: pd.DataFrame, formats: Formats):
+def french_styler(frame: pd.DataFrame, formats: Formats, masked: pd.DataFrame | None = None):
     """A Styler showing the ``formats`` columns in French and missing cells as « — ».
 
     Parameters
@@ -35,6 +36,9 @@ def french_styler(frame: pd.DataFrame, formats: Formats):
     formats : mapping
         Column → ``(decimals, unit)``, e.g. ``{"Taux SRU": (1, "%")}``; other columns are shown
         as they are.
+    masked : DataFrame, optional
+        Same rows (in order): for some columns, the reason each cell is masked (empty when it is
+        not); a masked cell reads « s ».
     """
     styler = frame.style.hide(axis="index")
     for column, (decimals, unit) in formats.items():
@@ -46,6 +50,13 @@ def french_styler(frame: pd.DataFrame, formats: Formats):
     others = [c for c in frame.columns if c not in formats]
     if others:
         styler = styler.format(lambda v: MISSING if _missing(v) else v, subset=others)
+    if masked is not None:
+        marker = cache.masking_rules().marker
+        for column in masked.columns:
+            hidden = masked[column].fillna("").astype(str).str.len().to_numpy() > 0
+            if column in frame.columns and hidden.any():
+                rows = frame.index[hidden]
+                styler = styler.format(lambda _: marker, subset=(rows, [column]))
     return styler
 
 
@@ -64,6 +75,7 @@ def show_table(
     height: int | str = "auto",
     help: Mapping[str, str] | None = None,
     static: bool = False,
+    masked: pd.DataFrame | None = None,
 ) -> None:
     """Show ``frame`` with French number formats (see :func:`french_styler`).
 
@@ -82,13 +94,15 @@ def show_table(
     static : bool, default False
         A static table whose headers wrap (small tables read in a meeting) instead of the
         scrollable, sortable one.
+    masked : DataFrame, optional
+        The reasons of the masked cells (see :func:`french_styler`).
     """
     if static:
-        st.table(french_styler(frame, formats), hide_index=True, border="horizontal")
+        st.table(french_styler(frame, formats, masked), hide_index=True, border="horizontal")
         return
     config = {c: st.column_config.Column(help=text) for c, text in (help or {}).items()}
     st.dataframe(
-        french_styler(frame, formats),
+        french_styler(frame, formats, masked),
         hide_index=True,
         column_config=config or None,
         key=key,
@@ -107,6 +121,7 @@ def chart_block(
     is_demo: bool,
     caption: str | None = None,
     export_table: pd.DataFrame | None = None,
+    masked: pd.DataFrame | None = None,
 ) -> None:
     """A chart, then « Voir le tableau » with the table behind it and its CSV download.
 
@@ -131,8 +146,10 @@ def chart_block(
     caption : str, optional
         A line under the chart (definitions, sources).
     export_table : DataFrame, optional
-        The table to download when it differs from the one shown: occupancy figures are
+        The table to download when it differs from the one shown: figures about households are
         downloaded in their public version whatever the viewer (« s » in masked cells).
+    masked : DataFrame, optional
+        The reasons of the cells masked in ``table`` (see :func:`french_styler`).
     """
     title = fig.layout.title.text
     if title:
@@ -153,7 +170,7 @@ def chart_block(
     )
     with box:
         if box.open:
-            show_table(table, formats, key=f"{key}_table")
+            show_table(table, formats, key=f"{key}_table", masked=masked)
             download = table if export_table is None else export_table
             csv_button(
                 export_frame(download, formats), file_stem, key=f"{key}_csv", is_demo=is_demo

@@ -20,7 +20,7 @@ from geodata.demo.flows import build_flows, expand_dwellings
 from geodata.demo.names import name_residences
 from geodata.demo.occupancy import build_occupancy
 from geodata.demo.occupants import draw_occupants
-from geodata.demo.params import generator
+from geodata.demo.params import SEED, generator, seeded
 from geodata.demo.places import describe_surroundings, locate_residences
 from geodata.demo.residences import describe_residences, dwelling_targets, plan_residences
 from geodata.demo.sru import build_sru
@@ -53,8 +53,13 @@ def _residences(stock: pd.DataFrame, points: gpd.GeoSeries) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=points.to_numpy(), crs=CRS_WGS84)
 
 
-def build_demo() -> dict[str, pd.DataFrame]:
+def build_demo(seed: int = SEED) -> dict[str, pd.DataFrame]:
     """Generate the eight tables of the demo data set.
+
+    Parameters
+    ----------
+    seed : int, default :data:`geodata.demo.params.SEED`
+        Another seed draws another parc with the same parameters (same communes and targets).
 
     Returns
     -------
@@ -62,6 +67,11 @@ def build_demo() -> dict[str, pd.DataFrame]:
         Keyed by table name (``residences`` is a GeoDataFrame), each checked against the data
         dictionary and sorted by its key.
     """
+    with seeded(seed):
+        return _build()
+
+
+def _build() -> dict[str, pd.DataFrame]:
     communes = load_communes()
     poitiers = communes.loc[communes["commune_code"] == POITIERS_CODE, "geometry"].iloc[0]
     quartiers = schematic_quartiers(poitiers)
@@ -110,13 +120,15 @@ def build_demo() -> dict[str, pd.DataFrame]:
     return tables
 
 
-def write_demo(output_dir: str | Path = DEMO_DIR) -> dict[str, Path]:
+def write_demo(output_dir: str | Path = DEMO_DIR, seed: int = SEED) -> dict[str, Path]:
     """Generate the demo data set and write it.
 
     Parameters
     ----------
     output_dir : str or Path, default ``geodata/demo/data``
         Directory to write into (created if needed).
+    seed : int, default :data:`geodata.demo.params.SEED`
+        The seed of the parc (see :func:`build_demo`).
 
     Returns
     -------
@@ -126,7 +138,7 @@ def write_demo(output_dir: str | Path = DEMO_DIR) -> dict[str, Path]:
     output = Path(output_dir)
     output.mkdir(parents=True, exist_ok=True)
     written = {}
-    for name, frame in build_demo().items():
+    for name, frame in build_demo(seed).items():
         path = output / file_name(name)
         tmp = path.with_suffix(".tmp")
         frame.to_parquet(tmp, index=False, compression="zstd")

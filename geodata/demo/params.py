@@ -1,7 +1,8 @@
 """Fixed parameters of the demo data set: seed, dates, communes' profiles, fictional bailleurs.
 
 Everything the generator draws comes from :func:`generator`, one ``numpy.random.Generator`` per
-named stream, all derived from the single seed :data:`SEED`. A stream name is turned into an
+named stream, all derived from the single seed :data:`SEED` (or the one set by :func:`seeded`,
+to draw another parc with the same parameters, e.g. for tests). A stream name is turned into an
 integer with CRC-32 (never with ``hash``, which changes between processes), so that the data set
 is the same on every machine and adding a stream does not shift the others.
 
@@ -12,11 +13,33 @@ Grand Poitiers social housing stock.
 
 from __future__ import annotations
 
+import contextlib
 import zlib
+from collections.abc import Iterator
 
 import numpy as np
 
 SEED = 86194
+_seed = [SEED]
+
+
+@contextlib.contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """Draw from ``seed`` instead of :data:`SEED` inside the ``with`` block.
+
+    Parameters
+    ----------
+    seed : int
+        A non-negative integer; another seed gives another parc with the same parameters.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"graine : attendu un entier positif, reçu « {seed} ».")
+    previous = _seed[0]
+    _seed[0] = seed
+    try:
+        yield
+    finally:
+        _seed[0] = previous
 
 # --- Dates ------------------------------------------------------------------------------------
 
@@ -177,7 +200,7 @@ def generator(stream: str) -> np.random.Generator:
     numpy.random.Generator
         A PCG64 generator seeded with ``(SEED, crc32(stream))``: the same numbers on every machine.
     """
-    return np.random.default_rng([SEED, zlib.crc32(stream.encode("utf-8"))])
+    return np.random.default_rng([_seed[0], zlib.crc32(stream.encode("utf-8"))])
 
 
 def day(value: np.datetime64) -> int:

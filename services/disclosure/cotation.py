@@ -16,8 +16,12 @@ indicator's weight, never the OPS indicators one by one: setting weights cannot 
 and no two weight settings differ by anything but the published pillar. The public indicator
 table (:func:`public_indicator_table`) is the indicator table with that column instead of the
 pillar's indicators, so that scoring, explanation, sensitivity and effective weights run
-unchanged on it. Nothing of it is fitted on hidden data: the pseudo-indicator's bounds are fixed
-and the others' are fitted on non-survey indicators.
+unchanged on it.
+
+Nothing public depends on an unpublishable share, not even through a normalisation bound: the
+pillar's OPS indicators are normalised with bounds fitted on the residences whose pillar is
+published (a min–max bound fitted on every residence is often the share of a one-household
+residence), the pseudo-indicator's bounds are fixed, the other indicators are not survey data.
 """
 
 from __future__ import annotations
@@ -83,7 +87,7 @@ def publishable_pillar(
 
 
 def public_pillar(
-    reference: CompositeIndex,
+    reference: IndexSpec | CompositeIndex,
     indicator_table: pd.DataFrame,
     publishable: pd.Series,
     rules: DisclosureRules,
@@ -92,8 +96,8 @@ def public_pillar(
 
     Parameters
     ----------
-    reference : CompositeIndex
-        The reference profile's index, fitted on the whole parc.
+    reference : IndexSpec or CompositeIndex
+        The reference profile (its weights and method; a fitted index's spec is used).
     indicator_table : pandas.DataFrame
         Raw indicators by ``residence_id``.
     publishable : pandas.Series of bool
@@ -104,12 +108,16 @@ def public_pillar(
     Returns
     -------
     pandas.Series
-        The pillar score (0–100, rounded); NaN (withheld) where it may not be published.
+        The pillar score (0–100, rounded), its OPS indicators normalised with bounds fitted on
+        the publishable residences only; NaN (withheld) where it may not be published.
     """
-    spec = reference.spec
-    every = reference.reweight(spec.with_method(min_coverage=0.0))
-    pillar = every.transform(indicator_table[list(spec.codes)])[f"score_{rules.pillar}"]
-    shown = publishable.reindex(pillar.index).fillna(False).to_numpy(dtype=bool)
+    spec = reference.spec if isinstance(reference, CompositeIndex) else reference
+    spec = spec.with_method(min_coverage=0.0)
+    shown = publishable.reindex(indicator_table.index).fillna(False).to_numpy(dtype=bool)
+    blanked = indicator_table[list(spec.codes)].copy()
+    for code in survey_codes(spec, rules):
+        blanked.loc[~shown, code] = float("nan")
+    pillar = CompositeIndex(spec).fit(blanked).transform()[f"score_{rules.pillar}"]
     return pillar.where(shown).round(rules.decimals["score"]).rename(PILLAR_CODE)
 
 

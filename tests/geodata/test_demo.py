@@ -72,3 +72,22 @@ def test_housing_benefit_threshold_grows_with_household_size():
 def test_command_line_refuses_extra_arguments(capsys):
     assert main(["a", "b"]) == 2
     assert "usage" in capsys.readouterr().err
+
+
+def test_another_seed_draws_another_parc_and_restores_the_default(tmp_path):
+    from geodata.demo.params import seeded
+
+    default = generator("flows").random(3)
+    with seeded(2024):
+        other = generator("flows").random(3)
+    assert not np.array_equal(default, other)
+    assert np.array_equal(default, generator("flows").random(3))
+    assert main([str(tmp_path), "--seed", "2024"]) == 0
+    drawn = pd.read_parquet(tmp_path / housing.file_name("occupancy"))
+    committed = pd.read_parquet(DEMO_DIR / housing.file_name("occupancy"))
+    assert not drawn.equals(committed)
+
+
+def test_a_seed_must_be_a_whole_number(capsys):
+    assert main(["--seed", "deux"]) == 2
+    assert "--seed" in capsys.readouterr().err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -117,3 +119,23 @@ def test_codes_must_match():
     )
     with pytest.raises(ValueError, match="ne sont pas ceux du profil"):
         aggregate(table, other)
+
+
+def test_a_withheld_value_leaves_the_coverage_instead_of_lowering_it():
+    # c (pillar q, a quarter of the score) is missing for row 1: as unknown, coverage 75 % and
+    # the residence is not rated at 80 %; as withheld, the score is p's alone and coverage 100 %.
+    table = _table([[50.0, 50.0, 80.0], [40.0, 60.0, NAN]])
+    spec = _spec(min_coverage=0.8)
+    unknown = aggregate(table, spec)
+    assert unknown.coverage[1] == pytest.approx(0.75) and np.isnan(unknown.score[1])
+    withheld = dataclasses.replace(
+        spec,
+        indicators=(
+            *spec.indicators[:2],
+            dataclasses.replace(spec.indicators[2], withheld_when_missing=True),
+        ),
+    )
+    agg = aggregate(table, withheld)
+    assert agg.coverage.tolist() == pytest.approx([1.0, 1.0])
+    assert agg.score[1] == pytest.approx((40 * 1 + 60 * 3) / 4)  # pillar p only
+    assert agg.score[0] == pytest.approx(unknown.score[0])  # nothing withheld: unchanged

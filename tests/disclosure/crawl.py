@@ -1,0 +1,693 @@
+"""The attacker's crawl: open every page as a viewer and write down every figure it shows.
+
+Each figure becomes an :class:`Observation`: where it was read, which quantity it is (family,
+measure, year, territory) as the page labels it, its value as shown (NaN when the page masks it)
+and the precision it was shown with. The crawl covers every territory level, every year and every
+indicator of each page; territories are sampled where the page shows one at a time (all communes
+and quartiers for the years given, every year for the EPCI and Poitiers).
+
+The labels are those a reader sees on the pages (the French texts below), so the crawl reads the
+pages as they are, whatever the code behind them.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from tests.disclosure.capture import (
+    chart_traces,
+    downloads,
+    elements,
+    french_number,
+    map_features,
+    map_point_rows,
+    metrics,
+    tables,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+OPS_LABELS = {
+    "Ménages sous 40 % des plafonds": "res_below_40_pct",
+    "Ménages sans emploi": "no_employment_pct",
+    "Familles monoparentales": "single_parent_pct",
+    "Bénéficiaires de l'APL": "housing_benefit_pct",
+}
+MAP_OPS = tuple(OPS_LABELS.values())
+# Rows of the profile table: label → (entrants/leavers measure, OPS column of the sitting tenants)
+PROFILE_ROWS = {
+    "Premier quartile de ressources": ("q1", None),
+    "Ressources sous 20 % des plafonds PLUS": ("resources_below_20", "res_below_20_pct"),
+    "Ressources sous 40 % des plafonds PLUS": ("resources_below_40", "res_below_40_pct"),
+    "Ressources sous 60 % des plafonds PLUS": ("resources_below_60", "res_below_60_pct"),
+    "Aucun adulte en emploi": ("no_employment", "no_employment_pct"),
+    "Familles monoparentales": ("single_parent", "single_parent_pct"),
+    "Familles nombreuses": ("large_family", "large_family_pct"),
+    "Titulaire de 65 ans ou plus": ("holder_65_plus", "over_65_pct"),
+}
+BREAKDOWN_ROWS = {
+    "Personnes seules": "personne_seule",
+    "Couples sans enfant": "couple_sans_enfant",
+    "Couples avec enfants": "couple_avec_enfants",
+    "Familles monoparentales": "famille_monoparentale",
+    "Moins de 25 ans": "age_under_25",
+    "25 à 39 ans": "age_25_39",
+    "40 à 64 ans": "age_40_64",
+    "65 ans et plus": "age_65_plus",
+}
+FLOW_COLUMNS = {
+    "Mutations parmi les entrants": ("entrants", "mutation", 1),
+    "1er quartile parmi les entrants": ("entrants", "q1", 1),
+    "Taille moyenne des ménages entrants": ("entrants", "mean_household_size", 2),
+    "Ancienneté moyenne des sortants": ("leavers", "mean_tenure_years", 1),
+}
+INTAKE_ROWS = {
+    "Ménages à faibles ressources (1er quartile / moins de 40 % des plafonds PLUS)": (
+        "q1",
+        "res_below_40_pct",
+    ),
+    "Ménages sans emploi": ("no_employment", "no_employment_pct"),
+    "Familles monoparentales": ("single_parent", "single_parent_pct"),
+}
+OCCUPATION_INDICATORS = (
+    "res_below_40_pct",
+    "single_parent_pct",
+    "employed_adults_pct",
+    "housing_benefit_pct",
+    "recent_movers_pct",
+    "vacancy_rate_pct",
+    "rotation_rate_pct",
+)
+OPS_INDICATORS = OCCUPATION_INDICATORS[:5]
+OTHER_PILLARS = ("patrimoine", "equipements", "environnement")
+OBSERVATION_FAMILIES = {"ops_indicators": OPS_INDICATORS, "occupation": OCCUPATION_INDICATORS}
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One figure as a page shows it.
+
+    ``family``: ``ops``, ``entrants``, ``leavers``, ``intake`` (entrants of a survey year and the
+    next), ``equality_out`` (first quartile among attributions outside QPV), ``equality_in``
+    (quartiles 2–4 among those in QPV), ``pillar`` / ``score`` (a residence's cotation), ``raw``
+    (a residence's raw indicator value), ``impact`` (an indicator's points in a residence's
+    explanation), ``peer_values`` (values of a group's residences).
+    """
+
+    page: str
+    element: str
+    family: str
+    measure: str
+    year: int | None
+    level: str
+    code: str
+    value: float
+    decimals: int = 1
+    extra: tuple = ()
+
+    @property
+    def shown(self) -> bool:
+        return not math.isnan(self.value)
+
+
+def _shown(cell: object) -> float:
+    """A table cell as a number, NaN when masked (« s ») or missing."""
+    if cell is None:
+        return float("nan")
+    if isinstance(cell, str):
+        text = cell.strip()
+        if not text or text in ("s", "—") or text.startswith("s "):
+            return float("nan")
+        return french_number(text)
+    try:
+        return float(cell)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+@dataclass
+class Browser:
+    """Opens pages with AppTest as one viewer (by its URL parameters), one app per page."""
+
+    link: dict[str, str] = field(default_factory=dict)
+    visits: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    _apps: dict[str, AppTest] = field(default_factory=dict)
+
+    def fresh(self, page: str | None, query: dict[str, str]) -> AppTest:
+        """A new session opened on ``page`` by a link carrying ``query``."""
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+        for key, value in {**self.link, **query}.items():
+            app.query_params[key] = value
+        app.run()
+        if page is not None:
+            app.switch_page(f"pages/{page}.py")
+            app.run()
+        self.visits += 1
+        self._check(app, page, query)
+        return app
+
+    def again(self, page: str | None, query: dict[str, str], state: dict | None = None) -> AppTest:
+        """The same session, moved to ``query`` and ``state`` (as the pickers would)."""
+        app = self._apps.get(page or "")
+        if app is None:
+            app = self._apps[page or ""] = self.fresh(page, query)
+            if not state:
+                return app
+        for key, value in query.items():
+            app.query_params[key] = value
+        for key, value in (state or {}).items():
+            app.session_state[key] = value
+        app.run()
+        self.visits += 1
+        self._check(app, page, query)
+        return app
+
+    def _check(self, app: AppTest, page, query) -> None:
+        if app.exception:
+            raise AssertionError(f"{page} {query}: {[e.value for e in app.exception]}")
+        now = time.perf_counter()
+        name = page or "carte"
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self._clock
+        self._clock = now
+
+    def __post_init__(self) -> None:
+        self._clock = time.perf_counter()
+
+    def start(self) -> None:
+        """Restart the clock (time spent outside the pages is not counted)."""
+        self._clock = time.perf_counter()
+
+
+# --- Carte du territoire ----------------------------------------------------------------------
+
+
+def crawl_carte(browser: Browser, surveys: Iterable[int], territories: dict) -> list[Observation]:
+    """Every OPS indicator, survey and level of the map; every territory's panel."""
+    found = []
+    for level in ("commune", "quartier"):
+        for indicator in MAP_OPS:
+            for year in surveys:
+                query = {"echelle": level, "indicateur": indicator, "annee": str(year)}
+                app = browser.again(
+                    None, query, {f"qp_{k}": v for k, v in query.items() if k != "commune"}
+                )
+                for props in map_features(app):
+                    if "valeur" in props and "code" in props:
+                        found.append(
+                            Observation(
+                                "carte",
+                                "carte:infobulle",
+                                "ops",
+                                indicator,
+                                year,
+                                level,
+                                str(props["code"]),
+                                _shown(props["valeur"]),
+                            )
+                        )
+        for code in territories[level]:
+            query = {"echelle": level, "indicateur": "n_dwellings", level: code}
+            app = browser.again(None, query, {"qp_echelle": level, "qp_indicateur": "n_dwellings"})
+            found += _panel(app, level, code)
+    return found
+
+
+def _panel(app: AppTest, level: str, code: str) -> list[Observation]:
+    found = []
+    for trace in chart_traces(app):
+        indicator = OPS_LABELS.get(str(trace.get("name")))
+        if indicator is None or not isinstance(trace.get("x"), list):
+            continue
+        for year, value in zip(trace["x"], trace.get("y", []), strict=False):
+            found.append(
+                Observation(
+                    "carte",
+                    "carte:panneau",
+                    "ops",
+                    indicator,
+                    int(year),
+                    level,
+                    code,
+                    float("nan") if value is None else float(value),
+                )
+            )
+    for table in tables(app):
+        if {"Résidence", "Note"} <= set(table.columns):
+            for name, note in zip(table["Résidence"], table["Note"], strict=True):
+                found.append(
+                    Observation(
+                        "carte",
+                        "carte:résidences",
+                        "score",
+                        "score",
+                        None,
+                        "residence_name",
+                        f"{code}|{name}",
+                        _shown(note),
+                    )
+                )
+    return found
+
+
+def crawl_residence_layer(browser: Browser) -> list[Observation]:
+    """The residence points of the map (tooltips: score, class, flag)."""
+    app = browser.fresh(None, {"residences": "class"})
+    found = []
+    for props in map_features(app):
+        if "note" in props and "residence_name" in props:
+            key = f"{props.get('commune', '')}|{props['residence_name']}"
+            found.append(
+                Observation(
+                    "carte",
+                    "carte:points",
+                    "score",
+                    "score",
+                    None,
+                    "residence_commune",
+                    key,
+                    _shown(props["note"]),
+                )
+            )
+    return found
+
+
+# --- Parc social -------------------------------------------------------------------------------
+
+PARC_OPEN = (
+    "parc_profiles",
+    "parc_composition",
+    "parc_age",
+    "parc_flows",
+    "parc_intake",
+    "parc_intake_sub",
+)
+
+
+def crawl_parc(
+    browser: Browser,
+    visits: list[tuple[str, str, int]],
+    intake: set[tuple[str, str, int]],
+    subs: set[tuple[str, str]] = frozenset(),
+) -> list[Observation]:
+    """Entrants and leavers and equality of each (level, code, year) visited; the intake tab
+    of those in ``intake``, every indicator of the sub-territory table for ``subs``."""
+    found = []
+    for level, code, year in visits:
+        state = {
+            "parc_echelle": level,
+            "parc_annee": str(year),
+            "parc_onglet": "Entrants et sortants",
+            **{f"{k}_open": True for k in PARC_OPEN},
+        }
+        if level != "epci":
+            state[f"parc_{level}"] = code
+        query = {"echelle": level, "annee": str(year), **({level: code} if level != "epci" else {})}
+        app = browser.again("parc", query, state)
+        found += _parc_entrants(app, level, code, year)
+        if (level, code, year) in intake:
+            state = {**state, "parc_onglet": "Accueil et occupation"}
+            for indicator in ("low_resources", "no_employment", "single_parent"):
+                state["parc_intake_indicator"] = indicator
+                app = browser.again("parc", query, state)
+                found += _parc_intake(app, level, code)
+                if (level, code) not in subs:
+                    break  # the other indicators only switch the sub-territory table
+    return found
+
+
+def _survey_of(column: str) -> int | None:
+    digits = "".join(c for c in column if c.isdigit())
+    return int(digits[:4]) if len(digits) >= 4 else None
+
+
+def _parc_entrants(app: AppTest, level: str, code: str, year: int) -> list[Observation]:
+    found = []
+    shown = metrics(app)
+    if "Mutations (entrants)" in shown:
+        found.append(
+            Observation(
+                "parc",
+                "parc:chiffres clés",
+                "entrants",
+                "mutation",
+                year,
+                level,
+                code,
+                _shown(shown["Mutations (entrants)"][0]),
+            )
+        )
+    for label, family in (
+        ("Attributions hors QPV au 1er quartile", "equality_out"),
+        ("Attributions en QPV aux quartiles 2 à 4", "equality_in"),
+    ):
+        if label in shown:
+            found.append(
+                Observation(
+                    "parc",
+                    "parc:objectifs",
+                    family,
+                    "q1",
+                    year,
+                    level,
+                    code,
+                    _shown(shown[label][0]),
+                )
+            )
+    frames = [("parc:tableau", t) for t in tables(app)]
+    frames += [(f"parc:fichier {d.name}", d.table()) for d in downloads(app)]
+    for where, table in frames:
+        if table is None or table.empty:
+            continue
+        table = table.drop(columns=["Origine des données"], errors="ignore")
+        columns = {str(c).split(" (")[0] if "OPS" not in str(c) else str(c): c for c in table}
+        if "Indicateur" in table.columns:
+            for _, row in table.iterrows():
+                pair = PROFILE_ROWS.get(str(row["Indicateur"]))
+                if pair is None:
+                    continue
+                for name, column in columns.items():
+                    if name == f"Entrants {year}":
+                        found.append(
+                            Observation(
+                                "parc",
+                                where,
+                                "entrants",
+                                pair[0],
+                                year,
+                                level,
+                                code,
+                                _shown(row[column]),
+                            )
+                        )
+                    elif name == f"Sortants {year}":
+                        found.append(
+                            Observation(
+                                "parc",
+                                where,
+                                "leavers",
+                                pair[0],
+                                year,
+                                level,
+                                code,
+                                _shown(row[column]),
+                            )
+                        )
+                    elif name.startswith("Locataires en place (OPS") and pair[1]:
+                        survey = _survey_of(name)
+                        found.append(
+                            Observation(
+                                "parc",
+                                where,
+                                "ops",
+                                pair[1],
+                                survey,
+                                level,
+                                code,
+                                _shown(row[column]),
+                            )
+                        )
+        first = table.columns[0]
+        if first in ("Composition des ménages", "Âge du titulaire"):
+            for _, row in table.iterrows():
+                measure = BREAKDOWN_ROWS.get(str(row[first]))
+                for name, column in columns.items():
+                    kind = {"Entrants": "entrants", "Sortants": "leavers"}.get(name.split(" ")[0])
+                    if measure and kind and name.endswith(str(year)):
+                        found.append(
+                            Observation(
+                                "parc", where, kind, measure, year, level, code, _shown(row[column])
+                            )
+                        )
+        if "Année" in table.columns:
+            for _, row in table.iterrows():
+                row_year = int(_shown(row["Année"]))
+                for name, column in columns.items():
+                    spec = FLOW_COLUMNS.get(name)
+                    if spec:
+                        found.append(
+                            Observation(
+                                "parc",
+                                where,
+                                spec[0],
+                                spec[1],
+                                row_year,
+                                level,
+                                code,
+                                _shown(row[column]),
+                                spec[2],
+                            )
+                        )
+    return found
+
+
+def _parc_intake(app: AppTest, level: str, code: str) -> list[Observation]:
+    found = []
+    names = {}
+    for sub in ("commune", "quartier", "residence"):
+        names.update({v: (sub, k) for k, v in _territory_names(sub).items()})
+    frames = [("parc:accueil", t) for t in tables(app)]
+    frames += [(f"parc:fichier {d.name}", d.table()) for d in downloads(app)]
+    for where, table in frames:
+        if table is None or table.empty:
+            continue
+        table = table.drop(columns=["Origine des données"], errors="ignore")
+        if "Indicateur" in table.columns:
+            for _, row in table.iterrows():
+                pair = INTAKE_ROWS.get(str(row["Indicateur"]))
+                if pair is None:
+                    continue
+                for column in table.columns:
+                    name = str(column)
+                    survey = _survey_of(name)
+                    if name.startswith("Entrants ") and survey:
+                        found.append(
+                            Observation(
+                                "parc",
+                                where,
+                                "intake",
+                                pair[0],
+                                survey,
+                                level,
+                                code,
+                                _shown(row[column]),
+                            )
+                        )
+                    elif name.startswith("Locataires en place (OPS") and survey:
+                        found.append(
+                            Observation(
+                                "parc",
+                                where,
+                                "ops",
+                                pair[1],
+                                survey,
+                                level,
+                                code,
+                                _shown(row[column]),
+                            )
+                        )
+        if "Territoire" in table.columns:
+            pair, survey = _sub_context(app)
+            if pair is None:
+                continue
+            for _, row in table.iterrows():
+                sub_level, sub_code = names.get(
+                    str(row["Territoire"]), ("?", str(row["Territoire"]))
+                )
+                for column, family, measure in (
+                    ("Locataires en place", "ops", pair[1]),
+                    ("Entrants", "intake", pair[0]),
+                ):
+                    match = [c for c in table.columns if str(c).split(" (")[0] == column]
+                    if match:
+                        found.append(
+                            Observation(
+                                "parc",
+                                where,
+                                family,
+                                measure,
+                                survey,
+                                sub_level,
+                                sub_code,
+                                _shown(row[match[0]]),
+                            )
+                        )
+    return found
+
+
+def _sub_context(app: AppTest):
+    """The indicator of the sub-territory comparison, and its survey year."""
+    try:
+        choice = app.session_state["parc_intake_indicator"]
+    except KeyError:
+        return None, None
+    codes = {
+        "low_resources": INTAKE_ROWS[next(iter(INTAKE_ROWS))],
+        "no_employment": ("no_employment", "no_employment_pct"),
+        "single_parent": ("single_parent", "single_parent_pct"),
+    }
+    survey = None
+    for caption in elements(app, "caption"):
+        text = str(caption.value)
+        if "enquête OPS au 1er janvier" in text:
+            survey = _survey_of(text.split("1er janvier", 1)[1])
+    return codes.get(choice), survey
+
+
+def _territory_names(level: str) -> dict[str, str]:
+    from ui import cache  # the names the pages print
+
+    return cache.territory_names(level)
+
+
+# --- Cotation ------------------------------------------------------------------------------------
+
+
+def crawl_cotation(browser: Browser, probes: dict[str, dict[str, str]]) -> dict[str, pd.DataFrame]:
+    """The ranking table (scores and pillar scores of every residence) under each probe."""
+    out = {}
+    for name, query in probes.items():
+        app = browser.fresh("cotation", query)
+        ranking = next((t for t in tables(app) if "residence_id" in t.columns), None)
+        if ranking is not None:
+            out[name] = ranking.set_index("residence_id")
+        rows = map_point_rows(app)
+        if rows:
+            points = pd.DataFrame(
+                {"score": [_shown(r[6]) for r in rows]}, index=[str(r[2]) for r in rows]
+            )
+            out[f"{name}:carte"] = points
+    return out
+
+
+def weight_probes() -> dict[str, dict[str, str]]:
+    """Weight settings an attacker tries through the ``poids`` link parameter."""
+    zero_pillars = ",".join(f"{p}:0" for p in OTHER_PILLARS)
+    probes = {"défaut": {}}
+    for code in OPS_INDICATORS:
+        others = ",".join(f"{c}:0" for c in OCCUPATION_INDICATORS if c != code)
+        probes[f"isoler:{code}"] = {"poids": f"{zero_pillars},occupation:1,{others},{code}:10"}
+        probes[f"plus:{code}"] = {"poids": f"{code}:10"}
+        probes[f"isoler-rang:{code}"] = {
+            "poids": f"{zero_pillars},occupation:1,{others},{code}:10",
+            "methode": "normalisation:goalposts",
+        }
+    probes["pilier seul"] = {"poids": f"{zero_pillars},occupation:1"}
+    return probes
+
+
+# --- Fiche résidence, groupes de pairs ------------------------------------------------------------
+
+
+def crawl_residences(browser: Browser, residences: Iterable[str]) -> list[Observation]:
+    """The explanation, peer boxes and occupancy of each residence's card."""
+    found = []
+    for rid in residences:
+        app = browser.again("residence", {"residence": rid})
+        for trace in chart_traces(app):
+            kind = trace.get("type")
+            if kind == "waterfall":
+                labels = trace.get("y", [])
+                values = trace.get("x", [])
+                for label, value in zip(labels, values, strict=False):
+                    if value is None:
+                        continue
+                    found.append(
+                        Observation(
+                            "residence",
+                            "fiche:explication",
+                            "impact",
+                            str(label),
+                            None,
+                            "residence",
+                            rid,
+                            float(value),
+                        )
+                    )
+            elif kind == "box":
+                values = trace.get("x")
+                if isinstance(values, list):
+                    labels = trace.get("y", [])
+                    for label, value in zip(labels, values, strict=False):
+                        if value is not None:
+                            found.append(
+                                Observation(
+                                    "residence",
+                                    "fiche:boîtes",
+                                    "peer_values",
+                                    str(label),
+                                    None,
+                                    "residence",
+                                    rid,
+                                    float(value),
+                                )
+                            )
+            elif kind == "scatter" and trace.get("mode") == "lines+markers":
+                for year, value in zip(trace.get("x", []), trace.get("y", []), strict=False):
+                    if value is not None:
+                        found.append(
+                            Observation(
+                                "residence",
+                                "fiche:occupation",
+                                "raw",
+                                str(trace.get("name")),
+                                int(year),
+                                "residence",
+                                rid,
+                                float(value),
+                            )
+                        )
+    return found
+
+
+def crawl_pairs(browser: Browser, groups: Iterable[int]) -> list[Observation]:
+    """Group medians of the scatter and the members' fragility, per group."""
+    found = []
+    for group in groups:
+        app = browser.again("pairs", {"groupe": str(group)}, {"qp_groupe": str(group)})
+        for trace in chart_traces(app):
+            name = str(trace.get("name", ""))
+            if name.startswith("Groupe ") and isinstance(trace.get("y"), list):
+                for y in trace["y"]:
+                    if y is not None:
+                        found.append(
+                            Observation(
+                                "pairs",
+                                "paires:nuage",
+                                "group_median",
+                                "fragility",
+                                None,
+                                "group",
+                                name,
+                                float(y),
+                            )
+                        )
+        for table in tables(app):
+            if "Fragilité (points)" in table.columns:
+                for fiche, value in zip(table["Fiche"], table["Fragilité (points)"], strict=True):
+                    rid = str(fiche).split("=")[-1]
+                    found.append(
+                        Observation(
+                            "pairs",
+                            "paires:membres",
+                            "fragility",
+                            "fragility",
+                            None,
+                            "residence",
+                            rid,
+                            _shown(value),
+                        )
+                    )
+    return found
+
+
+def numbers(observations: list[Observation]) -> np.ndarray:
+    """Values shown, for counting."""
+    return np.array([o.value for o in observations if o.shown])
