@@ -68,8 +68,22 @@ def csv_bytes(frame: pd.DataFrame, *, is_demo: bool) -> bytes:
     bytes
         The file content; missing values are empty cells.
     """
-    text = with_origin(frame, is_demo).to_csv(sep=";", decimal=",", index=False, na_rep="")
+    text = _decimal_commas(with_origin(frame, is_demo)).to_csv(
+        sep=";", decimal=",", index=False, na_rep=""
+    )
     return text.encode("utf-8-sig")
+
+
+def _decimal_commas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numbers of text columns (a figure beside « s ») written with a decimal comma too."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = [
+                str(v).replace(".", ",") if isinstance(v, float) and not pd.isna(v) else v
+                for v in out[column]
+            ]
+    return out
 
 
 def sheet_name(name: str) -> str:

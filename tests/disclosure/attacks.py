@@ -31,6 +31,7 @@ from tests.disclosure.crawl import OBSERVATION_FAMILIES, Observation
 from tests.disclosure.truth import Truth, protection
 
 SHARE_PRECISION = 0.5  # an estimate within ± 0.5 point is a recovery
+MISREAD: list[Observation] = []  # figures whose value is not that of their label
 MEAN_PRECISION = {"mean_household_size": 0.05, "mean_tenure_years": 0.5}
 
 
@@ -230,6 +231,9 @@ def _solve(truth: Truth, space: Space, group: list[Observation], own) -> list[Re
             continue
         cell = space.cell(obs.family, obs.year, obs.level, obs.code)
         if cell is None:
+            continue
+        if abs(obs.value - cell.value) > 0.5 * 10 ** (-obs.decimals) + 1e-6:
+            MISREAD.append(obs)  # not the figure its label says: the crawl misread it
             continue
         count = obs.value * cell.base / cell.scale
         if obs.family == "equality_in":
@@ -493,6 +497,43 @@ def cotation_attacks(
     # 5. the interval a published pillar leaves to each OPS share
     if column in default:
         found += _pillar_intervals(truth, ct, pd.to_numeric(default[column], errors="coerce"))
+    return found
+
+
+def shown_scores(
+    truth: Truth, ct: CotationTruth, observations: list[Observation], communes: dict[str, str]
+) -> list[Recovery]:
+    """Scores shown elsewhere (map points, a territory's residences) that still move with a
+    residence's unpublishable shares."""
+    by_key = {}
+    names = truth.residences["residence_name"].astype(str).to_numpy()
+    codes = truth.residences["commune_code"].astype(str).to_numpy()
+    for rid, name, commune in zip(truth.ids, names, codes, strict=True):
+        by_key[f"{commune}|{name}"] = rid
+        by_key[f"{communes.get(commune, commune)}|{name}"] = rid
+    found = []
+    for obs in observations:
+        if obs.family != "score" or not obs.shown:
+            continue
+        rid = by_key.get(obs.code)
+        if rid is None or ct.publishable.get(rid, True):
+            continue
+        full, moved = ct.scores.at[rid, "score"], ct.perturbed.get(rid, np.nan)
+        if abs(obs.value - full) <= 0.051 and abs(full - moved) > 0.15:
+            found.append(
+                Recovery(
+                    "note",
+                    obs.element,
+                    "score",
+                    "score",
+                    None,
+                    "residence",
+                    rid,
+                    full,
+                    obs.value,
+                    "la note publiée dépend de parts non publiables",
+                )
+            )
     return found
 
 

@@ -125,7 +125,10 @@ def _shown(cell: object) -> float:
         text = cell.strip()
         if not text or text in ("s", "—") or text.startswith("s "):
             return float("nan")
-        return french_number(text)
+        try:
+            return float(text.replace(",", "."))
+        except ValueError:
+            return french_number(text)
     try:
         return float(cell)
     except (TypeError, ValueError):

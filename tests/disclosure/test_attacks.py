@@ -123,6 +123,7 @@ def _crawl(truth: Truth, plan: dict, browser: crawl.Browser) -> dict:
 
 
 def _attack(truth: Truth, found: dict, own: np.ndarray | None = None) -> list:
+    attacks.MISREAD.clear()
     observations, rankings = found["observations"], found["rankings"]
     ct = attacks.cotation_truth(truth)
     labels = _indicator_labels()
@@ -131,8 +132,16 @@ def _attack(truth: Truth, found: dict, own: np.ndarray | None = None) -> list:
     recovered += attacks.differencing(truth, observations, own)
     recovered += attacks.cotation_attacks(truth, ct, rankings, list(crawl.OPS_INDICATORS))
     recovered += attacks.explanation_attacks(truth, ct, observations, labels)
+    recovered += attacks.shown_scores(truth, ct, observations, _commune_names())
     recovered += attacks.peer_attacks(observations, own_ids)
     return recovered
+
+
+def _commune_names() -> dict[str, str]:
+    from ui import cache
+
+    communes = cache.communes()
+    return dict(zip(communes["commune_code"], communes["commune_name"], strict=True))
 
 
 def _indicator_labels() -> dict[str, str]:
@@ -151,6 +160,11 @@ def _report(recovered: list, found: dict, case: str) -> str:
         f"({shown} affichés), {len(recovered)} chiffres protégés retrouvés "
         f"({', '.join(f'{k} : {v}' for k, v in by_attack.most_common()) or 'aucun'})."
     ]
+    if attacks.MISREAD:
+        lines.append(
+            f"{len(attacks.MISREAD)} chiffres lus ne sont pas ceux que leur libellé annonce, "
+            f"par exemple {attacks.MISREAD[0]}."
+        )
     lines += [r.line() for r in recovered[:60]]
     if len(recovered) > 60:
         lines.append(f"… et {len(recovered) - 60} autres.")
@@ -173,6 +187,7 @@ def test_the_public_recovers_no_protected_figure(parc, second_parc, monkeypatch)
     recovered = _attack(truth, found)
     print(_report(recovered, found, f"public, parc {parc}"))
     assert not recovered, _report(recovered, found, f"public, parc {parc}")
+    assert not attacks.MISREAD, _report(recovered, found, f"public, parc {parc}")
 
 
 def test_a_bailleur_recovers_no_residence_of_another_bailleur(monkeypatch):

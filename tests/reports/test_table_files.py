@@ -73,3 +73,9 @@ def test_an_empty_workbook_is_refused():
 def test_sheet_names_follow_excel_rules():
     assert sheet_name("Objectifs 2023/2025 : [CMS]") == "Objectifs 2023-2025 - -CMS-"
     assert len(sheet_name("x" * 40)) == 31
+
+
+def test_a_figure_beside_a_masked_cell_keeps_its_decimal_comma():
+    frame = pd.DataFrame({"Commune": ["a", "b", "c"], "Part (%)": [12.5, "s", float("nan")]})
+    text = csv_bytes(frame, is_demo=False).decode("utf-8-sig")
+    assert text.splitlines() == ["Commune;Part (%)", "a;12,5", "b;s", "c;"]
