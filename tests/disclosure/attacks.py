@@ -75,6 +75,17 @@ class Cell:
     scale: float  # 100 for shares, 1 for means
 
 
+_SPACES: dict[tuple, Space] = {}
+
+
+def space_of(truth: Truth, family: str, measure: str, years: list[int]) -> Space:
+    """The atoms of a quantity over some years (kept per parc)."""
+    key = (id(truth), family, measure, tuple(sorted(years)))
+    if key not in _SPACES:
+        _SPACES[key] = Space(truth, family, measure, list(years))
+    return _SPACES[key]
+
+
 class Space:
     """Atoms of one quantity (one OPS share of one survey, or one flow measure over years)."""
 
@@ -121,9 +132,9 @@ class Space:
     def residence_bases(self, atoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Base per residence of a set of atoms, and the residences."""
         residences = atoms % self.n_res
-        base = np.zeros(self.n_res)
-        np.add.at(base, residences, self.base[atoms])
-        return base, np.unique(residences)
+        base = np.bincount(residences, weights=self.base[atoms], minlength=self.n_res)
+        present = np.bincount(residences, minlength=self.n_res) > 0
+        return base, np.flatnonzero(present)
 
 
 def _space_key(obs: Observation) -> tuple[str, str] | None:
@@ -158,7 +169,7 @@ def small_cells(truth: Truth, observations: list[Observation]) -> list[Recovery]
         years = _years_of(obs)
         space_key = (*key, tuple(years)) if key[0] != "ops" else (*key, (obs.year,))
         space = spaces.get(space_key) or spaces.setdefault(
-            space_key, Space(truth, key[0], key[1], list(space_key[2]))
+            space_key, space_of(truth, key[0], key[1], list(space_key[2]))
         )
         cell = space.cell(obs.family, obs.year, obs.level, obs.code)
         if cell is None:
@@ -211,7 +222,7 @@ def differencing(
     found: list[Recovery] = []
     for key, group in groups.items():
         years = sorted({y for o in group for y in _years_of(o)}) if key[0] != "ops" else [key[2]]
-        found += _solve(truth, Space(truth, key[0], key[1], years), group, own)
+        found += _solve(truth, space_of(truth, key[0], key[1], years), group, own)
     return found
 
 
@@ -226,6 +237,7 @@ def _solve(truth: Truth, space: Space, group: list[Observation], own) -> list[Re
     position = np.full(len(space.base), -1)
     position[active] = np.arange(active.size)
     rows, rhs, err, shown = [], [], [], {}
+    best: dict[tuple, Observation] = {}
     for obs in group:
         if not obs.shown:
             continue
@@ -235,6 +247,11 @@ def _solve(truth: Truth, space: Space, group: list[Observation], own) -> list[Re
         if abs(obs.value - cell.value) > 0.5 * 10 ** (-obs.decimals) + 1e-6:
             MISREAD.append(obs)  # not the figure its label says: the crawl misread it
             continue
+        key = (obs.family, obs.year, obs.level, obs.code)
+        if key not in best or obs.decimals > best[key].decimals:
+            best[key] = obs  # one equation per cell: its most precise reading
+    for obs in best.values():
+        cell = space.cell(obs.family, obs.year, obs.level, obs.code)
         count = obs.value * cell.base / cell.scale
         if obs.family == "equality_in":
             count = cell.base - count
@@ -257,7 +274,11 @@ def _solve(truth: Truth, space: Space, group: list[Observation], own) -> list[Re
     sizes = np.bincount(atom_class, minlength=len(signatures))
     visible = signatures.any(axis=1)  # classes in at least one published cell
     matrix = signatures.T.astype(float)  # cells × classes
-    inverse = np.linalg.pinv(matrix.T)
+    matrix[:, ~visible] = 0.0
+    inverse = np.linalg.pinv(matrix[:, visible].T)
+    full = np.zeros((inverse.shape[0], len(signatures)))
+    full[:, visible] = inverse
+    inverse = full
     rhs, err = np.array(rhs), np.array(err)
     found = []
     single = np.zeros(len(space.base), dtype=bool)  # atoms alone in a class the cells see

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import streamlit as st
+from threadpoolctl import threadpool_limits
 
 from geodata.demo.build import write_demo
 from geodata.paths import DEMO_DIR
@@ -123,6 +124,11 @@ def _crawl(truth: Truth, plan: dict, browser: crawl.Browser) -> dict:
 
 
 def _attack(truth: Truth, found: dict, own: np.ndarray | None = None) -> list:
+    with threadpool_limits(1):  # many small systems: threads cost more than they give
+        return _attacks(truth, found, own)
+
+
+def _attacks(truth: Truth, found: dict, own: np.ndarray | None) -> list:
     attacks.MISREAD.clear()
     observations, rankings = found["observations"], found["rankings"]
     ct = attacks.cotation_truth(truth)

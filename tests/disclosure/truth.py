@@ -174,20 +174,19 @@ class Truth:
 
     def flow_atoms(self, kind: str, year: int, measure: str) -> tuple[np.ndarray, np.ndarray]:
         """Base and count (or sum, for a mean) of one flow measure of one year, per residence."""
-        key = (kind, year, measure)
-        if key not in self._flow_cache:
+        if (kind, year) not in self._flow_cache:
             table = self.attributions if kind == "entrants" else self.departures
             rows = table[table["year"] == year]
-            values = flow_measures(rows)
-            base, count = np.zeros(len(self.ids)), np.zeros(len(self.ids))
-            if measure in values:
-                value, known = values[measure]
-                where = self.ids.get_indexer(rows["residence_id"].astype(str))
+            where = self.ids.get_indexer(rows["residence_id"].astype(str))
+            atoms = {}
+            for name, (value, known) in flow_measures(rows).items():
                 ok = (where >= 0) & known
-                np.add.at(base, where[ok], 1.0)
-                np.add.at(count, where[ok], value[ok])
-            self._flow_cache[key] = (base, count)
-        return self._flow_cache[key]
+                base = np.bincount(where[ok], minlength=len(self.ids)).astype(float)
+                count = np.bincount(where[ok], weights=value[ok], minlength=len(self.ids))
+                atoms[name] = (base, count)
+            self._flow_cache[(kind, year)] = atoms
+        empty = (np.zeros(len(self.ids)), np.zeros(len(self.ids)))
+        return self._flow_cache[(kind, year)].get(measure, empty)
 
     @cached_property
     def latest_survey(self) -> pd.DataFrame:
