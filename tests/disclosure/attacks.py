@@ -462,29 +462,11 @@ def cotation_attacks(
                 )
     # 2. scores that still move with a residence's unpublishable shares
     for name, table in rankings.items():
-        if "score" not in table:
+        if "score" not in table or (name != "défaut" and not name.endswith(":carte")):
             continue
         scores = pd.to_numeric(table["score"], errors="coerce")
-        if name != "défaut" and not name.endswith(":carte"):
-            continue
-        for rid in ct.publishable.index[~ct.publishable]:
-            value = scores.get(rid, np.nan)
-            full, moved = ct.scores.at[rid, "score"], ct.perturbed.get(rid, np.nan)
-            if not math.isnan(value) and abs(value - full) <= 0.051 and abs(full - moved) > 0.15:
-                found.append(
-                    Recovery(
-                        "note",
-                        f"cotation:{name}",
-                        "score",
-                        "score",
-                        None,
-                        "residence",
-                        rid,
-                        full,
-                        value,
-                        "la note publiée dépend de parts non publiables",
-                    )
-                )
+        shown = [(rid, scores.get(rid, np.nan)) for rid in ct.publishable.index[~ct.publishable]]
+        found += _full_scores(ct, shown, f"cotation:{name}")
     # 3. weights isolating one OPS indicator (sliders or the « poids » link parameter)
     for prefix in ("isoler", "isoler-rang"):
         probes = {c: rankings.get(f"{prefix}:{c}") for c in ops_codes}
@@ -532,30 +514,36 @@ def shown_scores(
     for rid, name, commune in zip(truth.ids, names, codes, strict=True):
         by_key[f"{commune}|{name}"] = rid
         by_key[f"{communes.get(commune, commune)}|{name}"] = rid
-    found = []
+    by_element: dict[str, list] = defaultdict(list)
     for obs in observations:
-        if obs.family != "score" or not obs.shown:
-            continue
-        rid = by_key.get(obs.code)
-        if rid is None or ct.publishable.get(rid, True):
-            continue
-        full, moved = ct.scores.at[rid, "score"], ct.perturbed.get(rid, np.nan)
-        if abs(obs.value - full) <= 0.051 and abs(full - moved) > 0.15:
-            found.append(
-                Recovery(
-                    "note",
-                    obs.element,
-                    "score",
-                    "score",
-                    None,
-                    "residence",
-                    rid,
-                    full,
-                    obs.value,
-                    "la note publiée dépend de parts non publiables",
-                )
-            )
+        rid = by_key.get(obs.code) if obs.family == "score" and obs.shown else None
+        if rid is not None and not ct.publishable.get(rid, True):
+            by_element[obs.element].append((rid, obs.value))
+    found = []
+    for element, shown in by_element.items():
+        found += _full_scores(ct, shown, element)
     return found
+
+
+def _full_scores(ct: CotationTruth, shown: list[tuple[str, float]], where: str) -> list:
+    """Scores of residences whose pillar is withheld that are their full scores.
+
+    A withheld pillar leaves the score on the other pillars, which may equal the full score by
+    chance for a few residences; the full score is what a page shows when most of the scores
+    it shows for such residences equal it (and would move with their hidden shares).
+    """
+    hits, tried = [], 0
+    for rid, value in shown:
+        full, moved = ct.scores.at[rid, "score"], ct.perturbed.get(rid, np.nan)
+        if math.isnan(value) or not abs(full - moved) > 0.15:
+            continue
+        tried += 1
+        if abs(value - full) <= 0.051:
+            why = "la note publiée dépend de parts non publiables"
+            hits.append(
+                Recovery("note", where, "score", "score", None, "residence", rid, full, value, why)
+            )
+    return hits if tried and len(hits) > tried / 2 else []
 
 
 def _read_raw(truth, ct: CotationTruth, code: str, normalised: pd.Series, attack: str) -> list:
@@ -631,13 +619,18 @@ def _pillar_intervals(truth, ct: CotationTruth, pillar: pd.Series) -> list[Recov
 
 
 def explanation_attacks(
-    truth: Truth, ct: CotationTruth, observations: list[Observation], labels: dict[str, str]
+    truth: Truth,
+    ct: CotationTruth,
+    observations: list[Observation],
+    labels: dict[str, str],
+    own: frozenset[str] = frozenset(),
 ) -> list[Recovery]:
-    """Invert « Pourquoi cette note » with the published weights and bounds."""
+    """Invert « Pourquoi cette note » with the published weights and bounds (a bailleur's own
+    residences apart)."""
     found = []
     share = _nominal_shares(ct)
     for obs in observations:
-        if obs.family != "impact":
+        if obs.family != "impact" or obs.code in own:
             continue
         rid = obs.code
         if rid not in ct.table.index:

@@ -133,11 +133,11 @@ def _attacks(truth: Truth, found: dict, own: np.ndarray | None) -> list:
     observations, rankings = found["observations"], found["rankings"]
     ct = attacks.cotation_truth(truth)
     labels = _indicator_labels()
-    own_ids = set(truth.ids[own]) if own is not None else set()
+    own_ids = frozenset(truth.ids[own]) if own is not None else frozenset()
     recovered = attacks.small_cells(truth, observations)
     recovered += attacks.differencing(truth, observations, own)
     recovered += attacks.cotation_attacks(truth, ct, rankings, list(crawl.OPS_INDICATORS))
-    recovered += attacks.explanation_attacks(truth, ct, observations, labels)
+    recovered += attacks.explanation_attacks(truth, ct, observations, labels, own_ids)
     recovered += attacks.shown_scores(truth, ct, observations, _commune_names())
     recovered += attacks.peer_attacks(observations, own_ids)
     return recovered

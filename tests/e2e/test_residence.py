@@ -10,7 +10,7 @@ from tests.e2e.conftest import assert_no_exception, expand_to_content, screensho
 pytestmark = pytest.mark.e2e
 
 PLOT = ".js-plotly-plot"
-CARD = "residence?residence=GP-0001&profil_acces=bailleur"
+CARD = "residence?residence=GP-0001&profil_acces=service_habitat"
 
 
 def test_the_card_draws_its_charts_and_simulates_an_attribution(server_url, page):
