@@ -123,12 +123,14 @@ class Session:
                 errors.append(text)
             elif kind == "page_not_found":
                 errors.append(f"page introuvable : {msg.page_not_found.page_name}")
-            elif kind == "script_finished":
-                if msg.script_finished in FINISHED:
-                    # a script-requested rerun is announced by its own new_session soon after
-                    if not await self._rerun_follows():
-                        return received, errors
-                # FINISHED_EARLY_FOR_RERUN: the next run's messages follow
+            elif (
+                kind == "script_finished"
+                and msg.script_finished in FINISHED
+                and not await self._rerun_follows()
+            ):
+                # a script-requested rerun would have been announced by its own new_session;
+                # after FINISHED_EARLY_FOR_RERUN the next run's messages simply follow
+                return received, errors
 
     async def _rerun_follows(self, grace: float = 0.15) -> bool:
         try:
