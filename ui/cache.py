@@ -26,13 +26,23 @@ from scoring import (
     run_sensitivity,
 )
 from services import cotation as cotation_service
-from services import cotation_method, cotation_weights, sru_progress
+from services import cotation_method, cotation_weights, map_indicators, sru_progress
 from services import residence_card as card_service
 from services import simulation as simulation_service
 from services import sru as sru_service
 from services import sru_rules as sru_rules_service
 from services.access import Viewer
-from services.disclosure import Disclosure, DisclosureRules, load_rules
+from services.disclosure import (
+    Access,
+    Disclosure,
+    DisclosureRules,
+    load_rules,
+    published_equality,
+    published_flows,
+    published_intake,
+    published_sitting,
+    round_columns,
+)
 from services.disclosure import cotation as public_cotation
 from services.indicators import build_indicator_table
 from services.map_indicators import TerritoryInputs
@@ -144,6 +154,18 @@ def map_inputs() -> TerritoryInputs:
         public_scores=public_reference_scores(),
         disclosure=disclosure(),
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def territory_values(level: str, indicator: str, year: int | None, access: Access) -> pd.DataFrame:
+    """One map indicator for every territory of ``level``, as ``access`` may see it."""
+    return map_indicators.map_values(map_inputs(), level, indicator, year, access)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def territory_history(level: str, code: str, access: Access) -> pd.DataFrame:
+    """The main OPS shares of one territory over the surveys, as ``access`` may see them."""
+    return map_indicators.occupancy_history(map_inputs(), level, code, access)
 
 
 @st.cache_resource(show_spinner=False)
@@ -317,6 +339,40 @@ def territory_names(level: str) -> dict[str, str]:
 def parc_level_table(name: str, level: str) -> pd.DataFrame:
     """A per-level table of the dashboard (see :func:`ui.parc_data.per_level`)."""
     return parc_data.per_level(name, level, parc_tables(), parc_years(), stock_rules())
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def published_rows(name: str, level: str, code: str, access: Access) -> pd.DataFrame:
+    """The rows of one territory of a per-level table, all years, as ``access`` may see them.
+
+    ``entrants`` and ``leavers`` profiles and the ``sitting`` OPS shares go through the secret
+    statistique (:mod:`services.disclosure.tables`); the other tables (stock, vacancy,
+    rotation: RPLS open data) are rounded only.
+    """
+    table = parc_level_table(name, level)
+    if name == "equality":
+        rows = table[table["group_code"] == code]
+        return published_equality(disclosure(), rows, level, access)
+    rows = table[table["territory_code"] == code]
+    if name in ("entrants", "leavers"):
+        return published_flows(disclosure(), rows, name, level, access)
+    if name == "sitting":
+        return published_sitting(disclosure(), rows, level, access)
+    decimals = masking_rules().decimals["share"]
+    return round_columns(rows, {c: decimals for c in rows.columns if c.endswith("_pct")})
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def published_intake_table(level: str, survey_year: int, access: Access) -> pd.DataFrame:
+    """Entrants against sitting tenants of every territory of ``level``, as ``access`` may see
+    them (the median of the published shares)."""
+    return published_intake(
+        disclosure(),
+        intake_table(level, survey_year),
+        level,
+        access,
+        stock_rules().tolerance_points,
+    )
 
 
 @st.cache_data(show_spinner=False)

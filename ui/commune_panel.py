@@ -13,7 +13,6 @@ import streamlit as st
 from services.access import Viewer
 from services.cotation import fold_text
 from services.disclosure import Access, footnote
-from services.map_indicators import occupancy_history
 from ui import cache
 from ui.charts import FLAG_LABELS, PLOTLY_CONFIG, french_layout
 from ui.fmt import fmt_int, fmt_number, fmt_pct
@@ -82,7 +81,7 @@ def _stock_rows(row: pd.Series, epci: pd.Series) -> list[tuple[str, str, str]]:
 
 
 def _occupancy_chart(level: str, code: str, viewer: Viewer) -> None:
-    history = occupancy_history(cache.map_inputs(), level, code, Access.of(viewer))
+    history = cache.territory_history(level, code, Access.of(viewer))
     reasons = sorted({r for r in history["mask_reason"] if r})
     if history["value"].notna().sum() == 0:
         message = (

@@ -16,7 +16,6 @@ from services.disclosure import (
     Access,
     cell_reason,
     footnote,
-    published_equality,
     with_markers,
 )
 from services.flows import COMPOSITION_SHARES, MEASURE_LABELS, age_bands
@@ -259,9 +258,8 @@ def _flows_by_year(
 def _equality(sel: ParcSelection) -> None:
     """The two attribution objectives of CCH L441-1 for the territory and year."""
     rules = cache.stock_rules()
-    table = cache.parc_level_table("equality", sel.level)
-    rows = table[(table["group_code"] == sel.code) & (table["year"] == sel.year)]
-    rows = published_equality(cache.disclosure(), rows, sel.level, Access.of(sel.viewer))
+    rows = cache.published_rows("equality", sel.level, sel.code, Access.of(sel.viewer))
+    rows = rows[rows["year"] == sel.year]
     row = rows.iloc[0] if len(rows) else None
     marker = cache.masking_rules().marker
     st.markdown(f"**{rules.equality_rule_label}, {sel.year}**")

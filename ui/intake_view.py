@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from services.disclosure import Access, footnote, published_intake, with_markers
+from services.disclosure import Access, footnote, with_markers
 from services.occupancy import EFFECT_CORRECTS, EFFECT_REINFORCES
 from ui import cache
 from ui.exports import csv_button
@@ -41,13 +41,7 @@ PCT = (1, "%")
 def masked_intake(level: str, survey: int, access: Access) -> pd.DataFrame:
     """Entrants against sitting tenants of every territory of ``level``, as ``access`` sees
     them (masked cells, reasons in ``<column>__secret``, published median)."""
-    return published_intake(
-        cache.disclosure(),
-        cache.intake_table(level, survey),
-        level,
-        access,
-        cache.stock_rules().tolerance_points,
-    )
+    return cache.published_intake_table(level, survey, access)
 
 
 def reasons(frame: pd.DataFrame) -> list[str]:

@@ -11,13 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from services.disclosure import (
-    Access,
-    cell_reason,
-    published_flows,
-    published_sitting,
-    round_columns,
-)
+from services.disclosure import Access, cell_reason
 from ui import cache
 from ui.fmt import fmt_date, fmt_int, fmt_number, is_missing
 from ui.parc_data import demand_commune
@@ -31,15 +25,7 @@ PCT = (1, "%")
 def territory_rows(name: str, sel: ParcSelection, *, export: bool = False) -> pd.DataFrame:
     """Rows of a per-level table for the selected territory, all years, as the viewer (or, for
     ``export``, the public) may see them."""
-    table = cache.parc_level_table(name, sel.level)
-    rows = table[table["territory_code"] == sel.code]
-    access = Access.of(sel.viewer, export=export)
-    if name in ("entrants", "leavers"):
-        return published_flows(cache.disclosure(), rows, name, sel.level, access)
-    if name == "sitting":
-        return published_sitting(cache.disclosure(), rows, sel.level, access)
-    decimals = cache.masking_rules().decimals["share"]
-    return round_columns(rows, {c: decimals for c in rows.columns if c.endswith("_pct")})
+    return cache.published_rows(name, sel.level, sel.code, Access.of(sel.viewer, export=export))
 
 
 def year_row(rows: pd.DataFrame, year: int | None, column: str = "year") -> pd.Series | None:

@@ -15,7 +15,7 @@ import pandas as pd
 from services.access import Viewer
 from services.classify import Classification, classify_values
 from services.disclosure import Access
-from services.map_indicators import MAP_INDICATORS, map_values
+from services.map_indicators import MAP_INDICATORS
 from ui import cache
 from ui.charts import CLASS_COLORS, FLAG_COLORS, FLAG_LABELS
 from ui.fmt import fmt_number
@@ -79,7 +79,7 @@ def build_territory_map(
     territory's tooltip reads « s » and the rule that masks it.
     """
     spec = MAP_INDICATORS[indicator]
-    values = map_values(cache.map_inputs(), level, indicator, year, Access.of(viewer))
+    values = cache.territory_values(level, indicator, year, Access.of(viewer))
     classes = classify_values(values["value"], method, 5)
     marker = cache.masking_rules().marker
     shown = [

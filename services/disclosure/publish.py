@@ -97,8 +97,9 @@ def mask_columns(
     rules: DisclosureRules,
     *,
     visible: np.ndarray | None = None,
+    decimals: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
-    """Mask the cells the decisions hide, keep why.
+    """Mask the cells the decisions hide, keep why, round what is published.
 
     Parameters
     ----------
@@ -111,6 +112,8 @@ def mask_columns(
         For the French reasons.
     visible : numpy.ndarray of bool, optional
         Rows the viewer sees whatever the decisions (its own residences, or everything).
+    decimals : mapping, optional
+        Column → published decimals, for the columns of ``decisions`` to round.
 
     Returns
     -------
@@ -119,35 +122,59 @@ def mask_columns(
         cell (empty otherwise), ``is_masked`` and ``mask_reason`` (« ; »-joined reasons of the
         row, NA when none).
     """
-    out = frame.copy()
-    row_reasons: list[set[str]] = [set() for _ in range(len(out))]
-    for column, (status, codes) in decisions.items():
-        hide = np.isin(np.asarray(status, dtype=object), (PRIMARY, SECONDARY))
-        if visible is not None:
-            hide &= ~visible
-        hide &= out[column].notna().to_numpy()
-        texts = np.array([reason_text(str(c), rules) for c in codes], dtype=object)
-        out[column] = out[column].astype(float).mask(hide)
-        out[reason_column(column)] = np.where(hide, texts, "")
-        for i in np.flatnonzero(hide):
-            row_reasons[i].add(texts[i])
-    previous = out.get("mask_reason")
-    joined = []
-    for i, found in enumerate(row_reasons):
-        if previous is not None and isinstance(previous.iloc[i], str) and previous.iloc[i]:
-            found |= {p.strip() for p in previous.iloc[i].split(";") if p.strip()}
-        joined.append(" ; ".join(sorted(found)) if found else pd.NA)
-    out["mask_reason"] = pd.Series(joined, index=out.index, dtype="string")
+    columns = list(decisions)
+    values = frame[columns].to_numpy(dtype=float, copy=True) if columns else np.zeros((0, 0))
+    texts = np.full(values.shape, "", dtype=object)
+    hidden = np.zeros(values.shape, dtype=bool)
+    seen: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for j, column in enumerate(columns):
+        status, codes = decisions[column]
+        key = id(decisions[column])
+        if key not in seen:
+            hide = np.isin(np.asarray(status, dtype=object), (PRIMARY, SECONDARY))
+            if visible is not None:
+                hide &= ~visible
+            lookup = {c: reason_text(str(c), rules) for c in pd.unique(np.asarray(codes))}
+            seen[key] = hide, np.array([lookup[c] for c in codes], dtype=object)
+        hide, reasons = seen[key]
+        hide = hide & ~np.isnan(values[:, j])
+        hidden[:, j] = hide
+        texts[hide, j] = reasons[hide]
+        if decimals and column in decimals:
+            values[:, j] = np.round(values[:, j], decimals[column])
+    values[hidden] = np.nan
+    previous = frame["mask_reason"].to_numpy(dtype=object) if "mask_reason" in frame else None
+    joined = np.full(len(frame), pd.NA, dtype=object)
+    for i in np.flatnonzero(hidden.any(axis=1) | _has_text(previous)):
+        found = set(texts[i][hidden[i]])
+        if previous is not None and isinstance(previous[i], str):
+            found |= {p.strip() for p in previous[i].split(";") if p.strip()}
+        joined[i] = " ; ".join(sorted(found))
+    data: dict[str, object] = {c: frame[c] for c in frame.columns}
+    for j, column in enumerate(columns):
+        data[column] = pd.Series(values[:, j], index=frame.index)
+        data[reason_column(column)] = pd.Series(texts[:, j], index=frame.index, dtype=object)
+    data["mask_reason"] = pd.Series(joined, index=frame.index, dtype=object)
+    out = pd.DataFrame(data, index=frame.index)
     out["is_masked"] = out["mask_reason"].notna().to_numpy()
     return out
+
+
+def _has_text(values: np.ndarray | None) -> np.ndarray | bool:
+    if values is None:
+        return False
+    return np.array([isinstance(v, str) and bool(v) for v in values], dtype=bool)
 
 
 def round_columns(frame: pd.DataFrame, decimals: Mapping[str, int]) -> pd.DataFrame:
     """Round each column of ``decimals`` to its published precision (a copy)."""
     out = frame.copy()
+    by_places: dict[int, list[str]] = {}
     for column, places in decimals.items():
         if column in out:
-            out[column] = out[column].astype(float).round(places)
+            by_places.setdefault(places, []).append(column)
+    for places, columns in by_places.items():
+        out[columns] = np.round(out[columns].to_numpy(dtype=float), places)
     return out
 
 

@@ -41,19 +41,34 @@ def visible_rows(d: Disclosure, level: str, codes, access: Access) -> np.ndarray
     return access.sees(bailleurs.reindex(codes).fillna("").to_numpy())
 
 
+class _Rows:
+    """The tree node and the year of each row of a table (read once per table)."""
+
+    def __init__(self, d: Disclosure, frame: pd.DataFrame, level: str, key: str, year: str):
+        codes = frame[key].to_numpy(dtype=object)
+        self.nodes = np.array([d.tree.node(level, str(c)) for c in codes], dtype=np.intp)
+        self.years = pd.to_numeric(frame[year], errors="coerce").to_numpy(dtype=float)
+        self.groups = [
+            (int(y), np.flatnonzero(self.years == y))
+            for y in np.unique(self.years[~np.isnan(self.years)])
+        ]
+
+    def decisions(self, statuses_of) -> tuple[np.ndarray, np.ndarray]:
+        """Status and reason of each row, from the statuses of the row's year."""
+        status = np.full(len(self.nodes), "empty", dtype=object)
+        reason = np.full(len(self.nodes), "", dtype=object)
+        for year, rows in self.groups:
+            found = statuses_of(year)
+            nodes = self.nodes[rows]
+            known = nodes >= 0
+            status[rows[known]] = found.status[nodes[known]]
+            reason[rows[known]] = found.reason[nodes[known]]
+        return status, reason
+
+
 def _by_year(d: Disclosure, frame: pd.DataFrame, level: str, key: str, year: str, statuses_of):
     """Status and reason of each row, from the statuses of the row's year."""
-    status = np.full(len(frame), "empty", dtype=object)
-    reason = np.full(len(frame), "", dtype=object)
-    years = frame[year].to_numpy()
-    for value in pd.unique(years):
-        if pd.isna(value):
-            continue
-        rows = np.flatnonzero(years == value)
-        found = statuses_of(int(value))
-        s, r = d.lookup(found, level, frame[key].to_numpy()[rows])
-        status[rows], reason[rows] = s, r
-    return status, reason
+    return _Rows(d, frame, level, key, year).decisions(statuses_of)
 
 
 def published_sitting(
@@ -74,20 +89,13 @@ def published_sitting(
         The viewer.
     """
     shares = [c for c in profile.columns if c.endswith("_pct")]
+    rows = _Rows(d, profile, level, "territory_code", "survey_year")
     decisions = {
-        column: _by_year(
-            d,
-            profile,
-            level,
-            "territory_code",
-            "survey_year",
-            lambda year, column=column: d.ops(year, column),
-        )
-        for column in shares
+        column: rows.decisions(lambda year, column=column: d.ops(year, column)) for column in shares
     }
     visible = visible_rows(d, level, profile["territory_code"], access)
-    out = mask_columns(profile, decisions, d.rules, visible=visible)
-    return round_columns(out, dict.fromkeys(shares, d.rules.decimals["share"]))
+    decimals = dict.fromkeys(shares, d.rules.decimals["share"])
+    return mask_columns(profile, decisions, d.rules, visible=visible, decimals=decimals)
 
 
 def _flow_decimals(columns, rules) -> dict[str, int]:
@@ -112,8 +120,9 @@ def published_flows(
     values = [c for c in profile.columns if c.endswith("_pct") or c.startswith("mean_")]
     status = _by_year(d, profile, level, "territory_code", "year", lambda year: d.flows(kind, year))
     visible = visible_rows(d, level, profile["territory_code"], access)
-    out = mask_columns(profile, dict.fromkeys(values, status), d.rules, visible=visible)
-    return round_columns(out, _flow_decimals(values, d.rules))
+    decimals = _flow_decimals(values, d.rules)
+    statuses = dict.fromkeys(values, status)
+    return mask_columns(profile, statuses, d.rules, visible=visible, decimals=decimals)
 
 
 EQUALITY_VALUES = ("n_outside_qpv_q1", "outside_qpv_q1_pct", "n_in_qpv_q2_q4", "in_qpv_q2_q4_pct")
