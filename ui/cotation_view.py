@@ -438,6 +438,15 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
     rules = cache.masking_rules()
     secret = f"score_{rules.pillar}"
     withheld = shown["residence_id"].isin(_withheld(result)).to_numpy()
+    as_text = bool(withheld.any()) and secret in shown
+    if as_text:
+        # The grid shows its own placeholder in an empty cell: the withheld pillar is written
+        # out, « s » where withheld.
+        shown[secret] = [
+            rules.marker if hide else fmt_number(v, 1)
+            for v, hide in zip(shown[secret], withheld, strict=True)
+        ]
+        score_columns.remove(secret)
     styler = shown.style.format(
         {
             **{c: (lambda v: fmt_number(v, 1)) for c in score_columns},
@@ -447,8 +456,6 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
             "n_dwellings": fmt_int,
         }
     )
-    if withheld.any() and secret in shown:
-        styler = styler.format(lambda _: rules.marker, subset=(shown.index[withheld], [secret]))
     config = {
         "residence_id": st.column_config.TextColumn("Identifiant", width="small"),
         "rank": st.column_config.NumberColumn(
@@ -473,7 +480,11 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
             help="Places gagnées (+) ou perdues (−) par rapport au profil de référence.",
         ),
         **{
-            f"score_{p.code}": st.column_config.NumberColumn(
+            f"score_{p.code}": (
+                st.column_config.TextColumn
+                if as_text and f"score_{p.code}" == secret
+                else st.column_config.NumberColumn
+            )(
                 f"{p.label} (/ 100)",
                 help=f"Note du pilier {p.label.lower()} sur 100."
                 + (

@@ -16,8 +16,10 @@ from services.disclosure import (
     Access,
     cell_reason,
     footnote,
+    reason_column,
     with_markers,
 )
+from services.disclosure.publish import SECRET_SUFFIX
 from services.flows import COMPOSITION_SHARES, MEASURE_LABELS, age_bands
 from ui import cache
 from ui.fmt import fmt_int, fmt_number, fmt_pct
@@ -113,9 +115,20 @@ def _breakdown_frames(p: HouseholdProfiles, categories: dict[str, str], title: s
     )
 
 
+def _suffixed(rows: pd.DataFrame, suffix: str) -> pd.DataFrame:
+    """Columns suffixed, the reason of ``x`` kept as the reason of ``x<suffix>``."""
+    return rows.rename(
+        columns=lambda c: (
+            reason_column(c.removesuffix(SECRET_SUFFIX) + suffix)
+            if c.endswith(SECRET_SUFFIX)
+            else c + suffix
+        )
+    )
+
+
 def _flows_frames(p: HouseholdProfiles):
-    merged = p.entrants.add_suffix("_in").merge(
-        p.leavers.add_suffix("_out"), left_on="year_in", right_on="year_out", how="outer"
+    merged = _suffixed(p.entrants, "_in").merge(
+        _suffixed(p.leavers, "_out"), left_on="year_in", right_on="year_out", how="outer"
     )
     rows = [row for _, row in merged.iterrows()]
     shares = (

@@ -38,8 +38,11 @@ def french_styler(frame: pd.DataFrame, formats: Formats, masked: pd.DataFrame | 
         as they are.
     masked : DataFrame, optional
         Same rows (in order): for some columns, the reason each cell is masked (empty when it is
-        not); a masked cell reads « s ».
+        not); a masked cell reads « s ». A column holding one is written out as text (the grid
+        shows its own placeholder in an empty cell, whatever the Styler says).
     """
+    if masked is not None:
+        frame, formats = _masked_as_text(frame, formats, masked)
     styler = frame.style.hide(axis="index")
     for column, (decimals, unit) in formats.items():
         if column in frame.columns:
@@ -50,14 +53,25 @@ def french_styler(frame: pd.DataFrame, formats: Formats, masked: pd.DataFrame | 
     others = [c for c in frame.columns if c not in formats]
     if others:
         styler = styler.format(lambda v: MISSING if _missing(v) else v, subset=others)
-    if masked is not None:
-        marker = cache.masking_rules().marker
-        for column in masked.columns:
-            hidden = masked[column].fillna("").astype(str).str.len().to_numpy() > 0
-            if column in frame.columns and hidden.any():
-                rows = frame.index[hidden]
-                styler = styler.format(lambda _: marker, subset=(rows, [column]))
     return styler
+
+
+def _masked_as_text(
+    frame: pd.DataFrame, formats: Formats, masked: pd.DataFrame
+) -> tuple[pd.DataFrame, dict]:
+    """The columns with a masked cell as French text, « s » in the masked cells."""
+    marker = cache.masking_rules().marker
+    out, left = frame.copy(), dict(formats)
+    for column in masked.columns:
+        hidden = masked[column].fillna("").astype(str).str.len().to_numpy() > 0
+        if column not in out.columns or not hidden.any():
+            continue
+        decimals, unit = left.pop(column, (1, ""))
+        out[column] = [
+            marker if hide else (MISSING if _missing(v) else fmt_number(v, decimals, unit))
+            for v, hide in zip(out[column], hidden, strict=True)
+        ]
+    return out, left
 
 
 def _missing(value: object) -> bool:

@@ -560,7 +560,11 @@ def crawl_cotation(browser: Browser, probes: dict[str, dict[str, str]]) -> dict[
         app = browser.fresh("cotation", query)
         ranking = next((t for t in tables(app) if "residence_id" in t.columns), None)
         if ranking is not None:
-            out[name] = ranking.set_index("residence_id")
+            frame = ranking.set_index("residence_id")
+            for column in [c for c in frame.columns if str(c).startswith("score")]:
+                if column != "score_class":
+                    frame[column] = [_shown(v) for v in frame[column]]
+            out[name] = frame
         rows = map_point_rows(app)
         if rows:
             points = pd.DataFrame(

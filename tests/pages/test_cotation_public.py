@@ -32,7 +32,13 @@ def _public_scores(spec=None) -> pd.DataFrame:
 
 
 def _ranking(app) -> pd.DataFrame:
-    return app.dataframe[0].value.set_index("residence_id")
+    """The ranked table, the Occupation pillar read back as numbers (NaN for « s »)."""
+    table = app.dataframe[0].value.set_index("residence_id")
+    pillar = table["score_occupation"].astype(object)
+    table["score_occupation"] = [
+        np.nan if v == "s" or pd.isna(v) else float(str(v).replace(",", ".")) for v in pillar
+    ]
+    return table
 
 
 def test_the_public_ranks_with_the_published_pillar():

@@ -198,3 +198,16 @@ def test_downloads_follow_the_public_rules_whatever_the_profile():
     cells = downloaded.iloc[:, 1:]
     assert ((cells == "s") | cells.isna()).all().all()  # « s », or not asked (1st quartile)
     assert (cells == "s").any().any()
+
+
+def test_every_masked_cell_of_the_yearly_flows_says_why():
+    # Biard: a handful of entrants each year, every profile masked for the public.
+    from services.access import PUBLIC
+    from ui.flows_view import _flows_frames
+
+    sel = ParcSelection("commune", "86027", "Biard", 2025, PUBLIC)
+    values, reasons = _flows_frames(HouseholdProfiles(sel, 2024, export=False))
+    column = "Mutations parmi les entrants"
+    with_entrants = values["Entrants"].fillna(0) > 0
+    assert values.loc[with_entrants, column].isna().all()
+    assert (reasons.loc[with_entrants, column] != "").all()
