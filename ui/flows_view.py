@@ -47,6 +47,7 @@ PROFILE_MEASURES = (
     ("holder_65_plus", "over_65_pct"),
 )
 PCT = (1, "%")
+SECRET = "Secret statistique"
 FLOW_FORMATS = {
     "Entrants": (0, ""),
     "Sortants": (0, ""),
@@ -100,9 +101,9 @@ def profile_frames(p: HouseholdProfiles, year: int, survey: int | None):
 
 
 def profile_table(p: HouseholdProfiles, year: int, survey: int | None) -> pd.DataFrame:
-    """The profile table as read: figures, and « s » in the masked cells."""
+    """The profile table as a file gives it: figures, « s » in the masked cells and why."""
     values, reasons = profile_frames(p, year, survey)
-    return with_markers(values, reasons, cache.masking_rules().marker)
+    return with_markers(values, reasons, cache.masking_rules().marker, explain=SECRET)
 
 
 def _breakdown_frames(p: HouseholdProfiles, categories: dict[str, str], title: str, year: int):
@@ -238,7 +239,7 @@ def _breakdown(
         key=f"parc_{stem}",
         is_demo=is_demo,
         caption=_notes(reasons) or None,
-        export_table=with_markers(exported, why, marker),
+        export_table=with_markers(exported, why, marker, explain=SECRET),
         masked=reasons,
     )
 
@@ -263,7 +264,7 @@ def _flows_by_year(
         is_demo=is_demo,
         caption="Une année absente des fichiers d'attributions ou de départs est vide (« — »), "
         "jamais comptée zéro. " + _notes(reasons),
-        export_table=with_markers(exported, why, marker),
+        export_table=with_markers(exported, why, marker, explain=SECRET),
         masked=reasons,
     )
 

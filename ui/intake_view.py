@@ -62,7 +62,10 @@ def _reasons(rows: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
 
 def _marked(table: pd.DataFrame, rows: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """``table`` with « s » in the cells masked in ``rows`` (for a file)."""
-    return with_markers(table, _reasons(rows, columns), cache.masking_rules().marker)
+    out = with_markers(table, _reasons(rows, columns), cache.masking_rules().marker)
+    if "Secret statistique" not in out:
+        out["Secret statistique"] = rows["mask_reason"].fillna("").to_numpy()
+    return out
 
 
 def intake_tab(sel: ParcSelection, is_demo: bool) -> None:

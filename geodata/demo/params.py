@@ -41,6 +41,7 @@ def seeded(seed: int) -> Iterator[None]:
     finally:
         _seed[0] = previous
 
+
 # --- Dates ------------------------------------------------------------------------------------
 
 FLOW_START = np.datetime64("2018-01-01", "D")

@@ -28,6 +28,7 @@ from services.disclosure.publish import (
 )
 from services.disclosure.rules import DisclosureRules, load_rules
 from services.disclosure.tables import (
+    public_version,
     published_equality,
     published_flows,
     published_intake,
@@ -42,6 +43,7 @@ __all__ = [
     "footnote",
     "load_rules",
     "mask_columns",
+    "public_version",
     "published_equality",
     "published_flows",
     "published_intake",

@@ -186,8 +186,10 @@ def cell_reason(row: pd.Series | None, column: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def with_markers(table: pd.DataFrame, reasons: pd.DataFrame, marker: str) -> pd.DataFrame:
-    """A display table where every masked cell reads ``marker`` (« s »).
+def with_markers(
+    table: pd.DataFrame, reasons: pd.DataFrame, marker: str, *, explain: str | None = None
+) -> pd.DataFrame:
+    """A table where every masked cell reads ``marker`` (« s »), for a file.
 
     Parameters
     ----------
@@ -197,6 +199,9 @@ def with_markers(table: pd.DataFrame, reasons: pd.DataFrame, marker: str) -> pd.
         Same shape and labels: the French reason of each masked cell, empty elsewhere.
     marker : str
         What a masked cell reads.
+    explain : str, optional
+        Name of a last column giving, on each row with a masked cell, the rules that mask it
+        (e.g. « Secret statistique »), so that a file says why on its own.
 
     Returns
     -------
@@ -213,6 +218,9 @@ def with_markers(table: pd.DataFrame, reasons: pd.DataFrame, marker: str) -> pd.
             values = out[column].astype(object).to_numpy(copy=True)
             values[hidden] = marker
             out[column] = values
+    if explain is not None:
+        rows = reasons.fillna("").astype(str).to_numpy()
+        out[explain] = [" ; ".join(sorted({r for r in row if r})) for row in rows]
     return out
 
 

@@ -15,6 +15,8 @@ precision. These are the functions exports call for « the public version of tab
 - :func:`published_intake`: entrants against sitting tenants per territory and indicator
   (:func:`services.occupancy.intake_vs_occupancy`); the median the territories are compared with
   is recomputed on the published values only.
+
+:func:`public_version` is the one entry point for a file: the public version of a table by name.
 """
 
 from __future__ import annotations
@@ -220,3 +222,42 @@ def _published_reference(out: pd.DataFrame, d: Disclosure) -> pd.Series:
     medians = out.groupby(["survey_year", "indicator"])["sitting_pct"].transform("median")
     fixed = out["indicator"].map(thresholds)
     return fixed.where(fixed.notna(), medians).astype(float)
+
+
+def public_version(d: Disclosure, name: str, table: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The public version of a table, as every file gives it (whoever asks for it).
+
+    Parameters
+    ----------
+    d : Disclosure
+        The decisions of the data set (``ui.cache.disclosure()``, or ``Disclosure(residences,
+        occupancy, attributions, departures)`` outside the pages).
+    name : str
+        ``sitting`` (:func:`services.occupancy.sitting_profile`), ``entrants`` or ``leavers``
+        (:func:`services.flows.flow_profile`), ``equality`` (:func:`services.flows.equality_rule`)
+        or ``intake`` (:func:`services.occupancy.intake_vs_occupancy`, every territory of the
+        level).
+    table : pandas.DataFrame
+        The table as the service computes it, for territories of ``level``.
+    level : str
+        ``epci``, ``commune``, ``quartier`` or ``residence``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Masked cells NaN with their reason in ``<column>__secret`` and the row's reasons in
+        ``mask_reason``; figures rounded. Turn it into a file's table with
+        :func:`services.disclosure.with_markers` (« s » in the masked cells).
+    """
+    access = Access()
+    if name == "sitting":
+        return published_sitting(d, table, level, access)
+    if name in ("entrants", "leavers"):
+        return published_flows(d, table, name, level, access)
+    if name == "equality":
+        return published_equality(d, table, level, access)
+    if name == "intake":
+        return published_intake(d, table, level, access, d.stock_rules.tolerance_points)
+    raise ValueError(
+        f"table inconnue : « {name} » (attendu : sitting, entrants, leavers, equality, intake)."
+    )

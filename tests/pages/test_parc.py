@@ -194,8 +194,10 @@ def test_downloads_follow_the_public_rules_whatever_the_profile():
     sel = ParcSelection("commune", "86070", "Chauvigny", 2025, SERVICE_HABITAT)
     shown = profile_table(HouseholdProfiles(sel, 2024, export=False), 2025, 2024)
     downloaded = profile_table(HouseholdProfiles(sel, 2024, export=True), 2025, 2024)
-    assert not (shown.iloc[:, 1:] == "s").any().any()
-    cells = downloaded.iloc[:, 1:]
+    assert not (shown.iloc[:, 1:-1] == "s").any().any()
+    assert (shown["Secret statistique"] == "").all()
+    assert (downloaded["Secret statistique"] != "").all()  # every row says why
+    cells = downloaded.iloc[:, 1:-1]
     assert ((cells == "s") | cells.isna()).all().all()  # « s », or not asked (1st quartile)
     assert (cells == "s").any().any()
 

@@ -12,6 +12,7 @@ from services.disclosure import (
     Disclosure,
     footnote,
     load_rules,
+    public_version,
     published_flows,
     published_sitting,
     with_markers,
@@ -131,3 +132,23 @@ def test_flow_profiles_are_masked_together_and_counts_stay():
     )  # fmt: skip
     assert epci["territory_code"].iloc[0] == epci_code()
     assert epci["q1_pct"].iloc[0] == 100.0
+
+
+def test_the_public_version_of_a_table_by_name(decisions):
+    profile = sitting_profile(OCCUPANCY, RESIDENCES, "commune", [2024])
+    public = public_version(decisions, "sitting", profile, "commune").set_index("territory_code")
+    assert public["is_masked"].to_dict() == {"c1": False, "c2": True, "c3": True}
+    marked = with_markers(
+        public[["res_below_40_pct"]],
+        public[["res_below_40_pct__secret"]].rename(columns=lambda c: c.removesuffix("__secret")),
+        RULES.marker,
+        explain="Secret statistique",
+    )
+    assert marked["res_below_40_pct"].tolist() == [20.0, "s", "s"]
+    assert marked["Secret statistique"].tolist() == [
+        "",
+        RULES.small_base_reason,
+        RULES.complementary_reason,
+    ]
+    with pytest.raises(ValueError, match="table inconnue"):
+        public_version(decisions, "loyers", profile, "commune")
