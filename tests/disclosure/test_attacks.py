@@ -74,11 +74,14 @@ def _plan(truth: Truth, full: bool) -> dict:
     households = truth.latest_survey["n_households"]
     small = sorted(households.index[households < 11])
     rng = np.random.default_rng(7)
-    sample = list(rng.choice(small, size=min(len(small), 30 if full else 15), replace=False))
+    sample = list(rng.choice(small, size=min(len(small), 20 if full else 10), replace=False))
     sample += list(rng.choice(sorted(households.index[households >= 11]), 5, replace=False))
+    panels = {"commune": communes, "quartier": quartiers}
+    if not full:  # the second parc: the panels of a sample (the map shows every territory)
+        panels = {"commune": communes[::3], "quartier": quartiers[::2]}
     return {
         "surveys": surveys,
-        "territories": {"commune": communes, "quartier": quartiers},
+        "territories": panels,
         "visits": visits,
         "intake": intake,
         "residences": sorted(sample),
