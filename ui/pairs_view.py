@@ -342,6 +342,14 @@ def members_table(group: int, viewer: Viewer) -> None:
     if access:
         table = table.sort_values("Écart robuste", ascending=False, na_position="last")
     elif own.any():
+        # Another bailleur's residence reads « s », written out (the grid shows its own
+        # placeholder in an empty cell).
+        marker = cache.masking_rules().marker
+        for column, decimals in (("Fragilité (points)", 1), ("Écart robuste", 2)):
+            table[column] = [
+                fmt_number(v, decimals).replace("-", "−") if mine_ else marker
+                for v, mine_ in zip(table[column], own, strict=True)
+            ]
         table = table.sort_values("Résidence")
     else:
         table = table.drop(columns=["Fragilité (points)", "Écart robuste"])
@@ -353,13 +361,9 @@ def members_table(group: int, viewer: Viewer) -> None:
         "Fragilité (points)": lambda v: fmt_number(v, 1),
         "Écart robuste": lambda v: fmt_number(v, 2).replace("-", "−"),
     }
+    if not access:
+        formats = {c: f for c, f in formats.items() if c in ("Logements", "Note (/ 100)")}
     styler = table.style.format({c: f for c, f in formats.items() if c in table.columns})
-    hidden = ~Access.of(viewer).sees(mine.loc[table.index, "bailleur"])
-    if not access and hidden.any() and "Écart robuste" in table.columns:
-        marker = cache.masking_rules().marker
-        styler = styler.format(
-            lambda _: marker, subset=(table.index[hidden], ["Fragilité (points)", "Écart robuste"])
-        )
     st.dataframe(
         styler,
         hide_index=True,
@@ -368,12 +372,16 @@ def members_table(group: int, viewer: Viewer) -> None:
             "Fiche": st.column_config.LinkColumn(
                 "Fiche", display_text="ouvrir", help="Ouvre la fiche résidence."
             ),
-            "Fragilité (points)": st.column_config.NumberColumn(
+            "Fragilité (points)": (
+                st.column_config.NumberColumn if access else st.column_config.TextColumn
+            )(
                 "Fragilité (points)",
                 help="0 à 100 ; plus c'est haut, plus "
                 "l'occupation est fragile. Vide : enquête OPS manquante.",
             ),
-            "Écart robuste": st.column_config.NumberColumn(
+            "Écart robuste": (
+                st.column_config.NumberColumn if access else st.column_config.TextColumn
+            )(
                 "Écart robuste",
                 help="Écart à la médiane du groupe, en dispersions robustes ; « À rééquilibrer » "
                 "à partir de +2.",
