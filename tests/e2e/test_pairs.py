@@ -18,7 +18,7 @@ PLOT = ".js-plotly-plot"
 
 
 def test_the_groups_are_drawn_on_the_map_and_in_the_scatter(server_url, page):
-    page.goto(f"{server_url}/pairs?groupe=2&profil_acces=bailleur")
+    page.goto(f"{server_url}/pairs?groupe=2&profil_acces=service_habitat")
     wait_for_app(page)
     points = page.frame_locator(MAP_FRAME).first.locator("path.leaflet-interactive")
     points.nth(500).wait_for(state="attached", timeout=30_000)
