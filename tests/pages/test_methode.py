@@ -108,3 +108,16 @@ def test_another_profile_drops_the_weights_and_method_of_the_link():
     assert "methode" not in app.query_params
     assert not any("Méthode modifiée" in c.value for c in app.caption)
     assert "<td class='num'>9</td>" not in _text(app)
+
+
+def test_the_secret_statistique_lists_its_rules_and_what_it_masks():
+    app = open_page("methode")
+    text = _text(app)
+    assert "ayant répondu à la question" in text and "Règle de l'initié" in text
+    assert "Cotation publique" in text and "Secret secondaire" in text
+    counts = next(d.value for d in app.dataframe if "Masqués (règles)" in d.value.columns)
+    poitiers = counts[
+        (counts["Chiffres"] == "Occupation (OPS)") & (counts["Échelle"] == "quartiers")
+    ]
+    assert poitiers["Territoires"].iloc[0] == 12
+    assert poitiers["Masqués (secret secondaire)"].iloc[0] >= 1  # the three quartiers
