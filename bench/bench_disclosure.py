@@ -113,10 +113,14 @@ def _open(page: str | None, query: dict[str, str], state: dict | None = None) ->
     return app
 
 
-def _changes(app: AppTest, changes: list[dict]) -> Callable[[], None]:
+def _changes(
+    app: AppTest, changes: list[dict], before: Callable[[], None] | None = None
+) -> Callable[[], None]:
     cycle = itertools.cycle(changes)
 
     def change() -> None:
+        if before is not None:
+            before()
         for key, value in next(cycle).items():
             if key.startswith("?"):
                 app.query_params[key[1:]] = value
@@ -155,13 +159,20 @@ def _cases() -> list[tuple[str, str, Callable[[], None]]]:
         ("Cotation", "poids d'un pilier", _changes(cotation, [
             {"poids_pilier_occupation": 45}, {"poids_pilier_occupation": 20},
         ])),
-        ("Fiche résidence", "résidence", _changes(residence, [
+        ("Fiche résidence", "résidence (fiche assemblée à chaque fois)", _changes(residence, [
             {"?residence": "GP-0001"}, {"?residence": "GP-0044"},
-        ])),
+        ], before=_forget_cards)),
         ("Groupes de pairs", "groupe", _changes(pairs, [
             {"qp_groupe": "2"}, {"qp_groupe": "3"},
         ])),
     ]  # fmt: skip
+
+
+def _forget_cards() -> None:
+    """A residence never opened before: its fiche is assembled (and masked) again."""
+    from ui import cache
+
+    cache.residence_card.clear()
 
 
 def _pass_times() -> list[tuple]:
