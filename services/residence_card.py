@@ -352,8 +352,8 @@ def _cotation(
     """Score, class and rank: the public ones, or the full ones; a viewer who sees this
     residence but not every other one gets its full score ranked among the public scores of
     the others (never among their full scores)."""
-    scores = published_scores(inputs.public_scores if public else inputs.scores, rules)
-    row = scores.loc[residence_id]
+    scores = inputs.public_scores if public else inputs.scores
+    row = published_scores(scores.loc[[residence_id]], rules).iloc[0]
     code = str(row["score_class"])
     rank, n_rated = row["rank"], int(scores["rank"].notna().sum())
     if not public and not sees_all and inputs.public_scores is not None:

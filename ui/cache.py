@@ -156,13 +156,13 @@ def map_inputs() -> TerritoryInputs:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def territory_values(level: str, indicator: str, year: int | None, access: Access) -> pd.DataFrame:
     """One map indicator for every territory of ``level``, as ``access`` may see it."""
     return map_indicators.map_values(map_inputs(), level, indicator, year, access)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def territory_history(level: str, code: str, access: Access) -> pd.DataFrame:
     """The main OPS shares of one territory over the surveys, as ``access`` may see them."""
     return map_indicators.occupancy_history(map_inputs(), level, code, access)
@@ -341,9 +341,10 @@ def parc_level_table(name: str, level: str) -> pd.DataFrame:
     return parc_data.per_level(name, level, parc_tables(), parc_years(), stock_rules())
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner=False, max_entries=512)
 def published_rows(name: str, level: str, code: str, access: Access) -> pd.DataFrame:
-    """The rows of one territory of a per-level table, all years, as ``access`` may see them.
+    """The rows of one territory of a per-level table, all years, as ``access`` may see them
+    (shared, read-only).
 
     ``entrants`` and ``leavers`` profiles and the ``sitting`` OPS shares go through the secret
     statistique (:mod:`services.disclosure.tables`); the other tables (stock, vacancy,
@@ -362,7 +363,7 @@ def published_rows(name: str, level: str, code: str, access: Access) -> pd.DataF
     return round_columns(rows, {c: decimals for c in rows.columns if c.endswith("_pct")})
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def published_intake_table(level: str, survey_year: int, access: Access) -> pd.DataFrame:
     """Entrants against sitting tenants of every territory of ``level``, as ``access`` may see
     them (the median of the published shares)."""
