@@ -204,7 +204,10 @@ def class_ranges(
     else:
         ranges = dict(RELATIVE_CLASS_TEXT[method])
         bounds = class_bounds(spec, reference_scores)
-        if bounds is not None:
+        if bounds is not None and method == "natural_breaks":
+            # The groups are said by the legend's title; their bounds are what a reader needs.
+            ranges = _score_ranges(bounds, decimals=1)
+        elif bounds is not None:
             scores = _score_ranges(bounds, decimals=1)
             ranges = {c: f"{ranges[c]}, {scores[c]}" for c in CLASSES}
     ranges[NOT_RATED] = (

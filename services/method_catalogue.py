@@ -119,7 +119,8 @@ def treatment_table(bounds: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by indicator code, in catalogue order: ``label``, ``unit``, ``treatment`` and
         ``reason`` (French), ``kind`` (engine code), ``n_values``, ``n_winsorised`` (values
-        winsorised, or clipped by the catalogue bounds), ``winsor_lower``, ``winsor_upper``,
+        winsorised, or clipped by the catalogue bounds), ``n_low`` and ``n_high`` (at each
+        end), ``winsor_lower``, ``winsor_upper`` (the values they take),
         ``skew_before``, ``kurtosis_before``, ``skew_after`` and ``kurtosis_after``.
     """
     rows = bounds.reindex(list(spec.codes))
@@ -132,6 +133,8 @@ def treatment_table(bounds: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
             "kind": rows["treatment"].to_numpy(),
             "n_values": rows["n_values"].to_numpy(),
             "n_winsorised": rows["n_winsorised"].to_numpy(),
+            "n_low": rows["n_low"].to_numpy(),
+            "n_high": rows["n_high"].to_numpy(),
             "winsor_lower": rows["winsor_lower"].to_numpy(),
             "winsor_upper": rows["winsor_upper"].to_numpy(),
             "skew_before": rows["skew_before"].to_numpy(),

@@ -20,6 +20,7 @@ from scoring import NOT_RATED, NOT_RATED_LABEL, ProfileComparison, compare_resul
 from services.cotation import (
     class_counts,
     class_label,
+    class_method_text,
     class_ranges,
     scored_residences,
     search_residences,
@@ -28,8 +29,16 @@ from services.cotation_method import method_changes
 from services.cotation_review import comparison_summary
 from ui import cache
 from ui.charts import CLASS_COLORS
+from ui.class_certainty import (
+    PROBABILITY_COLUMN,
+    RANGE_COLUMN,
+    draws_text,
+    residence_certainty_line,
+    session_certainty,
+    with_certainty,
+)
 from ui.cotation_map import class_legend
-from ui.fmt import MISSING, fmt_int, fmt_number, fmt_rank
+from ui.fmt import MISSING, fmt_int, fmt_number, fmt_pct, fmt_rank
 from ui.weights import Weighting, profile_byline
 from ui.widgets import key_figures, legend, query_value, set_query_value
 
@@ -244,12 +253,12 @@ def class_legend_strip(result: CotationResult) -> None:
 
 
 def class_legend_block(result: CotationResult) -> None:
-    """The legend of the map's classes, with counts."""
+    """The legend of the map's classes, with counts, the class method and its breaks."""
     legend(
         "Classe de cotation (nombre de résidences)",
         class_legend(result.counts, result.ranges),
-        "Couleurs adaptées aux daltoniens (ColorBrewer RdYlBu). Taille du point : nombre de "
-        "logements.",
+        f"{class_method_text(result.weighting.spec, result.scores['score'])} Couleurs adaptées "
+        "aux daltoniens (ColorBrewer RdYlBu). Taille du point : nombre de logements.",
     )
 
 
@@ -291,6 +300,10 @@ def residence_card(result: CotationResult, residence: str) -> None:
             f"référence : {fmt_number(shifts['score_a'], 1)}",
         ),
         ("Classe", class_label(row["score_class"]), f"référence : {shifts['class_a']}"),
+        (
+            "Certitude de la classe",
+            *residence_certainty_line(session_certainty(result.weighting.spec), residence),
+        ),
         (
             "Rang",
             fmt_rank(row["rank"], n_rated),
@@ -395,12 +408,16 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
         )
         return
     pillars = result.weighting.spec.pillars
+    with st.spinner("Certitude des classes : tirages en cours…"):
+        found = with_certainty(found, session_certainty(result.weighting.spec))
     columns = [
         "rank",
         "residence_name",
         "commune_name",
         "score",
         "class_shown",
+        PROBABILITY_COLUMN,
+        RANGE_COLUMN,
         "rank_shift",
         "rank_reference",
         *[f"score_{p.code}" for p in pillars],
@@ -420,6 +437,7 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
         {
             **{c: (lambda v: fmt_number(v, 1)) for c in score_columns},
             "rank_shift": fmt_shift,
+            PROBABILITY_COLUMN: lambda v: fmt_pct(v, 0),
             "rank": lambda v: MISSING if pd.isna(v) else fmt_int(v),
             "rank_reference": lambda v: MISSING if pd.isna(v) else fmt_int(v),
             "n_dwellings": fmt_int,
@@ -443,6 +461,18 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
         ),
         "rank_reference": st.column_config.NumberColumn(
             "Rang (référence)", help="Rang sous le profil de référence."
+        ),
+        PROBABILITY_COLUMN: st.column_config.NumberColumn(
+            "Classe sûre à",
+            help="Part des tirages qui donnent à la résidence sa classe : "
+            + draws_text(session_certainty(result.weighting.spec)),
+            width="small",
+        ),
+        RANGE_COLUMN: st.column_config.TextColumn(
+            "Classes possibles",
+            help="Classes obtenues dans 90 % des tirages (les 5 % extrêmes de chaque côté "
+            "écartés).",
+            width="small",
         ),
         "rank_shift": st.column_config.NumberColumn(
             "Écart de rang",

@@ -116,9 +116,9 @@ def test_natural_break_ranges_give_the_lowest_score_of_each_group(reference):
     # Ten evenly spaced scores: the five tightest groups are the pairs (10, 20) … (90, 100).
     scores = pd.Series([*np.arange(10.0, 101.0, 10.0), np.nan])
     ranges = class_ranges(reference, scores)
-    assert ranges["A"] == "le groupe de notes le plus haut, note ≥ 90"
-    assert ranges["B"] == "le deuxième groupe de notes, note de 70 à 90"
-    assert ranges["E"] == "le groupe de notes le plus bas, note < 30"
+    assert ranges["A"] == "note ≥ 90"
+    assert ranges["B"] == "note de 70 à 90"
+    assert ranges["E"] == "note < 30"
     assert class_ranges(reference)["A"] == "le groupe de notes le plus haut"
     assert class_bounds(reference, scores) == (90.0, 70.0, 50.0, 30.0)
     assert class_bounds(reference) is None
