@@ -2,27 +2,61 @@
 
 The probabilities come from :func:`ui.cache.class_certainty` (1,000 draws of weights,
 normalisation and treatment around the weighting in force, see :mod:`scoring.certainty`); this
-module only words them: « classe B, sûre à 83 % », the range of classes the draws give
-(« A à C »), and what was drawn.
+module words them: « classe B, sûre à 83 % », the range of classes the draws give (« A à C »),
+and what was drawn.
+
+The draws cost from 0.2 s (fixed thresholds) to 1.5 s (natural breaks, recomputed on every
+draw): the saved profile's certainty is computed once per server and always shown; once a
+working group moves a weight or the method, a toggle beside the legend recomputes it for the
+weighting in force, so that moving a slider stays instant when nobody asks for it.
 """
 
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from scoring import NORMALISATIONS, NOT_RATED, ClassCertainty, IndexSpec
 from services.cotation_method import SHORT_LABELS, method_key
 from services.cotation_weights import weight_key
 from ui import cache
 from ui.fmt import fmt_int, fmt_number, fmt_pct
+from ui.weights import Weighting
 
 PROBABILITY_COLUMN = "class_probability_pct"
 RANGE_COLUMN = "class_range"
+TOGGLE_KEY = "cotation_certitude"
+NOT_COMPUTED = "non calculée pour ces poids"
 
 
 def session_certainty(spec: IndexSpec) -> ClassCertainty:
-    """The class certainty of the weighting and method in force (cached per weighting)."""
+    """The class certainty of the weighting and method ``spec`` (cached per weighting)."""
     return cache.class_certainty(spec.name, weight_key(spec), method_key(spec))
+
+
+def _is_saved_profile(weighting: Weighting) -> bool:
+    return not weighting.is_modified and not weighting.is_method_modified
+
+
+def certainty_in_force(weighting: Weighting) -> ClassCertainty | None:
+    """The certainty to show for a :class:`ui.weights.Weighting`: the saved profile's, or that
+    of moved weights or method when the toggle asks for it; None otherwise."""
+    if _is_saved_profile(weighting) or st.session_state.get(TOGGLE_KEY, False):
+        return session_certainty(weighting.spec)
+    return None
+
+
+def certainty_toggle(weighting: Weighting) -> None:
+    """Beside the legend, once the weights or the method moved: recompute the certainty."""
+    if _is_saved_profile(weighting):
+        return
+    st.toggle(
+        "Certitude des classes pour ces poids",
+        key=TOGGLE_KEY,
+        help="Rejoue la cotation 1 000 fois autour des poids et de la méthode en cours pour dire "
+        "à quel point chaque classe est sûre (de 0,2 à 1,5 seconde à chaque changement). Sans "
+        "lui, la certitude n'est donnée que pour le profil enregistré.",
+    )
 
 
 def range_text(best: str, worst: str) -> str:
@@ -51,8 +85,12 @@ def with_certainty(table: pd.DataFrame, certainty: ClassCertainty) -> pd.DataFra
     )
 
 
-def residence_certainty_line(certainty: ClassCertainty, residence: str) -> tuple[str, str]:
+def residence_certainty_line(
+    certainty: ClassCertainty | None, residence: str
+) -> tuple[str, str]:
     """The certainty of one residence for a card: the phrase and the range as a note."""
+    if certainty is None:
+        return NOT_COMPUTED, "activez « Certitude des classes » sous la légende"
     if residence not in certainty.residences.index:
         return "non évaluée", ""
     row = certainty.residences.loc[residence]

@@ -32,9 +32,10 @@ from ui.charts import CLASS_COLORS
 from ui.class_certainty import (
     PROBABILITY_COLUMN,
     RANGE_COLUMN,
+    certainty_in_force,
+    certainty_toggle,
     draws_text,
     residence_certainty_line,
-    session_certainty,
     with_certainty,
 )
 from ui.cotation_map import class_legend
@@ -260,6 +261,7 @@ def class_legend_block(result: CotationResult) -> None:
         f"{class_method_text(result.weighting.spec, result.scores['score'])} Couleurs adaptées "
         "aux daltoniens (ColorBrewer RdYlBu). Taille du point : nombre de logements.",
     )
+    certainty_toggle(result.weighting)
 
 
 def residence_panel(result: CotationResult, selected: str | None) -> str | None:
@@ -302,7 +304,7 @@ def residence_card(result: CotationResult, residence: str) -> None:
         ("Classe", class_label(row["score_class"]), f"référence : {shifts['class_a']}"),
         (
             "Certitude de la classe",
-            *residence_certainty_line(session_certainty(result.weighting.spec), residence),
+            *residence_certainty_line(certainty_in_force(result.weighting), residence),
         ),
         (
             "Rang",
@@ -409,15 +411,17 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
         return
     pillars = result.weighting.spec.pillars
     with st.spinner("Certitude des classes : tirages en cours…"):
-        found = with_certainty(found, session_certainty(result.weighting.spec))
+        certainty = certainty_in_force(result.weighting)
+    certainty_columns = [PROBABILITY_COLUMN, RANGE_COLUMN] if certainty is not None else []
+    if certainty is not None:
+        found = with_certainty(found, certainty)
     columns = [
         "rank",
         "residence_name",
         "commune_name",
         "score",
         "class_shown",
-        PROBABILITY_COLUMN,
-        RANGE_COLUMN,
+        *certainty_columns,
         "rank_shift",
         "rank_reference",
         *[f"score_{p.code}" for p in pillars],
@@ -465,7 +469,7 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
         PROBABILITY_COLUMN: st.column_config.NumberColumn(
             "Classe sûre à",
             help="Part des tirages qui donnent à la résidence sa classe : "
-            + draws_text(session_certainty(result.weighting.spec)),
+            + (draws_text(certainty) if certainty is not None else ""),
             width="small",
         ),
         RANGE_COLUMN: st.column_config.TextColumn(
