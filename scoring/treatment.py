@@ -24,7 +24,8 @@ two distinct values only (a yes/no indicator) are left untouched.
 :func:`fit_treatment` decides, per indicator, on the reference population;
 :meth:`FittedTreatment.apply_column` applies the same map to any values, so that a residence
 scored later is treated with the reference's bounds. Skewness and kurtosis during winsorisation
-are updated from power sums, without passing over the data again: a fit on 1,000,000 × 20 values
+are updated from power sums: those of the values winsorisation cannot reach are computed once,
+those of the few values at either end after each step, so that a fit on 1,000,000 × 20 values
 costs a few passes per indicator.
 """
 
@@ -80,48 +81,77 @@ def _shape(x: np.ndarray) -> tuple[float, float]:
     x = x[~np.isnan(x)]
     if x.size < 3:
         return np.nan, np.nan
-    return _PowerSums.of(x).shape()
+    return _shape_of_sums(x.size, _power_sums(x - x.mean()))
 
 
-@dataclass
-class _PowerSums:
-    """Sums of the powers 1 to 4 of ``x − centre`` over ``n`` values: moments without a pass."""
+def _power_sums(d: np.ndarray) -> np.ndarray:
+    """Sums of the powers 1 to 4 of the deviations ``d`` (dot products: no temporaries)."""
+    d2 = d * d
+    return np.array([d.sum(), d.dot(d), d2.dot(d), d2.dot(d2)])
+
+
+def _shape_of_sums(n: int, sums: np.ndarray) -> tuple[float, float]:
+    """``(G1, G2)`` of ``n`` values from the sums of the powers of their deviations to a centre
+    (close to their mean, or digits are lost)."""
+    s1, s2, s3, s4 = sums / n
+    m2 = s2 - s1 * s1
+    if n < 3 or m2 <= 1e-14 * max(1.0, s2):
+        return np.nan, np.nan
+    m3 = s3 - 3 * s1 * s2 + 2 * s1**3
+    m4 = s4 - 4 * s1 * s3 + 6 * s1 * s1 * s2 - 3 * s1**4
+    g1 = m3 / m2**1.5
+    big_g1 = g1 * np.sqrt(n * (n - 1.0)) / (n - 2.0)
+    if n < _MIN_VALUES:
+        return float(big_g1), np.nan
+    g2 = m4 / (m2 * m2) - 3.0
+    big_g2 = ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0))
+    return float(big_g1), float(big_g2)
+
+
+@dataclass(frozen=True)
+class _Extremes:
+    """The values winsorisation may touch, and the power sums of all the others.
+
+    ``top`` holds the ``m`` largest values (descending), ``bottom`` the ``m`` smallest
+    (ascending), ``candidates`` the values at either end (each once); ``inner`` the power sums of
+    the other values about their mean ``centre``. The shape of a winsorisation is then the inner
+    sums plus those of a few clipped candidates: exact, without a pass over the data.
+    """
 
     n: int
+    top: np.ndarray
+    bottom: np.ndarray
+    candidates: np.ndarray
     centre: float
-    sums: np.ndarray
+    inner: np.ndarray
 
     @classmethod
-    def of(cls, x: np.ndarray) -> _PowerSums:
-        centre = float(x.mean())
-        d = x - centre
-        d2 = d * d
-        sums = np.array([d.sum(), d.dot(d), d2.dot(d), d2.dot(d2)])
-        return cls(int(x.size), centre, sums)
+    def of(cls, x: np.ndarray, m: int) -> _Extremes:
+        m = min(m, x.size)
+        if 2 * m >= x.size:
+            order = np.argsort(x, kind="stable")
+            top_at, bottom_at = order[::-1][:m], order[:m]
+        else:
+            top_at = np.argpartition(x, x.size - m)[x.size - m :]
+            bottom_at = np.argpartition(x, m - 1)[:m]
+        chosen = np.union1d(top_at, bottom_at)
+        keep = np.ones(x.size, dtype=bool)
+        keep[chosen] = False
+        inner = x[keep]
+        centre = float(inner.mean()) if inner.size else float(np.median(x))
+        return cls(
+            n=int(x.size),
+            top=np.sort(x[top_at])[::-1],
+            bottom=np.sort(x[bottom_at]),
+            candidates=x[chosen],
+            centre=centre,
+            inner=_power_sums(inner - centre) if inner.size else np.zeros(4),
+        )
 
-    def replaced(self, old: np.ndarray, new_value: float, count: int) -> np.ndarray:
-        """The sums once the values ``old`` are replaced by ``count`` copies of ``new_value``."""
-        d_old = np.asarray(old, dtype=float) - self.centre
-        d_new = new_value - self.centre
-        powers = np.arange(1, 5)
-        return (d_new**powers) * count - (d_old[:, None] ** powers).sum(axis=0)
-
-    def shape(self, change: np.ndarray | None = None) -> tuple[float, float]:
-        """``(G1, G2)`` of the values, with ``change`` added to the power sums."""
-        n = self.n
-        s1, s2, s3, s4 = (self.sums if change is None else self.sums + change) / n
-        m2 = s2 - s1 * s1
-        if n < 3 or m2 <= 1e-14 * max(1.0, s2):
-            return np.nan, np.nan
-        m3 = s3 - 3 * s1 * s2 + 2 * s1**3
-        m4 = s4 - 4 * s1 * s3 + 6 * s1 * s1 * s2 - 3 * s1**4
-        g1 = m3 / m2**1.5
-        big_g1 = g1 * np.sqrt(n * (n - 1.0)) / (n - 2.0)
-        if n < _MIN_VALUES:
-            return float(big_g1), np.nan
-        g2 = m4 / (m2 * m2) - 3.0
-        big_g2 = ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0))
-        return float(big_g1), float(big_g2)
+    def shape(self, lower: float, upper: float) -> tuple[float, float]:
+        """``(G1, G2)`` of the values clipped to ``[lower, upper]``."""
+        clipped = np.clip(self.candidates, lower, upper) - self.centre
+        return _shape_of_sums(self.n, self.inner + _power_sums(clipped))
 
 
 def fails(skew: float, kurt: float, skew_threshold: float, kurtosis_threshold: float) -> bool:
@@ -195,17 +225,6 @@ def _untreated(
     return ColumnTreatment(kind, reason, int(x.size), *shape, *shape)
 
 
-def _extremes(x: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``m`` largest values (descending) and the ``m`` smallest (ascending) of ``x``."""
-    m = min(m, x.size)
-    if 2 * m >= x.size:
-        ordered = np.sort(x)
-        return ordered[::-1][:m].copy(), ordered[:m].copy()
-    top = np.partition(x, x.size - m)[x.size - m :]
-    bottom = np.partition(x, m - 1)[:m]
-    return np.sort(top)[::-1], np.sort(bottom)
-
-
 def _group_end(values: np.ndarray, start: int) -> int | None:
     """End (exclusive) of the group of values equal to ``values[start]``; None when it reaches
     the end of the known values (the group may go on beyond)."""
@@ -218,6 +237,7 @@ def winsorise_column(
     winsor_max: int,
     skew_threshold: float,
     kurtosis_threshold: float,
+    before: tuple[float, float] | None = None,
 ) -> ColumnTreatment | None:
     """Winsorise the non-missing values ``x`` until they pass the test, within ``winsor_max``.
 
@@ -229,6 +249,8 @@ def winsorise_column(
         Largest number of values that may be changed.
     skew_threshold, kurtosis_threshold : float
         The test (see :func:`fails`).
+    before : tuple of float, optional
+        ``(G1, G2)`` of ``x`` when already known.
 
     Returns
     -------
@@ -236,27 +258,24 @@ def winsorise_column(
         The winsorisation that passes the test; None when it cannot within ``winsor_max``
         values (then the logarithm applies).
     """
-    sums = _PowerSums.of(x)
-    skew, kurt = sums.shape()
-    before = (skew, kurt)
-    top, bottom = _extremes(x, winsor_max + 1)
+    before = before or _shape(x)
+    skew, kurt = before
+    extremes = _Extremes.of(x, winsor_max + 1)
     n_high = n_low = 0
-    change = np.zeros(4)
+    lower, upper = -np.inf, np.inf
     while fails(skew, kurt, skew_threshold, kurtosis_threshold):
-        values, done, other = (top, n_high, n_low) if skew >= 0 else (bottom, n_low, n_high)
+        is_high = skew >= 0
+        values, done, other = (
+            (extremes.top, n_high, n_low) if is_high else (extremes.bottom, n_low, n_high)
+        )
         end = _group_end(values, done)
         if end is None or end + other > winsor_max or end + other > x.size - 2:
             return None
-        if skew >= 0:
-            n_high = end
+        if is_high:
+            n_high, upper = end, float(extremes.top[end])
         else:
-            n_low = end
-        change = np.zeros(4)
-        if n_high:
-            change += sums.replaced(top[:n_high], top[n_high], n_high)
-        if n_low:
-            change += sums.replaced(bottom[:n_low], bottom[n_low], n_low)
-        skew, kurt = sums.shape(change)
+            n_low, lower = end, float(extremes.bottom[end])
+        skew, kurt = extremes.shape(lower, upper)
     return ColumnTreatment(
         WINSORISED,
         "winsorised",
@@ -264,8 +283,8 @@ def winsorise_column(
         *before,
         skew,
         kurt,
-        lower=float(bottom[n_low]) if n_low else -np.inf,
-        upper=float(top[n_high]) if n_high else np.inf,
+        lower=lower,
+        upper=upper,
         n_low=n_low,
         n_high=n_high,
     )
@@ -324,7 +343,7 @@ def fit_column(
     """
     x = np.asarray(x, dtype=float)
     x = x[~np.isnan(x)]
-    shape = _PowerSums.of(x).shape() if x.size >= 3 else (np.nan, np.nan)
+    shape = _shape_of_sums(x.size, _power_sums(x - x.mean())) if x.size >= 3 else (np.nan,) * 2
     if catalogue == GOALPOSTS and bounds is not None:
         out = _untreated(GOALPOSTS, "catalogue_bounds", x, shape)
         n_low, n_high = int((x < bounds[0]).sum()), int((x > bounds[1]).sum())
@@ -339,7 +358,7 @@ def fit_column(
         return _untreated(NONE, "passes", x, shape)
     if _is_binary(x):
         return _untreated(NONE, "binary", x, shape)
-    winsorised = winsorise_column(x, winsor_max, skew_threshold, kurtosis_threshold)
+    winsorised = winsorise_column(x, winsor_max, skew_threshold, kurtosis_threshold, shape)
     return winsorised if winsorised is not None else log_column(x, shape)
 
 
