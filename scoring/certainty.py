@@ -114,7 +114,7 @@ def class_range(counts: np.ndarray, tail: float = RANGE_TAIL) -> tuple[np.ndarra
     total = rated.sum(axis=0)
     cumulative = np.cumsum(rated, axis=0)
     never = total == 0
-    best = np.argmax(cumulative >= tail * total, axis=0)
+    best = np.argmax((cumulative >= tail * total) & (cumulative > 0), axis=0)
     worst = np.argmax(cumulative >= (1.0 - tail) * total, axis=0)
     best[never] = worst[never] = len(CLASSES)
     return best, worst
