@@ -88,22 +88,25 @@ def natural_breaks_thresholds(reference_scores: np.ndarray) -> tuple[float, ...]
     sample = rated
     if rated.size > JENKS_MAX_VALUES:
         sample = np.quantile(rated, np.linspace(0.0, 1.0, JENKS_MAX_VALUES))
-    upper = _fisher_jenks_bins(sample)[:-1]
+    upper = fisher_jenks_bins(sample, len(CLASSES))[:-1]
     # The lowest score of each upper group: the first score above the group below's upper bound.
     above = np.minimum(np.searchsorted(distinct, upper, side="right"), distinct.size - 1)
     lowest = distinct[above]
     return tuple(float(v) for v in lowest[::-1])
 
 
-def _fisher_jenks_bins(values: np.ndarray) -> np.ndarray:
-    """Upper bounds of the five Jenks–Fisher classes of ``values`` (ascending), by mapclassify."""
+def fisher_jenks_bins(values: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds (ascending) of the ``k`` Jenks–Fisher classes of ``values``, by mapclassify.
+
+    ``values`` must hold at least ``k`` distinct numbers; the last bound is their maximum.
+    """
     # Imported here: mapclassify compiles its Jenks–Fisher routine with numba when it is imported
     # (a few seconds), which only pages using natural breaks should pay.
     import mapclassify
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        return np.asarray(mapclassify.FisherJenks(values, k=len(CLASSES)).bins, dtype=float)
+        return np.asarray(mapclassify.FisherJenks(values, k=k).bins, dtype=float)
 
 
 def class_thresholds(
