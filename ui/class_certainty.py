@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from scoring import NORMALISATIONS, NOT_RATED, ClassCertainty, IndexSpec
+from scoring import NORMALISATIONS, NOT_RATED, ClassCertainty, IndexSpec, SensitivityResult
 from services.cotation_method import SHORT_LABELS, method_key
 from services.cotation_weights import weight_key
 from ui import cache
@@ -85,9 +85,7 @@ def with_certainty(table: pd.DataFrame, certainty: ClassCertainty) -> pd.DataFra
     )
 
 
-def residence_certainty_line(
-    certainty: ClassCertainty | None, residence: str
-) -> tuple[str, str]:
+def residence_certainty_line(certainty: ClassCertainty | None, residence: str) -> tuple[str, str]:
     """The certainty of one residence for a card: the phrase and the range as a note."""
     if certainty is None:
         return NOT_COMPUTED, "activez « Certitude des classes » sous la légende"
@@ -100,12 +98,16 @@ def residence_certainty_line(
     return phrase, f"classes possibles : {range_text(row['class_best'], row['class_worst'])}"
 
 
-def draws_text(certainty: ClassCertainty, around: str = "des poids en cours") -> str:
+def draws_text(
+    certainty: ClassCertainty | SensitivityResult, around: str = "des poids en cours"
+) -> str:
     """What the draws varied, in one French sentence (for captions and help texts); ``around``
     names the weights the draws are centred on."""
+    drawn = (
+        certainty.methods if isinstance(certainty, SensitivityResult) else certainty.normalisations
+    )
     normalisations = ", ".join(
-        SHORT_LABELS["normalisation"].get(m, NORMALISATIONS.get(m, m)).lower()
-        for m in certainty.normalisations
+        SHORT_LABELS["normalisation"].get(m, NORMALISATIONS.get(m, m)).lower() for m in drawn
     )
     treatments = (
         "avec et sans traitement des valeurs extrêmes"
@@ -118,7 +120,7 @@ def draws_text(certainty: ClassCertainty, around: str = "des poids en cours") ->
     )
     which = (
         f"normalisation tirée parmi : {normalisations}"
-        if len(certainty.normalisations) > 1
+        if len(drawn) > 1
         else f"normalisation {normalisations} (les seuils fixes sont posés sur son échelle)"
     )
     return (
