@@ -98,6 +98,23 @@ def residence_certainty_line(certainty: ClassCertainty | None, residence: str) -
     return phrase, f"classes possibles : {range_text(row['class_best'], row['class_worst'])}"
 
 
+def card_row(certainty: ClassCertainty | None, residence: str) -> tuple[str, str, str]:
+    """The certainty as a row of a residence's key figures: label, value, note.
+
+    E.g. ``("Certitude de la classe", "sûre à 49 %", "C à D selon les tirages")``.
+    """
+    label = "Certitude de la classe"
+    if certainty is None:
+        return label, NOT_COMPUTED, "voir sous la légende"
+    if residence not in certainty.residences.index:
+        return label, "non évaluée", ""
+    row = certainty.residences.loc[residence]
+    if row["score_class"] == NOT_RATED:
+        return label, "non cotée", ""
+    value = f"sûre à {fmt_pct(row['class_probability_pct'], 0)}"
+    return label, value, f"{range_text(row['class_best'], row['class_worst'])} selon les tirages"
+
+
 def draws_text(
     certainty: ClassCertainty | SensitivityResult, around: str = "des poids en cours"
 ) -> str:

@@ -32,10 +32,10 @@ from ui.charts import CLASS_COLORS
 from ui.class_certainty import (
     PROBABILITY_COLUMN,
     RANGE_COLUMN,
+    card_row,
     certainty_in_force,
     certainty_toggle,
     draws_text,
-    residence_certainty_line,
     with_certainty,
 )
 from ui.cotation_map import class_legend
@@ -302,10 +302,7 @@ def residence_card(result: CotationResult, residence: str) -> None:
             f"référence : {fmt_number(shifts['score_a'], 1)}",
         ),
         ("Classe", class_label(row["score_class"]), f"référence : {shifts['class_a']}"),
-        (
-            "Certitude de la classe",
-            *residence_certainty_line(certainty_in_force(result.weighting), residence),
-        ),
+        card_row(certainty_in_force(result.weighting), residence),
         (
             "Rang",
             fmt_rank(row["rank"], n_rated),

@@ -304,9 +304,10 @@ def _value(value: float, unit: str) -> str:
 
 
 def _pair(before: float, after: float, changed: bool) -> str:
+    """``2,44 → 1,65`` (two decimals: the thresholds are 2 and 3,5)."""
     if not changed:
-        return fmt_number(before, 1).replace("-", "−")
-    return f"{fmt_number(before, 1)} → {fmt_number(after, 1)}".replace("-", "−")
+        return fmt_number(before, 2).replace("-", "−")
+    return f"{fmt_number(before, 2)} → {fmt_number(after, 2)}".replace("-", "−")
 
 
 def treatment_html(table: pd.DataFrame) -> str:
@@ -363,8 +364,14 @@ def treatment_section(spec: IndexSpec, index: CompositeIndex) -> None:
     """Warnings on the catalogue's bounds, then what was done to each indicator's extreme
     values, with its skewness and kurtosis before and after."""
     alerts = bounds_alerts(index.bounds_check_, spec)
-    for _, row in alerts.iterrows():
-        st.warning(bounds_warning_text(row, spec), icon=":material/warning:")
+    if len(alerts):
+        lines = "\n".join(f"- {bounds_warning_text(row, spec)}" for _, row in alerts.iterrows())
+        st.warning(
+            f"**Bornes plausibles du catalogue à vérifier** : {fmt_int(len(alerts))} "
+            f"indicateur{'s' if len(alerts) > 1 else ''} ont plus de 5 % de leurs valeurs hors "
+            f"de leurs bornes.\n\n{lines}",
+            icon=":material/warning:",
+        )
     table = treatment_table(index.bounds_, spec)
     st.markdown(STYLE, unsafe_allow_html=True)
     st.markdown(treatment_html(table), unsafe_allow_html=True)

@@ -471,7 +471,8 @@ def test_the_card_and_the_ranking_say_how_sure_each_class_is():
     row = expected.loc["GP-0001"]
     card = _card(app)
     assert "<th>Certitude de la classe</th>" in card
-    assert f"classe {row['score_class']}, sûre à {fmt_pct(row['class_probability_pct'], 0)}" in card
+    assert f"<td>sûre à {fmt_pct(row['class_probability_pct'], 0)}</td>" in card
+    assert "<td class='ref'>C à D selon les tirages</td>" in card
     ranking = app.dataframe[0].value.set_index("residence_id").reindex(expected.index)
     np.testing.assert_allclose(ranking["class_probability_pct"], expected["class_probability_pct"])
 
@@ -479,7 +480,7 @@ def test_the_card_and_the_ranking_say_how_sure_each_class_is():
 def test_moved_weights_give_the_certainty_on_demand():
     app = open_page("cotation", query={"residence": "GP-0001", "poids": "occupation:60"})
     assert "class_probability_pct" not in app.dataframe[0].value.columns
-    assert "non calculée pour ces poids" in _card(app)
+    assert "<td>non calculée pour ces poids</td>" in _card(app)
     app.toggle(key="cotation_certitude").set_value(True).run()
     assert not app.exception
     spec = _engine_spec("reference", {"occupation": 60})

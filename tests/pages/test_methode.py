@@ -120,9 +120,9 @@ def test_the_treatment_of_extreme_values_is_reported_indicator_by_indicator():
     # Demo parc: the 1852 building and the vacancy and tranquillity outliers.
     row = re.search(r"<td class='indicator'>Ancienneté du bâti</td>(.*?)</tr>", text).group(1)
     assert "<td>winsorisation</td>" in row and "2 valeurs ramenées à 113\u00a0ans" in row
-    assert "<td class='num'>2,4 → 1,6</td>" in row and "<td class='num'>12,0 → 4,1</td>" in row
+    assert "<td class='num'>2,44 → 1,65</td>" in row and "<td class='num'>12,01 → 4,09</td>" in row
     row = re.search(r"<td class='indicator'>Taux de vacance</td>(.*?)</tr>", text).group(1)
-    assert "<td>logarithme</td>" in row and "<td class='num'>8,7 → 1,0</td>" in row
+    assert "<td>logarithme</td>" in row and "<td class='num'>8,68 → 0,95</td>" in row
     row = re.search(r"<td class='indicator'>Ascenseur</td>(.*?)</tr>", text).group(1)
     assert "<td>aucun</td>" in row and "sous les seuils" in row
     row = re.search(r"<td class='indicator'>Distance au transport en commun</td>(.*?)</tr>", text)
@@ -135,8 +135,12 @@ def test_the_treatment_of_extreme_values_is_reported_indicator_by_indicator():
 
 
 def test_catalogue_bounds_that_miss_the_data_are_flagged_in_french():
-    warnings = [w.value for w in open_page("methode").warning]
-    flagged = [w for w in warnings if "hors des bornes plausibles du catalogue" in w]
+    warning = next(w.value for w in open_page("methode").warning if "Bornes plausibles" in w.value)
+    assert warning.startswith(
+        "**Bornes plausibles du catalogue à vérifier** : 6 indicateurs ont plus de 5 % de leurs "
+        "valeurs hors de leurs bornes."
+    )
+    flagged = [line[2:] for line in warning.split("\n") if line.startswith("- ")]
     assert len(flagged) == 6
     assert flagged[0].startswith(
         "**Ménages sous 40 % des plafonds PLUS** : 20,7\u00a0% des valeurs (106 sur 512 : 38 en "

@@ -7,6 +7,7 @@ import pandas as pd
 from scoring import ClassCertainty
 from ui.class_certainty import (
     NOT_COMPUTED,
+    card_row,
     certainty_phrase,
     draws_text,
     range_text,
@@ -47,6 +48,13 @@ def test_a_card_line_and_the_ranking_columns():
     assert residence_certainty_line(CERTAINTY, "GP-0002") == ("non cotée", "")
     assert residence_certainty_line(CERTAINTY, "GP-9999") == ("non évaluée", "")
     assert residence_certainty_line(None, "GP-0001")[0] == NOT_COMPUTED
+    assert card_row(CERTAINTY, "GP-0001") == (
+        "Certitude de la classe",
+        "sûre à 83\u00a0%",
+        "A à C selon les tirages",
+    )
+    assert card_row(CERTAINTY, "GP-0002")[1] == "non cotée"
+    assert card_row(None, "GP-0001")[1] == NOT_COMPUTED
     table = pd.DataFrame({"score": [70.0, None]}, index=["GP-0002", "GP-0001"])
     shown = with_certainty(table, CERTAINTY)
     assert shown["class_probability_pct"].tolist() == [100.0, 83.04]
