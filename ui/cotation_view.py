@@ -464,7 +464,7 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
             "Rang (référence)", help="Rang sous le profil de référence."
         ),
         PROBABILITY_COLUMN: st.column_config.NumberColumn(
-            "Classe sûre à",
+            "Sûre à",
             help="Part des tirages qui donnent à la résidence sa classe : "
             + (draws_text(certainty) if certainty is not None else ""),
             width="small",
@@ -473,7 +473,6 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
             "Classes possibles",
             help="Classes obtenues dans 90 % des tirages (les 5 % extrêmes de chaque côté "
             "écartés).",
-            width="small",
         ),
         "rank_shift": st.column_config.NumberColumn(
             "Écart de rang",

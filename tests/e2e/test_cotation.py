@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.conftest import SCREENS, assert_no_exception, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -208,9 +208,12 @@ def test_the_legend_says_where_the_breaks_fall_and_the_card_how_sure_the_class_i
     # The ranking's columns, at the right of the class.
     grid = page.locator("[data-testid='stDataFrame']").first
     grid.wait_for(timeout=30_000)
-    assert grid.get_by_text("Classe sûre à").count() >= 1
+    grid.get_by_text("Sûre à").first.wait_for(state="attached", timeout=30_000)
     assert page.external_requests == []
     screenshot(page, "cotation-certitude")
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    grid.screenshot(path=str(SCREENS / "cotation-classement.png"))
 
 
 def test_switching_off_the_treatment_recolours_and_keeps_it_in_the_link(server_url, page):
