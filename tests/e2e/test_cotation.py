@@ -203,7 +203,7 @@ def test_the_legend_says_where_the_breaks_fall_and_the_card_how_sure_the_class_i
     assert "Seuils naturels (Jenks–Fisher) des notes du territoire : A dès 76,2" in text
     assert "A — très attractive (note ≥ 76,2) : 108" in text
     card = page.locator("table.key-figures").first.inner_text()
-    assert "Certitude de la classe" in card and "sûre à 49" in card
+    assert "Certitude de la classe" in card and "sûre à 52" in card
     assert "C à D selon les tirages" in card
     # The ranking's columns, at the right of the class.
     grid = page.locator("[data-testid='stDataFrame']").first

@@ -368,9 +368,9 @@ def test_a_normalisation_change_changes_the_ranking_table():
     assert app.query_params["methode"] == "normalisation:zscore"
     expected = _engine_scores("reference", normalisation="zscore")
     counts = class_counts(expected).to_dict()
-    assert counts == {"A": 128, "B": 158, "C": 151, "D": 81, "E": 23, "NC": 0}
+    assert counts == {"A": 150, "B": 178, "C": 122, "D": 70, "E": 21, "NC": 0}
     _assert_same_scores(app, expected)
-    assert _metric(app, "Changent de classe") == "131 résidences"
+    assert _metric(app, "Changent de classe") == "161 résidences"
 
 
 def test_weight_moves_after_a_normalisation_change_never_refit(monkeypatch):
