@@ -95,7 +95,8 @@ def _shape_of_sums(n: int, sums: np.ndarray) -> tuple[float, float]:
     (close to their mean, or digits are lost)."""
     s1, s2, s3, s4 = sums / n
     m2 = s2 - s1 * s1
-    if n < 3 or m2 <= 1e-14 * max(1.0, s2):
+    # No spread, or a spread lost in the rounding of the sums: no shape.
+    if n < 3 or not m2 > 1e-12 * s2:
         return np.nan, np.nan
     m3 = s3 - 3 * s1 * s2 + 2 * s1**3
     m4 = s4 - 4 * s1 * s3 + 6 * s1 * s1 * s2 - 3 * s1**4
@@ -343,7 +344,7 @@ def fit_column(
     """
     x = np.asarray(x, dtype=float)
     x = x[~np.isnan(x)]
-    shape = _shape_of_sums(x.size, _power_sums(x - x.mean())) if x.size >= 3 else (np.nan,) * 2
+    shape = _shape(x)
     if catalogue == GOALPOSTS and bounds is not None:
         out = _untreated(GOALPOSTS, "catalogue_bounds", x, shape)
         n_low, n_high = int((x < bounds[0]).sum()), int((x > bounds[1]).sum())
