@@ -100,12 +100,14 @@ def _shape_of_sums(n: int, sums: np.ndarray) -> tuple[float, float]:
         return np.nan, np.nan
     m3 = s3 - 3 * s1 * s2 + 2 * s1**3
     m4 = s4 - 4 * s1 * s3 + 6 * s1 * s1 * s2 - 3 * s1**4
-    g1 = m3 / m2**1.5
-    big_g1 = g1 * np.sqrt(n * (n - 1.0)) / (n - 2.0)
+    # Spreads near the smallest floats underflow: their shape is NaN, quietly.
+    with np.errstate(all="ignore"):
+        g1 = m3 / m2**1.5
+        big_g1 = g1 * np.sqrt(n * (n - 1.0)) / (n - 2.0)
+        g2 = m4 / (m2 * m2) - 3.0
+        big_g2 = ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0))
     if n < _MIN_VALUES:
-        return float(big_g1), np.nan
-    g2 = m4 / (m2 * m2) - 3.0
-    big_g2 = ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0))
+        big_g2 = np.nan
     return float(big_g1), float(big_g2)
 
 
