@@ -383,10 +383,10 @@ def sensitivity(
     ``method``.
 
     ``weights``: pillars then indicators, see :func:`services.cotation_weights.weight_key`;
-    ``method``: normalisation, aggregation and classes, see
+    ``method``: treatment of extreme values, normalisation, aggregation and classes, see
     :func:`services.cotation_method.method_key`. The draws are those of
-    :func:`class_certainty` (weights, normalisation, treatment). About 0.5 s, kept per
-    weighting and method.
+    :func:`class_certainty` (weights, normalisation, treatment). From 0.5 s to 2 s (natural
+    breaks recomputed on every draw), kept per weighting and method.
     """
     spec = _session_spec(profile_name, weights, method)
     return run_sensitivity(
