@@ -10,8 +10,8 @@ from ui.methode_view import (
     method_note,
     method_steps,
     sources_section,
-    treatment_section,
 )
+from ui.treatment_view import treatment_section
 from ui.weights import profile_byline, profile_picker, session_spec
 
 start_page("Méthode et sources")
