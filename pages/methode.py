@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from services.disclosure.cotation import public_spec
 from ui import cache
-from ui.frame import start_page
+from ui.frame import current_viewer, start_page
 from ui.methode_view import (
     indicator_tables,
     masking_section,
@@ -11,6 +12,7 @@ from ui.methode_view import (
     method_steps,
     sources_section,
 )
+from ui.treatment_view import treatment_section
 from ui.weights import profile_byline, profile_picker, session_spec
 
 start_page("Méthode et sources")
@@ -23,6 +25,16 @@ with st.sidebar:
     name = profile_picker()
 spec = cache.profile(name)
 current = session_spec(name)
+method = (current.method.normalisation, current.method.treatment)
+if current_viewer().sees_all_residences:
+    index = cache.refitted_index(name, *method)
+    scores = index.reweight(current).transform()["score"]
+else:
+    # Secret statistique: class breaks of the public scores, treatment fitted on the residences
+    # whose Occupation pillar is published.
+    index = cache.publishable_index(name, *method)
+    public = public_spec(current, cache.masking_rules())
+    scores = cache.public_fitted_index(name, *method).reweight(public).transform()["score"]
 st.caption(profile_byline(spec))
 method_note(spec, current)
 
@@ -30,7 +42,10 @@ st.header("Les indicateurs", divider="gray")
 indicator_tables(spec, current)
 
 st.header("Les étapes du calcul", divider="gray")
-st.markdown(method_steps(current, len(cache.residences())))
+st.markdown(method_steps(current, len(cache.residences()), scores))
+
+st.header("Valeurs extrêmes et bornes du catalogue", divider="gray")
+treatment_section(current, index)
 
 st.header("Sources, millésimes et licences", divider="gray")
 sources_section(spec)

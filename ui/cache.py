@@ -18,6 +18,7 @@ from geodata import housing
 from geodata.paths import data_dir
 from geodata.quartiers import IMPORTED_FILE
 from scoring import (
+    ClassCertainty,
     CompositeIndex,
     IndexSpec,
     SensitivityResult,
@@ -25,6 +26,8 @@ from scoring import (
     load_profile,
     run_sensitivity,
 )
+from scoring import class_certainty as compute_class_certainty
+from scoring.draws import UNCERTAIN_TREATMENTS, uncertainty_normalisations
 from services import cotation as cotation_service
 from services import cotation_method, cotation_weights, map_indicators, sru_progress
 from services import residence_card as card_service
@@ -212,19 +215,23 @@ def fitted_index(name: str) -> CompositeIndex:
 
 
 @st.cache_resource(show_spinner=False)
-def refitted_index(name: str, normalisation: str) -> CompositeIndex:
-    """The index of profile ``name`` with the normalisation ``normalisation``, fitted on the
-    whole territory (shared, read-only).
+def refitted_index(name: str, normalisation: str, treatment: str | None = None) -> CompositeIndex:
+    """The index of profile ``name`` with the normalisation ``normalisation`` and the treatment
+    of extreme values ``treatment`` (the profile's when None), fitted on the whole territory
+    (shared, read-only).
 
-    The method panel of the cotation page may change the normalisation: the bounds are fitted
-    again on the reference population (a few milliseconds), once per profile and
-    normalisation. Weights, aggregation and classes are then re-weightings of this fit
-    (:meth:`CompositeIndex.reweight`). The profile's own normalisation is :func:`fitted_index`.
+    The method panel of the cotation page may change the normalisation and the treatment: the
+    treatment and the bounds are fitted again on the reference population (a few milliseconds),
+    once per profile, normalisation and treatment. Weights, aggregation and classes are then
+    re-weightings of this fit (:meth:`CompositeIndex.reweight`). The profile's own method is
+    :func:`fitted_index`.
     """
     base = profile(name)
-    if normalisation == base.method.normalisation:
+    treatment = treatment or base.method.treatment
+    if (normalisation, treatment) == (base.method.normalisation, base.method.treatment):
         return fitted_index(name)
-    return CompositeIndex(base.with_method(normalisation=normalisation)).fit(indicator_table())
+    spec = base.with_method(normalisation=normalisation, treatment=treatment)
+    return CompositeIndex(spec).fit(indicator_table())
 
 
 # --- SRU et contrat de mixité sociale ; Tableau de bord du parc social ------------------------
@@ -437,23 +444,51 @@ def public_indicator_table() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
-def public_fitted_index(name: str, normalisation: str) -> CompositeIndex:
-    """The public index of profile ``name`` with ``normalisation``, fitted on the whole parc.
+def public_fitted_index(
+    name: str, normalisation: str, treatment: str | None = None
+) -> CompositeIndex:
+    """The public index of profile ``name`` with ``normalisation`` and the treatment of extreme
+    values ``treatment`` (the profile's when None), fitted on the whole parc.
 
     What a viewer without access to every residence is scored with
     (:mod:`services.disclosure.cotation`); weights are re-weightings of this fit.
     """
-    spec = public_cotation.public_spec(
-        profile(name).with_method(normalisation=normalisation), masking_rules()
+    base = profile(name)
+    method = base.with_method(
+        normalisation=normalisation, treatment=treatment or base.method.treatment
     )
+    spec = public_cotation.public_spec(method, masking_rules())
     return CompositeIndex(spec).fit(public_indicator_table())
+
+
+@st.cache_resource(show_spinner=False)
+def publishable_index(
+    name: str, normalisation: str, treatment: str | None = None
+) -> CompositeIndex:
+    """The full index of profile ``name`` fitted with the Occupation pillar's OPS indicators
+    blanked where the pillar is withheld (:func:`services.disclosure.cotation.publishable_table`).
+
+    Its treatment of extreme values and its bounds check are what the Méthode page reports to a
+    viewer who does not see every residence: a winsorisation bound is one residence's share.
+    """
+    base = profile(name)
+    spec = base.with_method(
+        normalisation=normalisation, treatment=treatment or base.method.treatment
+    )
+    shown = public_cotation.publishable_pillar(
+        residences(), indicator_table(), profile("reference"), masking_rules()
+    )
+    table = public_cotation.publishable_table(indicator_table(), spec, shown, masking_rules())
+    return CompositeIndex(spec).fit(table)
 
 
 @st.cache_resource(show_spinner=False)
 def public_reference_scores() -> pd.DataFrame:
     """The public cotation of every residence with the reference profile."""
     base = profile("reference")
-    return public_fitted_index("reference", base.method.normalisation).transform()
+    return public_fitted_index(
+        "reference", base.method.normalisation, base.method.treatment
+    ).transform()
 
 
 @st.cache_resource(show_spinner=False)
@@ -499,16 +534,55 @@ def sensitivity(
     ``method``.
 
     ``weights``: pillars then indicators, see :func:`services.cotation_weights.weight_key`;
-    ``method``: normalisation, aggregation and classes, see
+    ``method``: treatment of extreme values, normalisation, aggregation and classes, see
     :func:`services.cotation_method.method_key`; ``public``: on the public cotation (the
-    Occupation pillar as one published value). About 0.3 s, kept per weighting and method.
+    Occupation pillar as one published value). The draws are those of :func:`class_certainty`
+    (weights, normalisation, treatment). From 0.5 s to 2 s (natural breaks recomputed on every
+    draw), kept per weighting and method.
     """
+    spec = _session_spec(profile_name, weights, method, public)
+    table = public_indicator_table() if public else indicator_table()
+    return run_sensitivity(
+        table,
+        spec,
+        methods=uncertainty_normalisations(spec),
+        treatments=UNCERTAIN_TREATMENTS,
+    )
+
+
+def _session_spec(
+    profile_name: str, weights: tuple[float, ...], method: tuple[str, ...], public: bool = False
+) -> IndexSpec:
     spec = cotation_weights.with_weight_key(profile(profile_name), weights)
     spec = cotation_method.with_method_key(spec, method)
+    return public_cotation.public_spec(spec, masking_rules()) if public else spec
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def class_certainty(
+    profile_name: str, weights: tuple[float, ...], method: tuple[str, ...], public: bool = False
+) -> ClassCertainty:
+    """How sure each residence's class is around profile ``profile_name`` with ``weights`` and
+    ``method`` (keys as for :func:`sensitivity`): 1,000 draws of weights, normalisation and
+    treatment (:func:`scoring.class_certainty`); ``public``: of the public cotation (the draws
+    never move the Occupation pillar's internal weights). From 0.2 s (fixed thresholds) to
+    1.5 s (natural breaks, recomputed on every draw), kept per weighting and method.
+    """
+    spec = _session_spec(profile_name, weights, method, public)
     if public:
-        spec = public_cotation.public_spec(spec, masking_rules())
-        return run_sensitivity(public_indicator_table(), spec)
-    return run_sensitivity(indicator_table(), spec)
+        fitted = public_fitted_index(profile_name, spec.method.normalisation, spec.method.treatment)
+        return compute_class_certainty(public_indicator_table(), spec, index=fitted)
+    index = refitted_index(profile_name, spec.method.normalisation, spec.method.treatment)
+    return compute_class_certainty(indicator_table(), spec, index=index)
+
+
+def reference_certainty(public: bool = False) -> ClassCertainty:
+    """How sure each residence's class is under the reference profile (fiche résidence);
+    ``public``: of the public cotation."""
+    spec = profile("reference")
+    return class_certainty(
+        "reference", cotation_weights.weight_key(spec), cotation_method.method_key(spec), public
+    )
 
 
 # --- Fiche résidence ; Groupes de pairs --------------------------------------------------------
@@ -518,6 +592,7 @@ def sensitivity(
 def residence_card_inputs() -> card_service.CardInputs:
     """The tables every fiche résidence is assembled from (shared, read-only)."""
     tables = parc_tables()
+    reference = profile("reference").method
     return card_service.CardInputs(
         directory=residence_directory(),
         residences=residences(),
@@ -530,7 +605,7 @@ def residence_card_inputs() -> card_service.CardInputs:
         departures=tables["departures"],
         rules=masking_rules(),
         stock_rules=stock_rules(),
-        public_index=public_fitted_index("reference", profile("reference").method.normalisation),
+        public_index=public_fitted_index("reference", reference.normalisation, reference.treatment),
         public_table=public_indicator_table(),
         public_scores=public_reference_scores(),
     )

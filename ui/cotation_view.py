@@ -20,6 +20,7 @@ from scoring import NOT_RATED, NOT_RATED_LABEL, ProfileComparison, compare_resul
 from services.cotation import (
     class_counts,
     class_label,
+    class_method_text,
     class_ranges,
     scored_residences,
     search_residences,
@@ -29,8 +30,17 @@ from services.cotation_review import comparison_summary
 from services.disclosure.cotation import PILLAR_CODE, published_scores
 from ui import cache
 from ui.charts import CLASS_COLORS
+from ui.class_certainty import (
+    PROBABILITY_COLUMN,
+    RANGE_COLUMN,
+    card_row,
+    certainty_in_force,
+    certainty_toggle,
+    draws_text,
+    with_certainty,
+)
 from ui.cotation_map import class_legend
-from ui.fmt import MISSING, fmt_int, fmt_number, fmt_rank
+from ui.fmt import MISSING, fmt_int, fmt_number, fmt_pct, fmt_rank
 from ui.weights import Weighting, profile_byline
 from ui.widgets import key_figures, legend, query_value, set_query_value
 
@@ -59,6 +69,8 @@ class CotationResult:
         Residences per class.
     ranges : dict
         What each class means (French).
+    breaks : str
+        Which class method is in force and where its breaks fall (French sentence).
     """
 
     weighting: Weighting
@@ -67,13 +79,15 @@ class CotationResult:
     table: pd.DataFrame
     counts: pd.Series
     ranges: dict[str, str]
+    breaks: str
 
 
 def cotation_result(weighting: Weighting) -> CotationResult:
     """Score every residence with the weights in force and compare with the reference (the
     public cotation for a viewer who does not see every residence); scores rounded to their
     published decimals."""
-    scores = published_scores(weighting.index.transform(), cache.masking_rules())
+    exact = weighting.index.transform()
+    scores = published_scores(exact, cache.masking_rules())
     reference = cache.scores_for(not weighting.is_public)
     comparison = compare_results(reference, scores, "profil de référence", "pondération actuelle")
     table = scored_residences(cache.residence_directory(), scores, comparison)
@@ -83,7 +97,9 @@ def cotation_result(weighting: Weighting) -> CotationResult:
         comparison,
         table,
         class_counts(scores),
-        class_ranges(weighting.spec, scores["score"]),
+        # The breaks the classes were cut at (scores before their rounding for display).
+        class_ranges(weighting.spec, exact["score"]),
+        class_method_text(weighting.spec, exact["score"]),
     )
 
 
@@ -246,13 +262,14 @@ def class_legend_strip(result: CotationResult) -> None:
 
 
 def class_legend_block(result: CotationResult) -> None:
-    """The legend of the map's classes, with counts."""
+    """The legend of the map's classes, with counts, the class method and its breaks."""
     legend(
         "Classe de cotation (nombre de résidences)",
         class_legend(result.counts, result.ranges),
-        "Couleurs adaptées aux daltoniens (ColorBrewer RdYlBu). Taille du point : nombre de "
-        "logements.",
+        f"{result.breaks} Couleurs adaptées "
+        "aux daltoniens (ColorBrewer RdYlBu). Taille du point : nombre de logements.",
     )
+    certainty_toggle(result.weighting)
 
 
 def residence_panel(result: CotationResult, selected: str | None) -> str | None:
@@ -293,6 +310,7 @@ def residence_card(result: CotationResult, residence: str) -> None:
             f"référence : {fmt_number(shifts['score_a'], 1)}",
         ),
         ("Classe", class_label(row["score_class"]), f"référence : {shifts['class_a']}"),
+        card_row(certainty_in_force(result.weighting), residence),
         (
             "Rang",
             fmt_rank(row["rank"], n_rated),
@@ -414,12 +432,18 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
         )
         return
     pillars = result.weighting.spec.pillars
+    with st.spinner("Certitude des classes : tirages en cours…"):
+        certainty = certainty_in_force(result.weighting)
+    certainty_columns = [PROBABILITY_COLUMN, RANGE_COLUMN] if certainty is not None else []
+    if certainty is not None:
+        found = with_certainty(found, certainty)
     columns = [
         "rank",
         "residence_name",
         "commune_name",
         "score",
         "class_shown",
+        *certainty_columns,
         "rank_shift",
         "rank_reference",
         *[f"score_{p.code}" for p in pillars],
@@ -451,6 +475,7 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
         {
             **{c: (lambda v: fmt_number(v, 1)) for c in score_columns},
             "rank_shift": fmt_shift,
+            PROBABILITY_COLUMN: lambda v: fmt_pct(v, 0),
             "rank": lambda v: MISSING if pd.isna(v) else fmt_int(v),
             "rank_reference": lambda v: MISSING if pd.isna(v) else fmt_int(v),
             "n_dwellings": fmt_int,
@@ -474,6 +499,17 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
         ),
         "rank_reference": st.column_config.NumberColumn(
             "Rang (référence)", help="Rang sous le profil de référence."
+        ),
+        PROBABILITY_COLUMN: st.column_config.NumberColumn(
+            "Sûre à",
+            help="Part des tirages qui donnent à la résidence sa classe : "
+            + (draws_text(certainty) if certainty is not None else ""),
+            width="small",
+        ),
+        RANGE_COLUMN: st.column_config.TextColumn(
+            "Classes possibles",
+            help="Classes obtenues dans 90 % des tirages (les 5 % extrêmes de chaque côté "
+            "écartés).",
         ),
         "rank_shift": st.column_config.NumberColumn(
             "Écart de rang",

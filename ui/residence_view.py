@@ -19,6 +19,7 @@ from services.disclosure.publish import reason_text
 from services.residence_card import ResidenceCard, search_matches
 from ui import cache
 from ui.charts import PLOTLY_CONFIG
+from ui.class_certainty import reference_certainty_caption
 from ui.fmt import MISSING, fmt_int, fmt_number, fmt_pct, fmt_rank, fmt_signed
 from ui.residence_charts import (
     flow_bars,
@@ -225,6 +226,7 @@ def header(card: ResidenceCard) -> None:
             ":material/lock: Note publique : le pilier Occupation y entre d'un seul tenant "
             "(poids internes du profil de référence), sans le détail des parts de ménages."
         )
+    st.caption(reference_certainty_caption(card.residence_id, public=cot["is_public"]))
 
 
 def facts(rows: Sequence[tuple[str, str, str]]) -> None:

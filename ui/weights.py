@@ -6,7 +6,7 @@ differences between residences), which a nominal weight does not tell. The chose
 the URL (``profil``) and the weights moved during a session too (``poids=occupation:40,is_qpv:1``,
 only what differs from the profile), so that a link reopens the same cotation. Under the
 sliders, the method panel (:mod:`ui.method_panel`) lets the session change the profile's
-normalisation, aggregation and classes (``methode``).
+treatment of extreme values, normalisation, aggregation and classes (``methode``).
 
 Every move builds a new spec with :meth:`scoring.IndexSpec.with_weights` and re-weights the
 fitted index of the profile and normalisation in force (shared, never re-normalised).
@@ -220,13 +220,14 @@ def weight_panel(viewer: Viewer | None = None) -> Weighting:
             )
             spec = base
         spec = with_panel_method(spec, base)
+        normalisation, treatment = spec.method.normalisation, spec.method.treatment
         if public:
             rules = cache.masking_rules()
             shown, shown_base = public_spec(spec, rules), public_spec(base, rules)
-            fitted = cache.public_fitted_index(name, spec.method.normalisation)
+            fitted = cache.public_fitted_index(name, normalisation, treatment)
         else:
             shown, shown_base = spec, base
-            fitted = cache.refitted_index(name, spec.method.normalisation)
+            fitted = cache.refitted_index(name, normalisation, treatment)
         index = fitted.reweight(shown)
         weights = weight_table(shown, effective_weights(index))
         pillars = pillar_weight_table(weights, shown)

@@ -114,11 +114,29 @@ def public_pillar(
     spec = reference.spec if isinstance(reference, CompositeIndex) else reference
     spec = spec.with_method(min_coverage=0.0)
     shown = publishable.reindex(indicator_table.index).fillna(False).to_numpy(dtype=bool)
+    blanked = publishable_table(indicator_table, spec, publishable, rules)
+    pillar = CompositeIndex(spec).fit(blanked).transform()[f"score_{rules.pillar}"]
+    return pillar.where(shown).round(rules.decimals["score"]).rename(PILLAR_CODE)
+
+
+def publishable_table(
+    indicator_table: pd.DataFrame,
+    spec: IndexSpec,
+    publishable: pd.Series,
+    rules: DisclosureRules,
+) -> pd.DataFrame:
+    """``spec``'s columns of ``indicator_table`` with the pillar's OPS indicators blanked (NaN)
+    where the pillar is not publishable.
+
+    What anything public about those indicators is fitted on: the public pillar, and the
+    treatment of extreme values and the bounds check the Méthode page reports (a winsorisation
+    bound is one residence's value).
+    """
+    shown = publishable.reindex(indicator_table.index).fillna(False).to_numpy(dtype=bool)
     blanked = indicator_table[list(spec.codes)].copy()
     for code in survey_codes(spec, rules):
         blanked.loc[~shown, code] = float("nan")
-    pillar = CompositeIndex(spec).fit(blanked).transform()[f"score_{rules.pillar}"]
-    return pillar.where(shown).round(rules.decimals["score"]).rename(PILLAR_CODE)
+    return blanked
 
 
 def public_spec(spec: IndexSpec, rules: DisclosureRules) -> IndexSpec:
@@ -146,6 +164,7 @@ def public_spec(spec: IndexSpec, rules: DisclosureRules) -> IndexSpec:
         source="OPS / RPLS",
         normalisation="goalposts",
         bounds=(0.0, 100.0),
+        treatment="none",
         withheld_when_missing=True,
     )
     indicators: list[Indicator] = []

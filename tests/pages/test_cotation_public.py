@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 import geodata
-from scoring import CompositeIndex, load_profile
+from scoring import CompositeIndex, class_certainty, load_profile
 from services.disclosure import load_rules
 from services.disclosure.cotation import (
     public_indicator_table,
@@ -21,14 +21,18 @@ OPS = ("res_below_40_pct", "single_parent_pct", "employed_adults_pct", "housing_
        "recent_movers_pct")  # fmt: skip
 
 
-def _public_scores(spec=None) -> pd.DataFrame:
+def _public_table() -> pd.DataFrame:
     residences = geodata.load_residences()
     table = build_indicator_table(residences)
     rules, reference = load_rules(), load_profile("reference")
     shown = publishable_pillar(residences, table, reference, rules)
     pillar = public_pillar(reference, table, shown, rules)
-    public = public_indicator_table(table, reference, pillar, rules)
-    return CompositeIndex(public_spec(spec or reference, rules)).fit(public).transform()
+    return public_indicator_table(table, reference, pillar, rules)
+
+
+def _public_scores(spec=None) -> pd.DataFrame:
+    spec = public_spec(spec or load_profile("reference"), load_rules())
+    return CompositeIndex(spec).fit(_public_table()).transform()
 
 
 def _ranking(app) -> pd.DataFrame:
@@ -78,4 +82,16 @@ def test_weights_on_an_ops_indicator_change_nothing_the_public_sees():
     published = alone["score_occupation"].notna()
     np.testing.assert_allclose(
         alone.loc[published, "score"], alone.loc[published, "score_occupation"], atol=0.05001
+    )
+
+
+def test_the_public_reads_the_class_certainty_of_the_public_cotation():
+    """The draws of the class certainty never move the Occupation pillar's internal weights: the
+    public's probabilities are those of the public cotation, not of the full one."""
+    ranking = _ranking(open_page("cotation"))
+    spec = public_spec(load_profile("reference"), load_rules())
+    expected = class_certainty(_public_table(), spec).residences.reindex(ranking.index)
+    np.testing.assert_allclose(
+        ranking["class_probability_pct"].astype(float),
+        expected["class_probability_pct"].astype(float),
     )
