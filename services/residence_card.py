@@ -33,7 +33,7 @@ from scoring.classify import rank_against, sorted_reference
 from services.access import Viewer
 from services.cotation import class_label, search_residences
 from services.disclosure import Access, DisclosureRules, load_rules, mask_columns
-from services.disclosure.cotation import PILLAR_CODE, published_scores
+from services.disclosure.cotation import PILLAR_CODE, class_among, published_scores
 from services.disclosure.groups import group_quartiles
 from services.flows import MEASURE_LABELS, flow_profile
 from services.occupancy import sitting_profile
@@ -90,6 +90,9 @@ class CardInputs:
         The public indicator table (:func:`services.disclosure.cotation.public_indicator_table`).
     public_scores : pandas.DataFrame, optional
         ``public_index.transform()``. Without the three, every viewer gets the full cotation.
+    own_index : CompositeIndex, optional
+        :func:`services.disclosure.cotation.own_index`: what scores a residence for a viewer who
+        sees it but not every residence (``index`` when absent).
     """
 
     directory: pd.DataFrame
@@ -106,6 +109,15 @@ class CardInputs:
     public_index: CompositeIndex | None = None
     public_table: pd.DataFrame | None = None
     public_scores: pd.DataFrame | None = None
+    own_index: CompositeIndex | None = None
+
+    def index_for(self, public: bool, sees_all: bool) -> tuple[CompositeIndex, pd.DataFrame]:
+        """The index a viewer's card scores with, and the table it reads the residence from."""
+        if public:
+            return self.public_index, self.public_table
+        if not sees_all and self.own_index is not None:
+            return self.own_index, self.indicator_table
+        return self.index, self.indicator_table
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,8 +139,10 @@ class ResidenceCard:
         ``has_lift``, ``vacancy_rate_pct`` and ``rotation_rate_pct``.
     cotation : dict
         ``score`` (/ 100), ``score_class``, ``class_label``, ``rank``, ``n_rated`` (residences
-        ranked), ``n_residences``, ``coverage_pct``, ``is_public`` (the public cotation) and
-        ``withheld_reason`` (why the Occupation pillar is left out of the score, else None).
+        ranked), ``n_residences``, ``coverage_pct``, ``is_public`` (the public cotation),
+        ``withheld_reason`` (why the Occupation pillar is left out of the score, else None) and
+        ``certainty`` (which class certainty holds for this score: ``full``, ``public``, or
+        None when none may be shown).
     pillars : pandas.DataFrame
         One row per pillar: ``pillar``, ``label``, ``weight_pct``, ``pillar_score`` and
         ``contribution_pts`` (they sum to the score).
@@ -256,7 +270,8 @@ def residence_card(
     bailleur = str(inputs.directory.at[residence_id, "bailleur"])
     mask = _Masker(bool(Access.of(viewer).sees([bailleur])[0]), rules)
     public = not mask.visible and inputs.public_index is not None
-    pillars, indicators = _contributions(inputs, residence_id, mask.visible, public, rules)
+    index, table = inputs.index_for(public, viewer.sees_all_residences)
+    pillars, indicators = _contributions(index, table, residence_id, mask.visible, rules)
     occupancy = _occupancy(inputs, rows, mask)
     flows, counts = _flows(inputs, rows, stock_rules, mask)
     peer = _peer(inputs.analysis, residence_id, mask)
@@ -350,20 +365,35 @@ def _cotation(
     inputs: CardInputs, residence_id: str, public: bool, rules: DisclosureRules, sees_all: bool
 ) -> dict:
     """Score, class and rank: the public ones, or the full ones; a viewer who sees this
-    residence but not every other one gets its full score ranked among the public scores of
-    the others (never among their full scores)."""
+    residence but not every other one gets its score with its own shares
+    (:attr:`CardInputs.own_index`) ranked among the public scores of the others (never among
+    their full scores)."""
     scores = inputs.public_scores if public else inputs.scores
-    row = published_scores(scores.loc[[residence_id]], rules).iloc[0]
+    own = not public and not sees_all and inputs.public_scores is not None
+    if own:
+        index, table = inputs.index_for(public, sees_all)
+        exact = index.transform(table.loc[[residence_id]])
+    else:
+        exact = scores.loc[[residence_id]]
+    row = published_scores(exact, rules).iloc[0]
     code = str(row["score_class"])
     rank, n_rated = row["rank"], int(scores["rank"].notna().sum())
-    if not public and not sees_all and inputs.public_scores is not None:
+    if own:
         others = inputs.public_scores["score"].drop(residence_id).to_numpy(dtype=float)
-        score = float(inputs.scores.at[residence_id, "score"])
+        score = float(exact["score"].iloc[0])
         rated = not np.isnan(score)
         rank = rank_against(np.array([score]), sorted_reference(others))[0] if rated else 0
         rank = pd.NA if not rated else int(rank)
         n_rated = int(np.count_nonzero(~np.isnan(others))) + int(rated)
+        code = class_among(score, others, index.spec.method) if rated else code
     withheld = public and pd.isna(inputs.public_table.at[residence_id, PILLAR_CODE])
+    certainty = "public" if public else "full"
+    if own:
+        # The public draws hold for an own score only when it is the public one (published
+        # pillar, same class); the full draws would read every residence's shares.
+        same = str(inputs.public_scores.at[residence_id, "score_class"]) == code
+        published = not pd.isna(inputs.public_table.at[residence_id, PILLAR_CODE])
+        certainty = "public" if same and published else None
     return {
         "score": float(row["score"]),
         "score_class": code,
@@ -374,14 +404,17 @@ def _cotation(
         "coverage_pct": float(row["coverage_pct"]),
         "is_public": public,
         "withheld_reason": rules.pillar_reason if withheld else None,
+        "certainty": certainty,
     }
 
 
 def _contributions(
-    inputs: CardInputs, residence_id: str, visible: bool, public: bool, rules: DisclosureRules
+    index: CompositeIndex,
+    table: pd.DataFrame,
+    residence_id: str,
+    visible: bool,
+    rules: DisclosureRules,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    index = inputs.public_index if public else inputs.index
-    table = inputs.public_table if public else inputs.indicator_table
     spec = index.spec
     explanation = index.explain(table.loc[[residence_id]])
     pillar_labels = {p.code: p.label for p in spec.pillars}

@@ -40,14 +40,9 @@ import pandas as pd
 
 from geodata.schemas import OCCUPANCY_SHARES
 from scoring import CompositeIndex
-from scoring.classify import (
-    class_codes,
-    class_labels,
-    quantile_thresholds,
-    rank_against,
-    sorted_reference,
-)
+from scoring.classify import rank_against, sorted_reference
 from scoring.flag_texts import fr_number, with_unit
+from services.disclosure.cotation import class_among
 from services.indicators import survey_indicator_codes, survey_indicators
 from services.simulation import Household, MovedShares, move_shares
 
@@ -155,14 +150,15 @@ def cotation_after_move(
         Year of that survey, kept in the result.
     others : pandas.Series, optional
         Scores of the residences (by ``residence_id``) the residence is ranked among, before
-        and after; the index's reference scores by default. A viewer who does not see every
-        residence ranks its own among the public scores, so that moving its own score never
-        probes another residence's full score.
+        and after, and classed among with relative classes (quantiles, natural breaks); the
+        index's reference scores by default. A viewer who does not see every residence ranks
+        its own among the public scores, so that moving its own score never probes another
+        residence's full score.
 
     Returns
     -------
     CotationChange
-        Before (the parc's reference scores) and after, with a French sentence.
+        Before (the residence's row scored by ``index``) and after, with a French sentence.
 
     Raises
     ------
@@ -193,8 +189,11 @@ def cotation_after_move(
         raise KeyError(
             f"résidence « {residence_id} » absente de la population de référence de l'indice."
         )
-    before = reference.loc[residence_id].copy()
+    # Scored from its row, not read from the reference: an index fitted on a table where the
+    # residence's shares are blanked (services.disclosure.cotation.own_index) scores it the same.
+    before = index.transform(indicators.loc[[residence_id], list(spec.codes)]).iloc[0].copy()
     after = index.transform(row).iloc[0]
+    among_others = others is not None
     scores = reference["score"] if others is None else others
     others = scores.drop(residence_id, errors="ignore").to_numpy(dtype=float)
     ranked = sorted_reference(others)
@@ -203,9 +202,12 @@ def cotation_after_move(
     rank_after = int(rank_against(np.array([score_after]), ranked)[0])
     if not math.isnan(float(before["score"])):
         before["rank"] = int(rank_against(np.array([float(before["score"])]), ranked)[0])
-    if spec.method.class_method == "quantiles":
-        thresholds = quantile_thresholds(np.append(others, score_after))
-        class_after = str(class_labels(class_codes(np.array([score_after]), thresholds))[0])
+    method = spec.method
+    if method.class_method == "quantiles" or (among_others and method.class_method != "thresholds"):
+        # Relative classes among the scores the residence is ranked among.
+        class_after = class_among(score_after, others, method)
+        if among_others:
+            before["score_class"] = class_among(float(before["score"]), others, method)
     else:
         class_after = str(after["score_class"])
     column = f"score_{OCCUPATION_PILLAR}"

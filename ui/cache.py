@@ -425,14 +425,29 @@ def pressure_table(commune: str | None, by: tuple[str, ...]) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
+def publishable_pillar() -> pd.Series:
+    """Whether each residence's Occupation pillar may be published (by ``residence_id``)."""
+    return public_cotation.publishable_pillar(
+        residences(), indicator_table(), profile("reference"), masking_rules()
+    )
+
+
+@st.cache_resource(show_spinner=False)
 def public_pillar() -> pd.Series:
     """The published Occupation pillar of every residence (NaN where withheld)."""
-    rules = masking_rules()
     reference = fitted_index("reference")
-    shown = public_cotation.publishable_pillar(
-        residences(), indicator_table(), reference.spec, rules
+    return public_cotation.public_pillar(
+        reference, indicator_table(), publishable_pillar(), masking_rules()
     )
-    return public_cotation.public_pillar(reference, indicator_table(), shown, rules)
+
+
+@st.cache_resource(show_spinner=False)
+def own_index() -> CompositeIndex:
+    """The reference index that scores a residence for a viewer who sees it but not every
+    residence (:func:`services.disclosure.cotation.own_index`)."""
+    return public_cotation.own_index(
+        profile("reference"), indicator_table(), publishable_pillar(), masking_rules()
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -475,10 +490,9 @@ def publishable_index(
     spec = base.with_method(
         normalisation=normalisation, treatment=treatment or base.method.treatment
     )
-    shown = public_cotation.publishable_pillar(
-        residences(), indicator_table(), profile("reference"), masking_rules()
+    table = public_cotation.publishable_table(
+        indicator_table(), spec, publishable_pillar(), masking_rules()
     )
-    table = public_cotation.publishable_table(indicator_table(), spec, shown, masking_rules())
     return CompositeIndex(spec).fit(table)
 
 
@@ -608,6 +622,7 @@ def residence_card_inputs() -> card_service.CardInputs:
         public_index=public_fitted_index("reference", reference.normalisation, reference.treatment),
         public_table=public_indicator_table(),
         public_scores=public_reference_scores(),
+        own_index=own_index(),
     )
 
 
@@ -639,13 +654,14 @@ def simulated_cotation(
 ) -> CotationChange:
     """Score, class and rank of a residence after a simulated move, with the fiche's index.
 
-    ``public``: ranked among the other residences' public scores (a viewer who does not see
-    every residence must not probe the others' full scores through its rank).
+    ``public``: scored with :func:`own_index` and ranked among the other residences' public
+    scores (a viewer who does not see every residence must not probe the others' full scores
+    through its rank, nor their shares through the bounds).
     """
     inputs = residence_card_inputs()
     others = inputs.public_scores["score"] if public else None
     return simulate_cotation(
-        inputs.index,
+        inputs.own_index if public else inputs.index,
         inputs.indicator_table,
         inputs.residences,
         residence_id,

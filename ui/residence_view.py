@@ -226,7 +226,16 @@ def header(card: ResidenceCard) -> None:
             ":material/lock: Note publique : le pilier Occupation y entre d'un seul tenant "
             "(poids internes du profil de référence), sans le détail des parts de ménages."
         )
-    st.caption(reference_certainty_caption(card.residence_id, public=cot["is_public"]))
+    if cot["certainty"] is None:
+        st.caption(
+            "Certitude de la classe : non calculée pour une note qui compte des parts de ménages "
+            "non publiées (secret statistique : les tirages liraient celles des autres "
+            "résidences)."
+        )
+    else:
+        st.caption(
+            reference_certainty_caption(card.residence_id, public=cot["certainty"] == "public")
+        )
 
 
 def facts(rows: Sequence[tuple[str, str, str]]) -> None:

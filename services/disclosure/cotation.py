@@ -22,15 +22,24 @@ Nothing public depends on an unpublishable share, not even through a normalisati
 pillar's OPS indicators are normalised with bounds fitted on the residences whose pillar is
 published (a min–max bound fitted on every residence is often the share of a one-household
 residence), the pseudo-indicator's bounds are fixed, the other indicators are not survey data.
+
+A viewer who sees some residences only (a bailleur) gets, for its own, the reference profile
+applied to their own shares by :func:`own_index` (bounds and treatment fitted on the same
+published residences), ranked and classed among the public scores of the others
+(:func:`class_among`): for a residence whose pillar is published it is its public score before
+the pillar's rounding; for one whose pillar is withheld, the score with its pillar.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 
 from scoring import CompositeIndex, IndexSpec
+from scoring.classify import class_codes, class_labels, class_thresholds
+from scoring.method import Method
 from scoring.spec import Indicator
 from services.disclosure.rules import DisclosureRules
 from services.indicators import survey_indicator_codes
@@ -119,6 +128,27 @@ def public_pillar(
     return pillar.where(shown).round(rules.decimals["score"]).rename(PILLAR_CODE)
 
 
+def own_index(
+    reference: IndexSpec | CompositeIndex,
+    indicator_table: pd.DataFrame,
+    publishable: pd.Series,
+    rules: DisclosureRules,
+) -> CompositeIndex:
+    """The full index of the reference profile as a viewer who sees some residences only may
+    apply it to them: fitted on :func:`publishable_table`.
+
+    Applied to one of the viewer's residences (:meth:`CompositeIndex.transform` of its raw row),
+    it gives the residence's score with its own OPS shares, normalised and treated with bounds
+    of the residences whose pillar is published: the score, its explanation and a simulated move
+    never depend on another bailleur's unpublishable share, as a bound fitted on every residence
+    would (a min–max bound is often a one-household residence's share, read back from two
+    explanations). For a residence whose pillar is published, it is the public score before the
+    pillar's rounding.
+    """
+    spec = reference.spec if isinstance(reference, CompositeIndex) else reference
+    return CompositeIndex(spec).fit(publishable_table(indicator_table, spec, publishable, rules))
+
+
 def publishable_table(
     indicator_table: pd.DataFrame,
     spec: IndexSpec,
@@ -200,3 +230,12 @@ def published_scores(scores: pd.DataFrame, rules: DisclosureRules) -> pd.DataFra
         if column != "score_class":
             out[column] = out[column].astype(float).round(rules.decimals["score"])
     return out
+
+
+def class_among(score: float, others: np.ndarray, method: Method) -> str:
+    """The class of ``score`` under ``method`` among the scores ``others`` (the public scores
+    of the other residences, for a viewer's own residence): relative classes (quantiles,
+    natural breaks) are cut on ``others`` and ``score`` together, fixed ones as they are."""
+    scores = np.append(np.asarray(others, dtype=float), score)
+    thresholds = class_thresholds(scores, method.class_method, method.thresholds)
+    return str(class_labels(class_codes(np.array([score], dtype=float), thresholds))[0])

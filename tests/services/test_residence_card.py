@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,6 +19,8 @@ from services.disclosure import load_rules
 from services.indicators import build_indicator_table
 from services.peers import peer_analysis
 from services.residence_card import MASKED_REASON, CardInputs, residence_card, search_matches
+from services.simulation import Household
+from services.simulation_score import simulate_cotation
 
 HABITAT = Viewer("service_habitat", "habitat", "Service habitat")
 PUBLIC = Viewer()
@@ -76,6 +80,7 @@ def inputs() -> CardInputs:
     pillar = public_cotation.public_pillar(index, table, shown, rules)
     public_table = public_cotation.public_indicator_table(table, index.spec, pillar, rules)
     public_index = CompositeIndex(public_cotation.public_spec(index.spec, rules)).fit(public_table)
+    own_index = public_cotation.own_index(index, table, shown, rules)
     return CardInputs(
         directory=residence_directory(
             residences, geodata.load_communes(), geodata.load_quartiers()
@@ -91,6 +96,7 @@ def inputs() -> CardInputs:
         public_index=public_index,
         public_table=public_table,
         public_scores=public_index.transform(),
+        own_index=own_index,
     )
 
 
@@ -175,12 +181,70 @@ def test_a_bailleur_sees_its_own_residence_and_ranks_it_among_public_scores(inpu
     card = residence_card(inputs, residence, Viewer("bailleur", "b", "B", frozenset({owner})))
     assert card.can_see_figures and card.mask_reasons == ()
     assert card.occupancy["value"].notna().any()
-    assert not card.cotation["is_public"]  # its own full score…
+    assert not card.cotation["is_public"]  # its own score, with its own shares…
+    own = inputs.own_index.transform(inputs.indicator_table.loc[[residence]]).iloc[0]
+    assert card.cotation["score"] == pytest.approx(own["score"], abs=0.05)
     others = inputs.public_scores["score"].drop(residence)
-    above = int((others > inputs.scores.at[residence, "score"]).sum())
+    above = int((others > own["score"]).sum())
     assert card.cotation["rank"] == above + 1  # …ranked among the others' public scores
     other = Viewer("bailleur", "b", "B", frozenset({"un autre bailleur"}))
     assert not residence_card(inputs, residence, other).can_see_figures
+
+
+def test_a_bailleur_reads_nothing_of_another_bailleurs_unpublished_share(inputs):
+    """Secret statistique: fitted on every residence, the min–max bound of an OPS share is
+    often a one-household residence's share, read back from two explanations of one's own
+    residences. A bailleur's own card (score, class, rank, points) never moves with another
+    bailleur's share when that residence's pillar is not published."""
+    residence = _evaluated(inputs, "balanced")
+    owner = inputs.directory.at[residence, "bailleur"]
+    viewer = Viewer("bailleur", "b", "B", frozenset({owner}))
+    rules = load_rules()
+    reference = inputs.index.spec
+    shown = public_cotation.publishable_pillar(
+        inputs.residences, inputs.indicator_table, reference, rules
+    )
+    others = inputs.directory.index[(inputs.directory["bailleur"] != owner).to_numpy()]
+    target = next(r for r in others if not shown[r])
+    table = inputs.indicator_table.copy()
+    table.loc[target, "single_parent_pct"] = 100.0
+    moved = replace(
+        inputs,
+        indicator_table=table,
+        index=CompositeIndex(reference).fit(table),
+        own_index=public_cotation.own_index(reference, table, shown, rules),
+    )
+    # Fitted on every residence, the bound moves (what the test guards against)…
+    full_before = inputs.index.explain(inputs.indicator_table.loc[[residence]]).indicators
+    full_after = moved.index.explain(table.loc[[residence]]).indicators
+    assert not np.allclose(full_before["contribution_pts"], full_after["contribution_pts"])
+    # …the bailleur's card does not.
+    before, after = (
+        residence_card(inputs, residence, viewer),
+        residence_card(moved, residence, viewer),
+    )
+    assert before.cotation == after.cotation
+    pd.testing.assert_frame_equal(before.indicators, after.indicators)
+    pd.testing.assert_frame_equal(before.pillars, after.pillars)
+
+
+def test_a_bailleurs_simulation_starts_from_the_score_of_its_card(inputs):
+    """The simulator scores a bailleur's own residence as its card does (own index, classed and
+    ranked among the public scores)."""
+    residence = _evaluated(inputs, "balanced")
+    owner = inputs.directory.at[residence, "bailleur"]
+    card = residence_card(inputs, residence, Viewer("bailleur", "b", "B", frozenset({owner})))
+    change = simulate_cotation(
+        inputs.own_index,
+        inputs.indicator_table,
+        inputs.residences,
+        residence,
+        Household(15.0, "famille_monoparentale", is_employed=False),
+        others=inputs.public_scores["score"],
+    )
+    assert change.score_before == pytest.approx(card.cotation["score"], abs=0.05)
+    assert change.class_before == card.cotation["score_class"]
+    assert change.rank_before == card.cotation["rank"]
 
 
 def test_unknown_residences_and_roles_are_refused(inputs):
