@@ -1,4 +1,5 @@
-"""Shared test settings and fixtures: property-test profile, reference files, data directory."""
+"""Shared test settings and fixtures: property-test profile, reference files, data directory,
+store backends (SQLite and a throwaway PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from store.engine import dispose_engines
+from tests.postgres import PostgresServer, postgres_bindir
 
 # Property tests must not fail because a loaded machine ran one example slowly: no per-example
 # deadline and no "too slow" health check (the properties themselves are still all checked).
@@ -33,5 +37,37 @@ def reference_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory, monkeypatch):
-    """Every test imports into its own data directory, never into the user's."""
-    monkeypatch.setenv("COTATION_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    """Every test imports into its own data directory and keeps its own store (the SQLite file
+    beside it), never the user's."""
+    var = tmp_path_factory.mktemp("var")
+    monkeypatch.setenv("COTATION_DATA_DIR", str(var / "data"))
+    monkeypatch.delenv("COTATION_DATABASE_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server for the whole session (Debian's postgresql package).
+
+    Fails, never skips, when PostgreSQL is not installed: ``make test`` installs it.
+    """
+    bindir = postgres_bindir()
+    if bindir is None:
+        pytest.fail(
+            "PostgreSQL introuvable (initdb) : lancez « make setup », qui installe le paquet "
+            "Debian postgresql (les tests du magasin tournent sur SQLite et PostgreSQL)."
+        )
+    server = PostgresServer(bindir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path, monkeypatch):
+    """An empty store on each backend, set as ``COTATION_DATABASE_URL`` for the test."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    else:
+        url = request.getfixturevalue("postgres_server").new_database()
+    monkeypatch.setenv("COTATION_DATABASE_URL", url)
+    yield url
+    dispose_engines()
