@@ -19,6 +19,8 @@ class AccountSettings:
         How long it stays locked; 0 until an administrator unlocks it.
     min_password_length : int
         Shortest password accepted.
+    session_hours : int
+        A login lasts at most this long, then the person logs in again.
     scrypt_n, scrypt_r, scrypt_p : int
         scrypt cost (memory ``n × r × 128`` bytes).
     """
@@ -26,6 +28,7 @@ class AccountSettings:
     max_failures: int = 5
     lockout_minutes: int = 15
     min_password_length: int = 10
+    session_hours: int = 12
     scrypt_n: int = 32768
     scrypt_r: int = 8
     scrypt_p: int = 1
@@ -55,6 +58,7 @@ def load_account_settings() -> AccountSettings:
         max_failures=_int(section, "max_failures", 1, defaults.max_failures),
         lockout_minutes=_int(section, "lockout_minutes", 0, defaults.lockout_minutes),
         min_password_length=_int(section, "min_password_length", 8, defaults.min_password_length),
+        session_hours=_int(section, "session_hours", 1, defaults.session_hours),
         scrypt_n=_int(section, "scrypt_n", 2**14, defaults.scrypt_n),
         scrypt_r=_int(section, "scrypt_r", 8, defaults.scrypt_r),
         scrypt_p=_int(section, "scrypt_p", 1, defaults.scrypt_p),
