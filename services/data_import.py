@@ -22,6 +22,7 @@ from pathlib import Path
 
 from geodata import housing
 from geodata.importer import import_tables, reset_table
+from geodata.quartiers import import_quartiers
 from geodata.schemas import DataValidationError
 from services.access import Viewer, require
 from services.accounts import actor_of, sync_demo_accounts
@@ -80,6 +81,28 @@ def import_files_as(
     """:func:`import_files` for a logged-in viewer (capability ``import_data``)."""
     require(viewer, "import_data")
     return import_files(actor_of(viewer), files, comment)
+
+
+def import_quartier_file(
+    actor: Actor,
+    path: str | Path,
+    code_column: str,
+    name_column: str,
+    comment: str | None = None,
+    **kwargs,
+) -> ImportReport:
+    """Import the outlines of the quartiers (or IRIS), record them and raise the data version.
+
+    ``kwargs`` go to :func:`geodata.quartiers.import_quartiers` (e.g. ``commune_column``).
+    """
+    count = import_quartiers(path, code_column, name_column, **kwargs)
+    with write_session() as session:
+        dataset = datasets_store.record_dataset(
+            session, actor, {"quartiers": Path(path).name}, {"quartiers": count}, comment
+        )
+        version = datasets_store.switch_current(session, actor, dataset.id, comment)
+        dataset = datasets_store.get_dataset(session, dataset.id)
+    return ImportReport(dataset, version)
 
 
 def reset_tables(actor: Actor, tables: Sequence[str], comment: str | None = None) -> int:
