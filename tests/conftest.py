@@ -4,12 +4,16 @@ store backends (SQLite and a throwaway PostgreSQL)."""
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from store.engine import dispose_engines
+from store.engine import dispose_engines, write_session
+from store.settings import load_account_settings
+from store.users import load_demo_accounts, sync_demo_accounts
 from tests.postgres import PostgresServer, postgres_bindir
 
 # Property tests must not fail because a loaded machine ran one example slowly: no per-example
@@ -35,13 +39,32 @@ def reference_dir() -> Path:
     return REFERENCE_DIR
 
 
+@pytest.fixture(scope="session")
+def _store_template(tmp_path_factory) -> Path:
+    """An embedded store migrated to head with its demo accounts, built once per session.
+
+    Each test starts from a copy (hashing the demo passwords again for every test would cost
+    about half a second each); the migrations and the demo accounts are tested on their own in
+    ``tests/store`` and ``tests/services``.
+    """
+    path = tmp_path_factory.mktemp("store-template") / "store.sqlite3"
+    url = f"sqlite:///{path}"
+    with write_session(url) as session:
+        sync_demo_accounts(session, load_demo_accounts(), True, load_account_settings())
+    dispose_engines()
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(tmp_path_factory, monkeypatch):
+def _isolated_data_dir(tmp_path_factory, monkeypatch, _store_template):
     """Every test imports into its own data directory and keeps its own store (the SQLite file
-    beside it), never the user's."""
+    beside it, a copy of the template), never the user's."""
     var = tmp_path_factory.mktemp("var")
     monkeypatch.setenv("COTATION_DATA_DIR", str(var / "data"))
     monkeypatch.delenv("COTATION_DATABASE_URL", raising=False)
+    shutil.copyfile(_store_template, var / "store.sqlite3")
 
 
 @pytest.fixture(scope="session")
