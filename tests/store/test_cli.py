@@ -54,7 +54,7 @@ def test_accounts_from_the_command_line(monkeypatch, capsys):
     assert out == "Compte « bailleur.tdc » déverrouillé.\n"
     with read_session() as session:
         account = users.get_user(session, "bailleur.tdc")
-        lines = audit_store.query(session)
+        lines = audit_store.query(session, target="bailleur.tdc")
     assert account.role_code == "cil" and account.bailleurs == ()
     assert {e.actor_role for e in lines} == {"cli"}
     assert [e.action for e in lines] == ["user_unlocked", "role_changed", "user_created"]
