@@ -12,6 +12,7 @@ change or a demo account on real data take effect at the next click. Demo accoun
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from services.access import Viewer
@@ -53,7 +54,7 @@ def _locked_message(user: UserRecord, settings: AccountSettings, now: dt.datetim
     if user.locked_until is not None and user.locked_until.year >= 9999:
         wait = "demandez à l'administrateur de l'outil de le déverrouiller"
     else:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        minutes = max(1, math.ceil((user.locked_until - now).total_seconds() / 60))
         wait = (
             f"réessayez dans {minutes} minute{'s' if minutes > 1 else ''} ou demandez à "
             "l'administrateur de l'outil de le déverrouiller"
