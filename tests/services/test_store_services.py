@@ -8,6 +8,7 @@ import pytest
 
 from config import profile_names
 from geodata import housing
+from geodata.schemas import DataValidationError
 from scoring import load_profile
 from services import data_import, fiche_texts, journal, profiles_store, users_admin
 from services.access import PUBLIC, AccessDeniedError, Viewer
@@ -149,7 +150,7 @@ def test_an_import_records_its_version_raises_the_data_version_and_ends_demo_acc
 def test_a_refused_import_is_recorded_as_failed_and_changes_nothing(tmp_path):
     path = tmp_path / "sru_inventory.csv"
     pd.DataFrame({"commune_code": ["86194"], "year": ["deux mille"]}).to_csv(path, index=False)
-    with pytest.raises(Exception, match="sru_inventory.csv"):
+    with pytest.raises(DataValidationError, match=r"sru_inventory\.csv"):
         data_import.import_files(data_import.command_line_actor(), {"sru_inventory": path})
     with read_session() as session:
         listed = datasets_store.list_datasets(session)
