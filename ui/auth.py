@@ -67,7 +67,10 @@ def open_session() -> tuple[Viewer, list[str]]:
     """
     notes = []
     if cache.refresh_if_data_changed():
-        st.toast("Nouvelles données importées : tableaux recalculés.", icon=":material/sync:")
+        st.toast(
+            "Nouvelles données ou nouveau profil de référence : tableaux recalculés.",
+            icon=":material/sync:",
+        )
     _sync_demo_accounts()
     if LEGACY_PARAM in st.query_params:
         asked = st.query_params.pop(LEGACY_PARAM)

@@ -72,6 +72,9 @@ def names() -> list[str]:
 
 
 def status_of(name: str) -> str | None:
-    """The French status of a saved profile (None for a shipped one)."""
+    """The French status of a saved profile (None for a shipped one and for the reference,
+    whose label says it)."""
+    if name == REFERENCE:
+        return None
     record = stored_record(name)
     return None if record is None else record.status_label
