@@ -14,5 +14,5 @@ st.set_page_config(
 )
 viewer = open_session()
 navigation = st.navigation(build_pages(viewer))
-sidebar(viewer)
+sidebar(viewer, navigation.url_path)
 navigation.run()

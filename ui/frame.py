@@ -19,6 +19,7 @@ from geodata.communes import EPCI_NAME
 from geodata.schemas import DEMO_NOTICE
 from services.access import CAPABILITY_LABELS, Viewer, legacy_role
 from ui import auth, cache, profile_catalogue
+from ui.login_view import login_form
 from ui.run_state import run_values
 from ui.widgets import demo_notice, page_style
 
@@ -90,25 +91,31 @@ def build_pages(viewer: Viewer | None = None) -> dict[str, list[st.Page]]:
     return sections
 
 
-def sidebar(viewer: Viewer | None = None) -> None:
-    """The sidebar shared by all pages: territory name, data origin, who is logged in."""
+def sidebar(viewer: Viewer | None = None, page: str = "") -> None:
+    """The sidebar shared by all pages: territory name, data origin, who is logged in.
+
+    ``page`` is the URL path of the page shown (the login page needs no second login form).
+    """
     _run.framed = True
     viewer = viewer or current_viewer()
     with st.sidebar:
         st.markdown(f"**{EPCI_NAME}**  \nPolitique d'attribution et mixité sociale")
         if cache.is_demo():
             st.caption(f":material/science: {DEMO_NOTICE}")
-        account_box(viewer)
+        account_box(viewer, with_form=page != "connexion")
 
 
-def account_box(viewer: Viewer) -> None:
-    """Who is logged in, with the logout button; or the public view and a link to log in."""
+def account_box(viewer: Viewer, with_form: bool = True) -> None:
+    """Who is logged in, with the logout button; or the public view and a folded login form
+    (logging in keeps the page and its link: a shared link shows more once logged in)."""
     if viewer.is_public:
         st.caption(
             ":material/public: **Vue publique** : secret statistique appliqué à toute donnée "
             "d'occupation."
         )
-        st.page_link("pages/connexion.py", label="Se connecter", icon=":material/login:")
+        if with_form:
+            with st.expander("Se connecter", icon=":material/login:"):
+                login_form("laterale")
         return
     bailleurs = f" · {', '.join(sorted(viewer.bailleurs))}" if viewer.bailleurs else ""
     st.caption(

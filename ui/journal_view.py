@@ -68,7 +68,7 @@ def journal_table_view(viewer: Viewer, filters: dict) -> None:
         width="stretch",
         key="journal_lignes",
         column_config={
-            "at": st.column_config.TextColumn("Date (heure de Paris)", width="small"),
+            "at": st.column_config.TextColumn("Date (heure de Paris)", width="medium"),
             "actor_name": st.column_config.TextColumn("Qui"),
             "actor": st.column_config.TextColumn("Compte", width="small"),
             "action_label": st.column_config.TextColumn("Quoi"),

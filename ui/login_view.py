@@ -10,11 +10,14 @@ from services.access import CAPABILITY_LABELS, Viewer, load_roles
 from ui import auth, cache
 
 
-def login_form() -> None:
-    """Username and password; a French message on failure (the same for an unknown name)."""
-    with st.form("connexion", enter_to_submit=True):
-        username = st.text_input("Identifiant", key="connexion_identifiant")
-        password = st.text_input("Mot de passe", type="password", key="connexion_mot_de_passe")
+def login_form(key: str = "connexion") -> None:
+    """Username and password; a French message on failure (the same for an unknown name).
+
+    ``key`` names the form and prefixes its widgets (the page's form and the sidebar's).
+    """
+    with st.form(key, enter_to_submit=True):
+        username = st.text_input("Identifiant", key=f"{key}_identifiant")
+        password = st.text_input("Mot de passe", type="password", key=f"{key}_mot_de_passe")
         submitted = st.form_submit_button("Se connecter", type="primary", icon=":material/login:")
     if submitted:
         _attempt(username, password)
