@@ -55,12 +55,18 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60.0) ->
 
 
 @contextmanager
-def streamlit_server(workdir: Path):
-    """Start ``streamlit run app.py`` on the demo data on a free port; yield its base URL."""
+def streamlit_server(workdir: Path, env: dict[str, str] | None = None, log_name: str = "streamlit"):
+    """Start ``streamlit run app.py`` on a free port; yield its base URL.
+
+    By default on the demo data, with its own data folder and store under ``workdir``; ``env``
+    overrides variables (e.g. a shared ``COTATION_DATABASE_URL``).
+    """
     port = _free_port()
-    env = dict(os.environ)
-    env["COTATION_DATA_DIR"] = str(workdir / "data")
-    log = (workdir / "streamlit.log").open("w")
+    environment = dict(os.environ)
+    environment["COTATION_DATA_DIR"] = str(workdir / "data")
+    environment.pop("COTATION_DATABASE_URL", None)
+    environment.update(env or {})
+    log = (workdir / f"{log_name}.log").open("w")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -78,7 +84,7 @@ def streamlit_server(workdir: Path):
             "false",
         ],
         cwd=ROOT,
-        env=env,
+        env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
