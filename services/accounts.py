@@ -15,6 +15,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from geodata import housing
 from services.access import Viewer
 from store import Actor, read_session, write_session
 from store import audit as audit_store
@@ -170,6 +171,14 @@ def session_expired(
     """Whether a login made at ``logged_in_at`` (naive UTC) has outlived ``session_hours``."""
     settings = settings or load_account_settings()
     return (now or utcnow()) - logged_in_at > dt.timedelta(hours=settings.session_hours)
+
+
+def demo_data_in_use() -> bool:
+    """Whether every housing table is the embedded demo data: only then may the demo accounts
+    (whose passwords are public) log in. One imported table of real data disables them."""
+    return all(
+        housing.dataset_origin(table) == housing.ORIGIN_DEMO for table in housing.HOUSING_TABLES
+    )
 
 
 def demo_accounts() -> list[DemoAccount]:

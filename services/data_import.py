@@ -7,9 +7,9 @@ the store; every import goes through here — the « Import » screen as well as
     python -m services.data_import residences=residences.csv occupancy=ops_2024.csv
     python -m services.data_import --reset residences
 
-An import of real residences disables the demonstration accounts (their passwords are public);
-going back to the demo residences enables them again. A refused file is recorded as a failed
-dataset version, with the French message, in the journal.
+An import of any real table disables the demonstration accounts (their passwords are public);
+going back to the demo data for every table enables them again. A refused file is recorded as a
+failed dataset version, with the French message, in the journal.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from geodata.importer import import_tables, reset_table
 from geodata.quartiers import import_quartiers
 from geodata.schemas import DataValidationError
 from services.access import Viewer, require
-from services.accounts import actor_of, sync_demo_accounts
+from services.accounts import actor_of, demo_data_in_use, sync_demo_accounts
 from store import Actor, audit, write_session
 from store import datasets as datasets_store
 from store.datasets import DatasetRecord
@@ -43,10 +43,6 @@ def command_line_actor() -> Actor:
     """The actor of the command line: the system user who ran it."""
     user = getpass.getuser()
     return Actor(f"cli:{user}", f"ligne de commande ({user})", "cli")
-
-
-def _demo_in_use() -> bool:
-    return housing.dataset_origin("residences") == housing.ORIGIN_DEMO
 
 
 def import_files(
@@ -71,7 +67,7 @@ def import_files(
         dataset = datasets_store.record_dataset(session, actor, names, counts, comment)
         version = datasets_store.switch_current(session, actor, dataset.id, comment)
         dataset = datasets_store.get_dataset(session, dataset.id)
-    sync_demo_accounts(_demo_in_use())
+    sync_demo_accounts(demo_data_in_use())
     return ImportReport(dataset, version)
 
 
@@ -120,7 +116,7 @@ def reset_tables(actor: Actor, tables: Sequence[str], comment: str | None = None
             after={"tables": list(tables), "version des données": version},
             reason=comment,
         )
-    sync_demo_accounts(_demo_in_use())
+    sync_demo_accounts(demo_data_in_use())
     return version
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from services import accounts
 from services.access import CAPABILITY_LABELS, Viewer, load_roles
-from ui import auth, cache
+from ui import auth
 
 
 def login_form(key: str = "connexion") -> None:
@@ -51,8 +51,8 @@ def sso_button() -> None:
 
 
 def demo_accounts_block() -> None:
-    """The demonstration accounts, one per role — shown only on the embedded demo data."""
-    if not cache.is_demo():
+    """The demonstration accounts, one per role — shown only while every table is demo data."""
+    if not accounts.demo_data_in_use():
         return
     roles = load_roles()
     st.divider()

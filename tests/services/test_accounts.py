@@ -108,3 +108,14 @@ def test_sessions_expire_after_the_configured_hours():
     settings = AccountSettings(session_hours=12)
     assert not accounts.session_expired(NOW, settings, NOW + dt.timedelta(hours=11))
     assert accounts.session_expired(NOW, settings, NOW + dt.timedelta(hours=13))
+
+
+def test_one_imported_table_is_enough_to_end_the_demo(tmp_path):
+    from geodata import housing
+    from services.data_import import command_line_actor, import_files
+
+    assert accounts.demo_data_in_use()
+    path = tmp_path / "sru_inventory.csv"
+    housing.load_table("sru_inventory").to_csv(path, index=False)
+    import_files(command_line_actor(), {"sru_inventory": path})
+    assert not accounts.demo_data_in_use()
