@@ -21,7 +21,7 @@ def test_log_in_with_a_demo_account_and_log_out(server_url, page):
     wait_for_app(page)
     main = page.locator("[data-testid='stMain']")
     main.get_by_text("Comptes de démonstration").wait_for(timeout=30_000)
-    assert "demo-cil-86" in main.inner_text()
+    main.get_by_text("demo-cil-86").wait_for(timeout=30_000)
     screenshot(page, "connexion")
     username, password = DEMO_LOGINS["cil"]
     form = main.locator("[data-testid='stForm']")

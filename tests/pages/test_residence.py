@@ -165,7 +165,7 @@ def test_a_kept_simulation_is_not_printed_for_the_public_profile():
 def test_the_print_layout_hides_the_search_and_the_form(role):
     app = open_card({"residence": "GP-0001", "impression": "1"}, role=role)
     assert app.toggle(key="fiche_impression").value is True
-    assert not app.text_input
+    assert not app.main.text_input
     assert not [b for b in app.button if b.label == SIMULATE]
     assert app.header[0].value == "La Cour de la Fontaine"
     assert any("@media print" in m.value for m in app.markdown)

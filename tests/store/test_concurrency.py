@@ -4,6 +4,7 @@ corrupted, the stale save gets the conflict."""
 from __future__ import annotations
 
 import multiprocessing
+import traceback
 
 import pytest
 
@@ -27,6 +28,19 @@ def _save(url: str, name: str, who: str, expected: int | None, weight: float):
             comment=f"{who} {weight}",
             expected_version=expected,
         )
+
+
+def _reporting(work):
+    """Run ``work(url, who, queue)``; put its traceback on the queue if it fails."""
+
+    def run(url: str, who: str, queue) -> None:
+        try:
+            work(url, who, queue)
+        except BaseException:
+            queue.put((who, traceback.format_exc()))
+            raise
+
+    return run
 
 
 def _own_profile(url: str, who: str, queue) -> None:
