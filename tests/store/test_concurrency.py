@@ -71,13 +71,22 @@ def _same_profile(url: str, who: str, queue) -> None:
 def _run(target, url: str, workers: int) -> list:
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    processes = [context.Process(target=target, args=(url, f"p{i}", queue)) for i in range(workers)]
+    processes = [
+        context.Process(target=_worker, args=(target.__name__, url, f"p{i}", queue))
+        for i in range(workers)
+    ]
     for process in processes:
         process.start()
+    results = [queue.get(timeout=300) for _ in processes]
     for process in processes:
-        process.join(timeout=240)
-    assert [p.exitcode for p in processes] == [0] * workers
-    return [queue.get(timeout=5) for _ in processes]
+        process.join(timeout=60)
+    assert [p.exitcode for p in processes] == [0] * workers, results
+    return results
+
+
+def _worker(name: str, url: str, who: str, queue) -> None:
+    """Entry point of a writer process: the work ``name`` of this module, reported."""
+    _reporting(globals()[name])(url, who, queue)
 
 
 @pytest.mark.parametrize("workers", [3])
