@@ -4,7 +4,10 @@ corrupted, the stale save gets the conflict."""
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import traceback
+import types
+from contextlib import contextmanager
 
 import pytest
 
@@ -75,13 +78,26 @@ def _run(target, url: str, workers: int) -> list:
         context.Process(target=_worker, args=(target.__name__, url, f"p{i}", queue))
         for i in range(workers)
     ]
-    for process in processes:
-        process.start()
+    with _plain_main():
+        for process in processes:
+            process.start()
     results = [queue.get(timeout=300) for _ in processes]
     for process in processes:
         process.join(timeout=60)
     assert [p.exitcode for p in processes] == [0] * workers, results
     return results
+
+
+@contextmanager
+def _plain_main():
+    """Start children from a ``__main__`` without a file: a spawned child re-runs the parent's
+    ``__main__``, which is the dashboard's ``app.py`` once an AppTest ran in this process."""
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = saved
 
 
 def _worker(name: str, url: str, who: str, queue) -> None:
