@@ -7,8 +7,6 @@ called directly »; the frame now builds the pages for each run.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
 from bench.load_client import Link, open_together
@@ -22,9 +20,7 @@ def _all_pages() -> list[Link]:
 
 
 def test_eight_sessions_opening_every_page_together_never_fail(server_url):
-    # In a thread of its own: the browser tests' Playwright keeps an event loop in this one.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        results = pool.submit(open_together, server_url, 8, _all_pages()).result()
+    results = open_together(server_url, 8, _all_pages())
     failures = [f"{r.link} (session {r.session}) : {r.errors[0]}" for r in results if not r.ok]
     assert len(results) == 8 * len(_all_pages())
     assert failures == []
