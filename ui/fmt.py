@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -103,3 +104,13 @@ def fmt_date(value: dt.date | pd.Timestamp | None) -> str:
     if is_missing(value):
         return MISSING
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def fmt_datetime(value: dt.datetime | None) -> str:
+    """Format a naive UTC time of the store in Paris time: ``25/11/2026 14:05``."""
+    if value is None or is_missing(value):
+        return MISSING
+    return value.replace(tzinfo=dt.UTC).astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
