@@ -22,8 +22,8 @@ from streamlit_folium import st_folium
 
 from scoring import NOT_RATED
 from services.cotation import class_label
+from services.map_style import CLASS_COLORS, point_radius
 from ui import cache
-from ui.charts import CLASS_COLORS
 from ui.fmt import fmt_int, fmt_number
 from ui.maps import LegendEntry, offline_map
 
@@ -146,7 +146,7 @@ def point_rows(table: pd.DataFrame) -> list[list]:
     """Rows of :class:`ClassPoints` for the residences of ``table``."""
     coords = cache.residence_coordinates().reindex(table.index)
     ranks = table["rank"].astype("Float64").to_numpy(dtype=float, na_value=float("nan"))
-    radius = 3.0 + table["n_dwellings"].clip(upper=400).to_numpy(dtype=float) ** 0.5 / 3.0
+    radius = point_radius(table["n_dwellings"], base=3.0).to_numpy(dtype=float)
     return [
         [
             float(lon),

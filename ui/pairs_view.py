@@ -17,10 +17,12 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit_folium import st_folium
 
+from services.map_style import group_color as group_color  # shared with the snapshots
+from services.map_style import group_point_style
 from services.masking import ROLES, mask_dominance
 from services.peers import FLAG_LABELS
 from ui import cache
-from ui.charts import CATEGORICAL, PLOTLY_CONFIG, french_layout
+from ui.charts import PLOTLY_CONFIG, french_layout
 from ui.cotation_map import base_map
 from ui.fmt import fmt_int, fmt_number
 from ui.maps import LegendEntry, add_points, points_geojson
@@ -37,11 +39,6 @@ FLAG_SYMBOLS = {
     "not_evaluated": "x-thin-open",
 }
 UNIT_DECIMALS = {"m": 0, "%": 0, "année": 0, "logements": 0, "€/m²/mois": 2}
-
-
-def group_color(group: int) -> str:
-    """Okabe-Ito colour of a peer group (cycled beyond eight groups)."""
-    return CATEGORICAL[int(group) % len(CATEGORICAL)]
 
 
 def group_number(group: int) -> str:
@@ -102,8 +99,9 @@ def _point_layer(selected: int) -> folium.FeatureGroup:
     frame["groupe"] = [f"{group_number(g)} · {n}" for g, n in zip(groups, names, strict=True)]
     frame["signalement"] = rows["flag"].map(FLAG_LABELS).to_numpy()
     frame["group"] = groups
-    frame["color"] = [group_color(g) for g in groups]
-    frame["radius"] = np.where(groups == selected, 6.5, 3.0)
+    style = group_point_style(pd.Series(groups, index=frame["residence_id"].to_numpy()), selected)
+    frame["color"] = style.color.to_numpy()
+    frame["radius"] = style.radius.to_numpy()
     frame = frame.iloc[np.argsort(groups == selected, kind="stable")]  # the chosen group on top
     layer = folium.FeatureGroup(name="Résidences", control=False)
     add_points(
