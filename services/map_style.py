@@ -23,6 +23,7 @@ import pandas as pd
 
 from services.classify import Classification
 from services.fmt import fmt_number
+from services.peers import FLAG_LABELS as FLAG_LABELS  # the flags' French names, one source
 
 NO_DATA = "#d9d9d9"
 MASKED = "#a6a6a6"
@@ -58,12 +59,6 @@ FLAG_COLORS = {
     "capacity": "#2c7bb6",
     "balanced": "#a6d96a",
     "not_evaluated": "#bdbdbd",
-}
-FLAG_LABELS = {
-    "rebalance": "À rééquilibrer",
-    "capacity": "Capacité d'accueil",
-    "balanced": "Équilibrée",
-    "not_evaluated": "Non évaluée",
 }
 # Sequential classes, light to dark (ColorBrewer YlGnBu), by number of classes.
 SEQUENTIAL = {
