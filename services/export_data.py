@@ -50,6 +50,11 @@ class ExportData:
         Reference cotation by ``residence_id`` (computed when absent).
     analysis : PeerAnalysis, optional
         Peer groups and flags (computed when absent).
+    today : date
+        Edition date of the exports.
+    memo : dict
+        Tables derived by the export services, kept for the next export (e.g. the figures of
+        every fiche of a level).
     """
 
     communes: gpd.GeoDataFrame
@@ -64,6 +69,7 @@ class ExportData:
     scores: pd.DataFrame | None = None
     analysis: PeerAnalysis | None = None
     today: dt.date = field(default_factory=dt.date.today)
+    memo: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.scores is None:

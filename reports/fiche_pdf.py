@@ -1,0 +1,121 @@
+"""The PDF of a fiche territoriale, laid out by Typst (``reports/templates/fiche.typ``).
+
+The fiche's content is written as JSON beside the template, with its two maps, in a temporary
+folder that Typst compiles: every text of the data is a string for Typst, never markup, so no
+name or text typed in the dashboard can change the layout. A masked cell prints « s » with a
+footnote giving the rule (one footnote per rule, referenced again by later cells).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import typst
+
+from geodata.communes import EPCI_NAME
+from reports.fiche_images import FicheImages, fiche_images
+from services.fiche_model import Fiche, Table
+from services.fiche_territories import LEVEL_LABELS
+from services.fmt import fmt_date
+
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "fiche.typ"
+DEMO_DETAIL = (
+    "Les résidences, bailleurs, occupations et attributions de cette fiche sont générés pour la "
+    "démonstration ; seuls les contours et populations des communes sont réels."
+)
+
+
+def _table(table: Table, notes: list[str], seen: set[int]) -> dict:
+    rows = []
+    for row in table.rows:
+        cells = []
+        for cell in row:
+            index = notes.index(cell.note) if cell.note else None
+            first = index is not None and index not in seen
+            if index is not None:
+                seen.add(index)
+            cells.append({"text": cell.text, "note": index, "first": first})
+        rows.append(cells)
+    return {
+        "title": table.title,
+        "caption": table.caption,
+        "columns": list(table.columns),
+        "widths": list(table.widths),
+        "align": table.alignment,
+        "rows": rows,
+    }
+
+
+def fiche_document(fiche: Fiche) -> dict:
+    """The JSON document the Typst template reads (images named ``locator.png`` and
+    ``residences.png``)."""
+    notes = fiche.notes
+    seen: set[int] = set()
+    key_figures = _table(fiche.key_figures, notes, seen)
+    constats = [
+        {
+            "title": s.title,
+            "paragraphs": list(s.paragraphs),
+            "tables": [_table(t, notes, seen) for t in s.tables],
+        }
+        for s in fiche.constats
+    ]
+    residences = {
+        "title": fiche.residences.title,
+        "paragraphs": list(fiche.residences.paragraphs),
+        "tables": [_table(t, notes, seen) for t in fiche.residences.tables],
+    }
+    return {
+        "title": fiche.title,
+        "name": fiche.name,
+        "epci": EPCI_NAME,
+        "level_label": LEVEL_LABELS[fiche.level],
+        "is_demo": fiche.is_demo,
+        "demo_notice": "Données de démonstration (fictives)",
+        "demo_detail": DEMO_DETAIL,
+        "edition_date": fmt_date(fiche.edition_date),
+        "identity": [list(pair) for pair in fiche.identity],
+        "key_figures": key_figures,
+        "constats": constats,
+        "residences": residences,
+        "residence_legend": [
+            {"color": e.color, "label": e.label, "count": e.count}
+            for e in fiche.residence_map.point_legend
+        ],
+        "texts": [
+            {
+                "title": t.title,
+                "paragraphs": [p.strip() for p in t.body.split("\n\n") if p.strip()],
+                "byline": t.byline,
+            }
+            for t in fiche.texts
+        ],
+        "definitions": [list(pair) for pair in fiche.definitions],
+        "sources": _table(fiche.sources, notes, seen),
+        "notes": notes,
+        "images": {"locator": "locator.png", "residences": "residences.png"},
+    }
+
+
+def fiche_pdf(fiche: Fiche, images: FicheImages | None = None) -> bytes:
+    """The PDF of ``fiche`` (A4).
+
+    Parameters
+    ----------
+    fiche : Fiche
+        The content (:func:`services.fiche.build_fiche`).
+    images : FicheImages, optional
+        The maps, when already drawn for the Word file.
+    """
+    images = images or fiche_images(fiche)
+    with tempfile.TemporaryDirectory(prefix="fiche-") as folder:
+        root = Path(folder)
+        (root / "fiche.typ").write_bytes(TEMPLATE.read_bytes())
+        (root / "data.json").write_text(
+            json.dumps(fiche_document(fiche), ensure_ascii=False), encoding="utf-8"
+        )
+        (root / "locator.png").write_bytes(images.locator)
+        (root / "residences.png").write_bytes(images.residences)
+        return typst.compile(str(root / "fiche.typ"), root=str(root), format="pdf")
