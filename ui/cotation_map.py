@@ -16,19 +16,22 @@ import json
 
 import folium
 import pandas as pd
+import streamlit as st
 from branca.element import MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
 
 from scoring import NOT_RATED
+from services import map_views
 from services.cotation import class_label
 from services.map_style import CLASS_COLORS, point_radius
 from ui import cache
+from ui.export_map import bounds_of, map_download
 from ui.fmt import fmt_int, fmt_number
 from ui.maps import LegendEntry, offline_map
 
 MAP_KEY = "cotation_carte"
-RETURNED = ["last_active_drawing"]
+RETURNED = ["last_active_drawing", "bounds"]
 COMMUNE_STYLE = {"fillColor": "#f2f2f2", "fillOpacity": 0.5, "color": "#8c8c8c", "weight": 0.8}
 QUARTIER_STYLE = {"fillOpacity": 0.0, "color": "#6a3d9a", "weight": 1.2, "dashArray": "4 3"}
 SELECTED_COLOR = "#000000"
@@ -207,10 +210,13 @@ def class_legend(counts: pd.Series, ranges: dict[str, str]) -> list[LegendEntry]
     return entries
 
 
+@st.fragment
 def residence_map(
     table: pd.DataFrame, selected: str | None, commune: str | None, height: int = 620
 ) -> str | None:
-    """Draw the map and return the residence clicked on it (None when nothing was clicked)."""
+    """Draw the map and its download control; return the residence clicked on it (None when
+    nothing was clicked). A fragment: panning, which the map reports for the snapshot, reruns
+    the map only."""
     returned = st_folium(
         base_map(commune),
         key=MAP_KEY,
@@ -218,6 +224,15 @@ def residence_map(
         use_container_width=True,
         returned_objects=RETURNED,
         feature_group_to_add=class_layer(table, selected),
+    )
+    bounds = bounds_of(returned)
+    labels = {code: class_label(code) for code in CLASS_COLORS}
+    map_download(
+        lambda: map_views.cotation_map(
+            cache.export_data(), table["score_class"], labels, commune=commune, bounds=bounds
+        ),
+        key="telecharger_cotation",
+        file_stem="carte_cotation",
     )
     drawing = (returned or {}).get("last_active_drawing") or {}
     return (drawing.get("properties") or {}).get("residence_id")

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit_folium import st_folium
 
+from services import map_views
 from services.map_style import group_color as group_color  # shared with the snapshots
 from services.map_style import group_point_style
 from services.masking import ROLES, mask_dominance
@@ -24,6 +25,7 @@ from services.peers import FLAG_LABELS
 from ui import cache
 from ui.charts import PLOTLY_CONFIG, french_layout
 from ui.cotation_map import base_map
+from ui.export_map import bounds_of, map_download
 from ui.fmt import fmt_int, fmt_number
 from ui.maps import LegendEntry, add_points, points_geojson
 from ui.widgets import key_figures, legend, query_choice, set_query_value
@@ -117,15 +119,31 @@ def _point_layer(selected: int) -> folium.FeatureGroup:
     return layer
 
 
+@st.fragment
 def pairs_map(selected: int) -> None:
-    """The residences on the map, coloured by group; a click selects the clicked group."""
+    """The residences on the map, coloured by group, and the download control; a click selects
+    the clicked group. A fragment: panning, which the map reports for the snapshot, reruns the
+    map only."""
     returned = st_folium(
         base_map(),
         key=MAP_KEY,
         height=540,
         use_container_width=True,
-        returned_objects=["last_active_drawing"],
+        returned_objects=["last_active_drawing", "bounds"],
         feature_group_to_add=_point_layer(selected),
+    )
+    bounds = bounds_of(returned)
+    analysis = cache.peers()
+    map_download(
+        lambda: map_views.peer_map(
+            cache.export_data(),
+            cache.peer_members()["group"],
+            selected,
+            analysis.groups["name"].to_dict(),
+            bounds,
+        ),
+        key="telecharger_pairs",
+        file_stem=f"carte_groupes_de_pairs_{group_number(selected)}",
     )
     clicked = ((returned or {}).get("last_active_drawing") or {}).get("properties") or {}
     group = clicked.get("group")

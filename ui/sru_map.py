@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import folium
 import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
 
+from services import map_views
 from services.map_style import LegendEntry, sru_style
 from services.map_style import rate_classes as rate_classes  # re-exported for the SRU charts
 from services.map_style import rate_colors as rate_colors
+from ui import cache
+from ui.export_map import bounds_of, map_download
 from ui.fmt import fmt_int, fmt_number
 from ui.maps import add_choropleth, offline_map, with_properties
+from ui.widgets import legend
 
 
 def build_sru_map(
@@ -70,3 +76,22 @@ def build_sru_map(
         weight=0.8,
     )
     return fmap, list(style.legend)
+
+
+@st.fragment
+def sru_map_view(
+    situation: pd.DataFrame, bounds: list[list[float]], target_pct: float, year: int
+) -> None:
+    """The SRU map, its legend and its download control (a fragment: panning, which the map
+    reports for the snapshot, reruns this map only)."""
+    fmap, entries = build_sru_map(situation, cache.communes_geojson(), bounds, target_pct)
+    returned = st_folium(
+        fmap, key="sru_map", height=470, use_container_width=True, returned_objects=["bounds"]
+    )
+    legend("Taux SRU au 1er janvier " + str(year), entries)
+    view = bounds_of(returned)
+    map_download(
+        lambda: map_views.sru_map(cache.export_data(), situation, target_pct, year, view),
+        key="telecharger_sru",
+        file_stem=f"carte_sru_{year}",
+    )
