@@ -4,4 +4,5 @@ import sys
 
 from reports.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # batch workers import this module again: do not run it there
+    sys.exit(main())

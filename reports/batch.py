@@ -1,11 +1,11 @@
 """Many fiches at once: files of one fiche, a batch on both cores, the ZIP of a batch.
 
-A batch renders each fiche (maps, PDF, Word) in a pool of worker processes, one per core. On a
-plain command line the workers are forked from the process that already loaded the data; inside
-the dashboard (a threaded server, where forking is unsafe) they start from a fresh interpreter
-and read the data themselves. One or two fiches are rendered in the calling process: starting
-workers would cost more than it saves. Files are written to a temporary name, then renamed, so
-that an interrupted batch never leaves a half-written file.
+A batch renders each fiche (maps, PDF, Word) in a pool of worker processes, one per core. The
+workers are forked from a clean server process (``forkserver``), never from the caller: the
+dashboard runs threads, and Typst keeps native threads once it has compiled a document, so a
+plain fork could deadlock. Each worker reads the data once. One or two fiches are rendered in
+the calling process: starting workers would cost more than it saves. Files are written to a
+temporary name, then renamed, so that an interrupted batch never leaves a half-written file.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
-import threading
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -99,9 +98,7 @@ def _worker(
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    # fork is only safe from a process that runs a single thread (not the dashboard's server)
-    method = "fork" if threading.active_count() == 1 else "forkserver"
-    return multiprocessing.get_context(method)
+    return multiprocessing.get_context("forkserver")
 
 
 def run_batch(
@@ -149,8 +146,6 @@ def run_batch(
         for t in territories:
             yield t.key, fiche_files(data, t.key, formats, reference, texts.get(t.key, ()))
         return
-    if _context().get_start_method() == "fork":
-        load_export_data()  # loaded once here, inherited by the forked workers
     with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_worker_init) as pool:
         futures = {
             pool.submit(_worker, t.key, formats, reference, tuple(texts.get(t.key, ()))): t.key

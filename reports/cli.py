@@ -49,7 +49,7 @@ class FrenchParser(argparse.ArgumentParser):
     def error(self, message: str):
         """Print the usage and a French error, exit with status 2."""
         replacements = {
-            "the following arguments are required": "arguments obligatoires manquants",
+            "the following arguments are required:": "arguments obligatoires manquants :",
             "unrecognized arguments": "arguments inconnus",
             "invalid choice": "choix invalide",
             "expected one argument": "une valeur est attendue",

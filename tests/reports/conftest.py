@@ -1,8 +1,6 @@
-"""Shared fixtures of the export tests: the data set, read once, and text helpers."""
+"""Shared fixtures of the export tests: the data set, read once."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 
@@ -13,8 +11,3 @@ from services.export_data import load_export_data
 def data():
     """The current data set (the demo data in a fresh checkout)."""
     return load_export_data()
-
-
-def plain(text: str) -> str:
-    """Text with every kind of space as one plain space (PDF text extraction loses them)."""
-    return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
