@@ -1,51 +1,23 @@
 """The PDF of a fiche territoriale, laid out by Typst (``reports/templates/fiche.typ``).
 
-The fiche's content is written as JSON beside the template, with its two maps, in a temporary
-folder that Typst compiles: every text of the data is a string for Typst, never markup, so no
-name or text typed in the dashboard can change the layout. A masked cell prints « s » with a
-footnote giving the rule (one footnote per rule, referenced again by later cells).
+The fiche's content is written as JSON beside the template, with its two maps
+(:mod:`reports.typst_doc`): every text is a string for Typst, never markup. A masked cell prints
+« s » with a footnote giving the rule (one footnote per rule, referenced again by later cells).
 """
 
 from __future__ import annotations
 
-import json
-import tempfile
-from pathlib import Path
-
-import typst
-
 from geodata.communes import EPCI_NAME
 from reports.fiche_images import FicheImages, fiche_images
-from services.fiche_model import Fiche, Table
+from reports.typst_doc import compile_pdf, table_json
+from services.fiche_model import Fiche
 from services.fiche_territories import LEVEL_LABELS
 from services.fmt import fmt_date
 
-TEMPLATE = Path(__file__).resolve().parent / "templates" / "fiche.typ"
 DEMO_DETAIL = (
     "Les résidences, bailleurs, occupations et attributions de cette fiche sont générés pour la "
     "démonstration ; seuls les contours et populations des communes sont réels."
 )
-
-
-def _table(table: Table, notes: list[str], seen: set[int]) -> dict:
-    rows = []
-    for row in table.rows:
-        cells = []
-        for cell in row:
-            index = notes.index(cell.note) if cell.note else None
-            first = index is not None and index not in seen
-            if index is not None:
-                seen.add(index)
-            cells.append({"text": cell.text, "note": index, "first": first})
-        rows.append(cells)
-    return {
-        "title": table.title,
-        "caption": table.caption,
-        "columns": list(table.columns),
-        "widths": list(table.widths),
-        "align": table.alignment,
-        "rows": rows,
-    }
 
 
 def fiche_document(fiche: Fiche) -> dict:
@@ -53,19 +25,19 @@ def fiche_document(fiche: Fiche) -> dict:
     ``residences.png``)."""
     notes = fiche.notes
     seen: set[int] = set()
-    key_figures = _table(fiche.key_figures, notes, seen)
+    key_figures = table_json(fiche.key_figures, notes, seen)
     constats = [
         {
             "title": s.title,
             "paragraphs": list(s.paragraphs),
-            "tables": [_table(t, notes, seen) for t in s.tables],
+            "tables": [table_json(t, notes, seen) for t in s.tables],
         }
         for s in fiche.constats
     ]
     residences = {
         "title": fiche.residences.title,
         "paragraphs": list(fiche.residences.paragraphs),
-        "tables": [_table(t, notes, seen) for t in fiche.residences.tables],
+        "tables": [table_json(t, notes, seen) for t in fiche.residences.tables],
     }
     return {
         "title": fiche.title,
@@ -93,7 +65,7 @@ def fiche_document(fiche: Fiche) -> dict:
             for t in fiche.texts
         ],
         "definitions": [list(pair) for pair in fiche.definitions],
-        "sources": _table(fiche.sources, notes, seen),
+        "sources": table_json(fiche.sources, notes, seen),
         "notes": notes,
         "images": {"locator": "locator.png", "residences": "residences.png"},
     }
@@ -110,12 +82,8 @@ def fiche_pdf(fiche: Fiche, images: FicheImages | None = None) -> bytes:
         The maps, when already drawn for the Word file.
     """
     images = images or fiche_images(fiche)
-    with tempfile.TemporaryDirectory(prefix="fiche-") as folder:
-        root = Path(folder)
-        (root / "fiche.typ").write_bytes(TEMPLATE.read_bytes())
-        (root / "data.json").write_text(
-            json.dumps(fiche_document(fiche), ensure_ascii=False), encoding="utf-8"
-        )
-        (root / "locator.png").write_bytes(images.locator)
-        (root / "residences.png").write_bytes(images.residences)
-        return typst.compile(str(root / "fiche.typ"), root=str(root), format="pdf")
+    return compile_pdf(
+        "fiche.typ",
+        fiche_document(fiche),
+        {"locator.png": images.locator, "residences.png": images.residences},
+    )
