@@ -371,7 +371,7 @@ def snapshot_figure(content: MapContent, compact: bool = False, size_in=None) ->
             FigureCanvasAgg(fig)
             ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
             renderer = fig.canvas.get_renderer()
-            draw_map(ax, content, renderer, label_size=7.0, scale=0.85)
+            draw_map(ax, content, renderer, label_size=7.0, scale=1.25)
             if content.is_demo:
                 fig.text(
                     0.01, 0.985, content.demo_notice, fontsize=7, color=DEMO_COLOR,
