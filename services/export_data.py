@@ -50,8 +50,9 @@ class ExportData:
         Reference cotation by ``residence_id`` (computed when absent).
     analysis : PeerAnalysis, optional
         Peer groups and flags (computed when absent).
-    today : date
-        Edition date of the exports.
+    edition_date : date, optional
+        Edition date printed on the exports (the day of each export when None: the dashboard
+        keeps one ExportData for days).
     memo : dict
         Tables derived by the export services, kept for the next export (e.g. the figures of
         every fiche of a level).
@@ -68,7 +69,7 @@ class ExportData:
     is_demo: bool
     scores: pd.DataFrame | None = None
     analysis: PeerAnalysis | None = None
-    today: dt.date = field(default_factory=dt.date.today)
+    edition_date: dt.date | None = None
     memo: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -79,6 +80,11 @@ class ExportData:
             self.analysis = peer_analysis(
                 self.residences, self.occupancy, self.scores["score_class"]
             )
+
+    @property
+    def today(self) -> dt.date:
+        """The edition date of an export made now."""
+        return self.edition_date or dt.date.today()
 
     # --- Tables of the territory ----------------------------------------------------------------
 

@@ -37,6 +37,7 @@ QUARTIER_STYLE = {"fillOpacity": 0.0, "color": "#6a3d9a", "weight": 1.2, "dashAr
 SELECTED_COLOR = "#000000"
 POINT_OUTLINE = "#333333"
 NOT_RATED_SHORT = "non cotée"
+CLICK_SEEN = "cotation_carte_clic_vu"
 
 
 def map_bounds(commune: str | None) -> list[list[float]]:
@@ -235,4 +236,9 @@ def residence_map(
         file_stem="carte_cotation",
     )
     drawing = (returned or {}).get("last_active_drawing") or {}
-    return (drawing.get("properties") or {}).get("residence_id")
+    clicked = (drawing.get("properties") or {}).get("residence_id")
+    if clicked and clicked != st.session_state.get(CLICK_SEEN):
+        # a click reran this fragment only: rerun the page, which follows the click
+        st.session_state[CLICK_SEEN] = clicked
+        st.rerun()
+    return clicked
