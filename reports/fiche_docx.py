@@ -113,7 +113,8 @@ def _header(document, fiche: Fiche) -> None:
         for paragraph in section.header.paragraphs:
             for run in paragraph.runs:
                 if HEADER_MARK in run.text:
-                    run.text = run.text.replace(HEADER_MARK, fiche.name)
+                    name = "ensemble du territoire" if fiche.level == "epci" else fiche.name
+                    run.text = run.text.replace(HEADER_MARK, name)
             if fiche.is_demo and paragraph.text and DEMO_NOTICE not in paragraph.text:
                 paragraph.add_run(f" — {DEMO_NOTICE.upper()}").bold = True
 

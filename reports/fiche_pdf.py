@@ -41,6 +41,7 @@ def fiche_document(fiche: Fiche) -> dict:
     }
     return {
         "title": fiche.title,
+        "header": fiche.title if fiche.level == "epci" else f"{EPCI_NAME} — {fiche.title}",
         "name": fiche.name,
         "epci": EPCI_NAME,
         "level_label": LEVEL_LABELS[fiche.level],

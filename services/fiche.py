@@ -125,6 +125,13 @@ def key_figures_table(
 ) -> Table:
     """The key figures of ``territory`` next to those of ``reference``."""
     mine = _key_cells(data, territory)
+    if reference == territory:  # the EPCI's own fiche: nothing to compare with
+        return Table(
+            ("Indicateur", territory.name),
+            tuple((Cell(label), cell) for label, cell in mine),
+            caption="« — » : sans objet ou non disponible.",
+            widths=(2.6, 1.2),
+        )
     theirs = dict(_key_cells(data, reference))
     rows = tuple((Cell(label), cell, theirs.get(label, Cell(MISSING))) for label, cell in mine)
     return Table(
@@ -150,8 +157,9 @@ def _identity(
         lines.append(("Intercommunalité", f"{EPCI_NAME} (SIREN {EPCI_SIREN})"))
     survey = figures.sitting_year or MISSING
     sru_year = int(data.sru_inventory["year"].max())
+    if reference != territory:
+        lines.append(("Territoire de comparaison", reference.name))
     lines += [
-        ("Territoire de comparaison", reference.name),
         (
             "Millésimes",
             f"enquête OPS {survey} ; attributions et départs {constats.span(figures.window)} ; "

@@ -25,9 +25,9 @@ def data():
     return load_export_data()
 
 
-def _key(fiche, prefix: str) -> tuple[str, str]:
+def _key(fiche, prefix: str) -> tuple[str, ...]:
     row = next(r for r in fiche.key_figures.rows if r[0].text.startswith(prefix))
-    return row[1].text, row[2].text
+    return tuple(c.text for c in row[1:])
 
 
 def _ops(data, level: str, code: str, year: int, column: str) -> float:
@@ -142,3 +142,10 @@ def test_all_territories_are_the_epci_the_communes_and_the_quartiers(data):
     assert keys[0] == "epci"
     assert len(keys) == 1 + 40 + len(data.quartier_table) == len(set(keys))
     assert pd.Index(keys[1:41]).isin(data.commune_table.index).all()
+
+
+def test_the_epci_fiche_is_not_compared_with_itself(data):
+    fiche = build_fiche(data, "epci")
+    assert fiche.key_figures.columns == ("Indicateur", fiche.name)
+    assert "Territoire de comparaison" not in dict(fiche.identity)
+    assert _key(fiche, "Logements sociaux")[0] == fmt_int(data.epci_row["n_dwellings"])
