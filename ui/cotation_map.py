@@ -16,7 +16,6 @@ import json
 
 import folium
 import pandas as pd
-import streamlit as st
 from branca.element import MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
@@ -26,18 +25,17 @@ from services import map_views
 from services.cotation import class_label
 from services.map_style import CLASS_COLORS, point_radius
 from ui import cache
-from ui.export_map import bounds_of, map_download
+from ui.export_map import map_download
 from ui.fmt import fmt_int, fmt_number
 from ui.maps import LegendEntry, offline_map
 
 MAP_KEY = "cotation_carte"
-RETURNED = ["last_active_drawing", "bounds"]
+RETURNED = ["last_active_drawing"]
 COMMUNE_STYLE = {"fillColor": "#f2f2f2", "fillOpacity": 0.5, "color": "#8c8c8c", "weight": 0.8}
 QUARTIER_STYLE = {"fillOpacity": 0.0, "color": "#6a3d9a", "weight": 1.2, "dashArray": "4 3"}
 SELECTED_COLOR = "#000000"
 POINT_OUTLINE = "#333333"
 NOT_RATED_SHORT = "non cotée"
-CLICK_SEEN = "cotation_carte_clic_vu"
 
 
 def map_bounds(commune: str | None) -> list[list[float]]:
@@ -211,13 +209,15 @@ def class_legend(counts: pd.Series, ranges: dict[str, str]) -> list[LegendEntry]
     return entries
 
 
-@st.fragment
 def residence_map(
     table: pd.DataFrame, selected: str | None, commune: str | None, height: int = 620
 ) -> str | None:
     """Draw the map and its download control; return the residence clicked on it (None when
-    nothing was clicked). A fragment: panning, which the map reports for the snapshot, reruns
-    the map only."""
+    nothing was clicked).
+
+    The map returns the clicked residence only, so panning never reruns this page (the one
+    where weights move live): its snapshot shows the commune chosen, or the whole territory.
+    """
     returned = st_folium(
         base_map(commune),
         key=MAP_KEY,
@@ -226,19 +226,13 @@ def residence_map(
         returned_objects=RETURNED,
         feature_group_to_add=class_layer(table, selected),
     )
-    bounds = bounds_of(returned)
     labels = {code: class_label(code) for code in CLASS_COLORS}
     map_download(
         lambda: map_views.cotation_map(
-            cache.export_data(), table["score_class"], labels, commune=commune, bounds=bounds
+            cache.export_data(), table["score_class"], labels, commune=commune
         ),
         key="telecharger_cotation",
-        file_stem="carte_cotation",
+        file_stem="carte_cotation" + (f"_{commune}" if commune else ""),
     )
     drawing = (returned or {}).get("last_active_drawing") or {}
-    clicked = (drawing.get("properties") or {}).get("residence_id")
-    if clicked and clicked != st.session_state.get(CLICK_SEEN):
-        # a click reran this fragment only: rerun the page, which follows the click
-        st.session_state[CLICK_SEEN] = clicked
-        st.rerun()
-    return clicked
+    return (drawing.get("properties") or {}).get("residence_id")
