@@ -32,6 +32,7 @@ from services import residence_card as card_service
 from services import simulation as simulation_service
 from services import sru as sru_service
 from services import sru_rules as sru_rules_service
+from services.export_data import ExportData
 from services.indicators import build_indicator_table
 from services.map_indicators import TerritoryInputs
 from services.peers import PeerAnalysis, peer_analysis
@@ -539,3 +540,25 @@ def peer_members() -> pd.DataFrame:
         table[column] = analysis[column].reindex(table.index)
     table["flag"] = table["flag"].fillna("not_evaluated")
     return table.join(residence_coordinates())
+
+
+# --- Exports (map snapshots, fiches territoriales) --------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def export_data() -> ExportData:
+    """The data of the exports, built from the tables cached above (nothing computed twice)."""
+    tables = parc_tables()
+    return ExportData(
+        communes=communes(),
+        quartiers=quartiers(),
+        residences=residences(),
+        sru_inventory=sru_inventory(),
+        occupancy=tables["occupancy"],
+        attributions=tables["attributions"],
+        departures=tables["departures"],
+        vacancies=tables["vacancies"],
+        is_demo=is_demo(),
+        scores=reference_scores(),
+        analysis=peers(),
+    )

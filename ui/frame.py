@@ -28,7 +28,10 @@ _run = threading.local()
 
 # (file, title, icon, url path) of each page, by section; the first page is the default.
 PAGE_LIST: dict[str, list[tuple[str, str, str, str | None]]] = {
-    "Territoire": [("pages/carte.py", "Carte du territoire", ":material/map:", None)],
+    "Territoire": [
+        ("pages/carte.py", "Carte du territoire", ":material/map:", None),
+        ("pages/fiches.py", "Fiches territoriales", ":material/description:", "fiches"),
+    ],
     "Suivi": [
         ("pages/sru.py", "SRU et mixité sociale", ":material/balance:", "sru"),
         ("pages/parc.py", "Parc social", ":material/apartment:", "parc"),
