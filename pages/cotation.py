@@ -9,6 +9,7 @@ from ui.cotation_view import (
     class_legend_strip,
     commune_picker,
     cotation_result,
+    exported_classes,
     follow_map_click,
     key_figures_row,
     profile_caption,
@@ -20,11 +21,13 @@ from ui.cotation_view import (
     selected_residence,
 )
 from ui.frame import current_viewer, start_page
+from ui.profile_store_view import saved_profile_panel
 from ui.weights import weight_panel
 
 start_page("Cotation des résidences", notice=not projector_requested())
 projector = projector_toggle()
 weighting = weight_panel(current_viewer())
+saved_profile_panel(weighting)
 result = cotation_result(weighting)
 selected = selected_residence()
 
@@ -33,7 +36,9 @@ if projector:
     class_legend_strip(result)
     map_col, side_col = st.columns([1, 1], gap="medium")
     with map_col:
-        clicked = residence_map(result.table, selected, None, height=640)
+        clicked = residence_map(
+            result.table, selected, None, height=640, exported=lambda: exported_classes(weighting)
+        )
     with side_col:
         st.subheader("Principaux changements")
         top_changes_block(result)
@@ -45,7 +50,9 @@ else:
     commune = commune_picker()
     map_col, side_col = st.columns([3, 2], gap="medium")
     with map_col:
-        clicked = residence_map(result.table, selected, commune)
+        clicked = residence_map(
+            result.table, selected, commune, exported=lambda: exported_classes(weighting)
+        )
     if follow_map_click(clicked):
         st.rerun()
     with side_col:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import cache
+from ui.export_residence import residence_pdf_button
 from ui.frame import current_viewer, start_page
 from ui.residence_view import (
     empty_state,
@@ -21,6 +22,7 @@ if selected is None:
     st.stop()
 
 viewer = current_viewer()
+residence_pdf_button(selected)
 render_card(cache.residence_card(selected, viewer), printing)
 if printing:
     simulation_result(selected, viewer, printing=True)

@@ -71,7 +71,7 @@ def natural_breaks(values: pd.Series, k: int = 5) -> Classification:
     cotation's natural-break classes; fewer classes when there are fewer distinct values.
     """
     arr = np.sort(_valid(values))
-    k = max(1, min(k, _distinct(arr)))
+    k = max(1, min(k, np.unique(arr).size))
     if k == 1:
         return Classification("natural_breaks", (float(arr[0]), float(arr[-1])))
     bins = fisher_jenks_bins(arr, k)
@@ -87,15 +87,6 @@ def classify_values(values: pd.Series, method: str = "quantiles", k: int = 5) ->
     if _valid(values).size == 0:
         return Classification(method, (0.0, 0.0))
     return quantile_breaks(values, k) if method == "quantiles" else natural_breaks(values, k)
-
-
-def _distinct(sorted_values: np.ndarray) -> int:
-    """Number of distinct values, two values closer than 1e-12 of the range counting as one:
-    Jenks–Fisher's sums of squares cannot separate them (its bounds then come out unsorted)."""
-    if sorted_values.size == 0:
-        return 0
-    tolerance = 1e-12 * max(1.0, float(sorted_values[-1] - sorted_values[0]))
-    return 1 + int(np.count_nonzero(np.diff(sorted_values) > tolerance))
 
 
 def _valid(values: pd.Series) -> np.ndarray:

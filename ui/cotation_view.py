@@ -27,7 +27,7 @@ from services.cotation import (
 )
 from services.cotation_method import method_changes
 from services.cotation_review import comparison_summary
-from services.disclosure.cotation import PILLAR_CODE, published_scores
+from services.disclosure.cotation import PILLAR_CODE, public_spec, published_scores
 from ui import cache
 from ui.charts import CLASS_COLORS
 from ui.class_certainty import (
@@ -101,6 +101,17 @@ def cotation_result(weighting: Weighting) -> CotationResult:
         class_ranges(weighting.spec, exact["score"]),
         class_method_text(weighting.spec, exact["score"]),
     )
+
+
+def exported_classes(weighting: Weighting) -> pd.Series:
+    """The classes under the weights in force as a file prints them: the public cotation's,
+    whoever asks (a downloaded map can be forwarded to anyone)."""
+    if weighting.is_public:
+        return weighting.index.transform()["score_class"]
+    spec = public_spec(weighting.spec, cache.masking_rules())
+    method = spec.method
+    fitted = cache.public_fitted_index(weighting.base.name, method.normalisation, method.treatment)
+    return fitted.reweight(spec).transform()["score_class"]
 
 
 # --- Header ------------------------------------------------------------------------------------

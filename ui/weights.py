@@ -24,7 +24,6 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from config import profile_names
 from scoring import CompositeIndex, IndexSpec, SpecError, effective_weights
 from services.access import Viewer
 from services.cotation import REFERENCE_PROFILE
@@ -35,7 +34,7 @@ from services.cotation_weights import (
     weight_table,
 )
 from services.disclosure.cotation import public_spec
-from ui import cache
+from ui import cache, profile_catalogue
 from ui.fmt import fmt_date, fmt_pct
 from ui.method_panel import (
     METHOD_PARAM,
@@ -144,10 +143,15 @@ def _reset() -> None:
     _load(cache.profile(name), name)
 
 
-def _slider_spec(base: IndexSpec) -> IndexSpec:
+def _slider_spec(base: IndexSpec, frozen: str | None = None) -> IndexSpec:
+    """The sliders' weights; the indicators of the pillar ``frozen`` keep the profile's."""
     return base.with_weights(
         pillars={p.code: st.session_state[pillar_key(p.code)] for p in base.pillars},
-        indicators={i.code: st.session_state[indicator_key(i.code)] for i in base.indicators},
+        indicators={
+            i.code: st.session_state[indicator_key(i.code)]
+            for i in base.indicators
+            if i.pillar != frozen
+        },
     )
 
 
@@ -176,14 +180,24 @@ def profile_byline(spec: IndexSpec) -> str:
     return f"**{spec.label}** — {spec.author}, {date}. {spec.comment}"
 
 
+def _profile_label(name: str) -> str:
+    status = profile_catalogue.status_of(name)
+    label = cache.profile(name).label
+    return f"{label} ({status})" if status else label
+
+
 def profile_picker() -> str:
-    """The profile selectbox, kept in the URL (``profil``); returns the profile name."""
+    """The profile selectbox, kept in the URL (``profil``); returns the profile name.
+
+    The shipped profiles, then the profiles saved in the store that the viewer may use
+    (:mod:`ui.profile_catalogue`), with their status.
+    """
     return query_choice(
         "Profil de pondération",
-        profile_names(),
+        profile_catalogue.names(),
         PROFILE_PARAM,
         REFERENCE_PROFILE,
-        lambda name: cache.profile(name).label,
+        _profile_label,
         help="Un profil fixe les poids de départ et la méthode (normalisation, agrégation, "
         "classes). Changer de profil remet les curseurs à ses poids et la méthode de calcul à "
         "la sienne.",
@@ -210,7 +224,7 @@ def weight_panel(viewer: Viewer | None = None) -> Weighting:
         for problem in problems:
             st.warning(f"Lien partagé : {problem}", icon=":material/link_off:")
         try:
-            spec = _slider_spec(base)
+            spec = _slider_spec(base, cache.masking_rules().pillar if public else None)
         except SpecError as exc:
             st.error(
                 "Pondération impossible : "

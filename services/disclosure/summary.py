@@ -29,6 +29,19 @@ def _pct(value: float) -> str:
     return f"{value:g}".replace(".", ",") + " %"
 
 
+def export_note(rules: DisclosureRules) -> str:
+    """The secret statistique in one French sentence, for a file (map snapshot, fiche)."""
+    n, share, marker = rules.min_households, _pct(rules.dominance_pct), rules.marker
+    return (
+        f"Secret statistique (règles de diffusion publique de tout fichier, quel que soit le "
+        f"compte) : « {marker} » remplace tout chiffre d'occupation ou d'attribution calculé sur "
+        f"moins de {n} ménages ayant répondu, où un bailleur détient plus de {share} des "
+        "logements ou des ménages, qu'un bailleur retrouverait en ôtant ses propres résidences, "
+        "ou qui se déduirait des chiffres voisins (secret secondaire) ; la note d'attractivité "
+        "est la note publique (pilier Occupation d'un seul tenant)."
+    )
+
+
 def rules_markdown(rules: DisclosureRules) -> str:
     """Every rule, its scope and what a viewer without access sees instead (French Markdown)."""
     n, share, marker = rules.min_households, _pct(rules.dominance_pct), rules.marker

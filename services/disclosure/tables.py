@@ -15,6 +15,9 @@ precision. These are the functions exports call for « the public version of tab
 - :func:`published_intake`: entrants against sitting tenants per territory and indicator
   (:func:`services.occupancy.intake_vs_occupancy`); the median the territories are compared with
   is recomputed on the published values only.
+- :func:`published_pooled_flows` and :func:`published_pooled_equality`: the same over several
+  years pooled (the attribution window of the fiches territoriales), published only where every
+  yearly figure is: a pooled figure less the published years would give a hidden year.
 
 :func:`public_version` is the one entry point for a file: the public version of a table by name.
 """
@@ -26,6 +29,7 @@ import pandas as pd
 
 from services.disclosure.context import Disclosure
 from services.disclosure.publish import Access, mask_columns, round_columns
+from services.disclosure.suppression import PRIMARY, SECONDARY, SHOWN
 from services.occupancy import EFFECT_CORRECTS, EFFECT_NEUTRAL, EFFECT_REINFORCES
 
 
@@ -145,6 +149,69 @@ def published_equality(
     values = [c for c in EQUALITY_VALUES if c in table.columns]
     status = _by_year(d, table, level, "group_code", "year", d.equality)
     visible = visible_rows(d, level, table["group_code"], access)
+    out = mask_columns(table, dict.fromkeys(values, status), d.rules, visible=visible)
+    for verdict, share in EQUALITY_VERDICTS.items():
+        if verdict in out:
+            out[verdict] = out[verdict].astype("boolean").mask(out[share].isna())
+    share = d.rules.decimals["share"]
+    return round_columns(out, {c: share for c in values if c.endswith("_pct")})
+
+
+def _pooled_decisions(
+    d: Disclosure, codes, level: str, years, statuses_of
+) -> tuple[np.ndarray, np.ndarray]:
+    """Status and reason of figures pooled over ``years``: hidden where a yearly figure is.
+
+    The reason is the yearly one when every hidden year gives the same, else « secret
+    secondaire » (masked with the yearly figure it would give).
+    """
+    n = len(codes)
+    hidden = np.zeros(n, dtype=bool)
+    primary = np.zeros(n, dtype=bool)
+    reasons: list[set[str]] = [set() for _ in range(n)]
+    for year in years:
+        status, reason = d.lookup(statuses_of(int(year)), level, codes)
+        masked = np.isin(status, (PRIMARY, SECONDARY))
+        hidden |= masked
+        primary |= status == PRIMARY
+        for i in np.flatnonzero(masked):
+            reasons[i].add(str(reason[i]))
+    status = np.where(hidden, np.where(primary, PRIMARY, SECONDARY), SHOWN).astype(object)
+    reason = np.array(
+        [next(iter(r)) if len(r) == 1 else ("linked" if r else "") for r in reasons], dtype=object
+    )
+    return status, reason
+
+
+def published_pooled_flows(
+    d: Disclosure,
+    profile: pd.DataFrame,
+    kind: str,
+    years,
+    level: str,
+    access: Access,
+) -> pd.DataFrame:
+    """Entrants' or leavers' profiles pooled over ``years`` (one row per territory, no year
+    column needed), published where every yearly profile of the territory is."""
+    values = [c for c in profile.columns if c.endswith("_pct") or c.startswith("mean_")]
+    codes = profile["territory_code"].to_numpy()
+    status = _pooled_decisions(d, codes, level, years, lambda year: d.flows(kind, year))
+    visible = visible_rows(d, level, codes, access)
+    decimals = _flow_decimals(values, d.rules)
+    return mask_columns(
+        profile, dict.fromkeys(values, status), d.rules, visible=visible, decimals=decimals
+    )
+
+
+def published_pooled_equality(
+    d: Disclosure, table: pd.DataFrame, years, level: str, access: Access
+) -> pd.DataFrame:
+    """Attribution objectives pooled over ``years`` (``group_code`` per territory), published
+    where the objectives of every year are."""
+    values = [c for c in EQUALITY_VALUES if c in table.columns]
+    codes = table["group_code"].to_numpy()
+    status = _pooled_decisions(d, codes, level, years, d.equality)
+    visible = visible_rows(d, level, codes, access)
     out = mask_columns(table, dict.fromkeys(values, status), d.rules, visible=visible)
     for verdict, share in EQUALITY_VERDICTS.items():
         if verdict in out:

@@ -113,19 +113,16 @@ class Space:
 
     def cell(self, obs_family: str, year: int, level: str, code: str) -> Cell | None:
         residences = self.truth.members(level, code)
-        if obs_family == "intake":
-            atoms = self.positions(residences, [year, year + 1])
-        else:
-            atoms = self.positions(residences, [year])
-        if obs_family in ("equality_out", "equality_in"):
-            atoms = atoms[self.qpv[atoms] == (obs_family == "equality_in")]
+        atoms = self.positions(residences, _years_of_family(obs_family, year))
+        if obs_family.startswith("equality_"):
+            atoms = atoms[self.qpv[atoms] == _is_equality_in(obs_family)]
         if atoms.size == 0:
             return None
         base = float(self.base[atoms].sum())
         if base <= 0:
             return None
         count = float(self.count[atoms].sum())
-        if obs_family == "equality_in":
+        if _is_equality_in(obs_family):
             count = base - count  # quartiles 2 to 4
         return Cell(atoms, base, self.scale * count / base, self.scale)
 
@@ -137,18 +134,34 @@ class Space:
         return base, np.flatnonzero(present)
 
 
+# Families pooling a year and the next: the entrants compared with the sitting tenants, and the
+# attribution window of the fiches territoriales (entrants, leavers, objectives).
+POOLED = frozenset({"intake", "leavers2", "equality_out2", "equality_in2"})
+ENTRANT_FAMILIES = frozenset(
+    {"entrants", "intake", "equality_out", "equality_in", "equality_out2", "equality_in2"}
+)
+
+
+def _years_of_family(family: str, year: int) -> list[int]:
+    return [year, year + 1] if family in POOLED else [year]
+
+
+def _is_equality_in(family: str) -> bool:
+    return family in ("equality_in", "equality_in2")
+
+
 def _space_key(obs: Observation) -> tuple[str, str] | None:
     if obs.family == "ops":
         return ("ops", obs.measure)
-    if obs.family in ("entrants", "intake", "equality_out", "equality_in"):
+    if obs.family in ENTRANT_FAMILIES:
         return ("entrants", obs.measure)
-    if obs.family == "leavers":
+    if obs.family in ("leavers", "leavers2"):
         return ("leavers", obs.measure)
     return None
 
 
 def _years_of(obs: Observation) -> list[int]:
-    return [obs.year, obs.year + 1] if obs.family == "intake" else [obs.year]
+    return _years_of_family(obs.family, obs.year)
 
 
 def _level_code(truth: Truth, obs: Observation) -> tuple[str, str]:
@@ -253,7 +266,7 @@ def _solve(truth: Truth, space: Space, group: list[Observation], own) -> list[Re
     for obs in best.values():
         cell = space.cell(obs.family, obs.year, obs.level, obs.code)
         count = obs.value * cell.base / cell.scale
-        if obs.family == "equality_in":
+        if _is_equality_in(obs.family):
             count = cell.base - count
         rows.append(position[cell.atoms[space.base[cell.atoms] > 0]])
         rhs.append(count)
@@ -305,7 +318,7 @@ def _solve(truth: Truth, space: Space, group: list[Observation], own) -> list[Re
         bound = np.abs(coefficients) @ err
         family, year, level, code = label[:4]
         true_count = space.count[atoms].sum()
-        if family == "equality_in":
+        if _is_equality_in(family):
             count, true_count = base - count, base - true_count
         estimate, true = space.scale * count / base, space.scale * true_count / base
         half_width = space.scale * bound / base

@@ -13,6 +13,7 @@ pages as they are, whatever the code behind them.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -698,3 +699,93 @@ def crawl_pairs(browser: Browser, groups: Iterable[int]) -> list[Observation]:
 def numbers(observations: list[Observation]) -> np.ndarray:
     """Values shown, for counting."""
     return np.array([o.value for o in observations if o.shown])
+
+
+# --- Fiches territoriales (files) ---------------------------------------------------------------
+
+FICHE_OPS = {
+    "Ressources sous 40 % des plafonds": "res_below_40_pct",
+    "Sans emploi": "no_employment_pct",
+    "Familles monoparentales": "single_parent_pct",
+    "Familles nombreuses": "large_family_pct",
+    "Titulaire de 65 ans ou plus": "over_65_pct",
+    "Bénéficiaires de l'APL": "housing_benefit_pct",
+}
+FICHE_KEY_OPS = {
+    "Ménages sous 40 % des plafonds": "res_below_40_pct",
+    "Ménages sans emploi": "no_employment_pct",
+}
+# Rows of the fiche's flows table: label → (entrants/leavers measure, OPS column)
+FICHE_FLOWS = {
+    "Ressources sous 20 % des plafonds PLUS": ("resources_below_20", "res_below_20_pct"),
+    "Ressources sous 40 % des plafonds PLUS": ("resources_below_40", "res_below_40_pct"),
+    "Ressources sous 60 % des plafonds PLUS": ("resources_below_60", "res_below_60_pct"),
+    "Aucun adulte en emploi": ("no_employment", "no_employment_pct"),
+    "Familles monoparentales": ("single_parent", "single_parent_pct"),
+    "Familles nombreuses": ("large_family", "large_family_pct"),
+    "Titulaire de 65 ans ou plus": ("holder_65_plus", "over_65_pct"),
+}
+
+
+def _years(text: str) -> list[int]:
+    return [int(y) for y in re.findall(r"\b(20\d\d)\b", text)]
+
+
+def crawl_fiches() -> list[Observation]:
+    """Every figure of every fiche territoriale (the EPCI, the communes, the quartiers), as a
+    downloaded PDF or Word file prints it (the fiche's cells: the files are tested to print
+    exactly them). The attribution window pools two years: entrants are family ``intake``
+    (entrants of a year and the next), leavers ``leavers2``, the objectives ``equality_*2``."""
+    from services.export_data import export_data_from_files
+    from services.fiche import build_fiche
+    from services.fiche_territories import fiche_territories
+
+    data = export_data_from_files()
+    found: list[Observation] = []
+
+    def add(element, family, measure, year, territory, cell) -> None:
+        code = "epci" if territory.level == "epci" else territory.code
+        value = _shown(cell.text)
+        found.append(
+            Observation("fiche", element, family, measure, year, territory.level, code, value)
+        )
+
+    for territory in fiche_territories(data):
+        fiche = build_fiche(data, territory)
+        for row in fiche.key_figures.rows:
+            label, cell = row[0].text, row[1]
+            for prefix, column in FICHE_KEY_OPS.items():
+                if label.startswith(prefix) and _years(label):
+                    add("fiche:chiffres clés", "ops", column, _years(label)[0], territory, cell)
+            if label.startswith("Attributions hors QPV au 1er quartile") and _years(label):
+                year = _years(label)[0]
+                add("fiche:chiffres clés", "equality_out2", "q1", year, territory, cell)
+        for section in fiche.constats:
+            for table in section.tables:
+                head = table.columns
+                if head and head[0] == "Part des ménages" and "Évolution" in head:
+                    years = [int(y) for y in head[1:-1]]
+                    for row in table.rows:
+                        column = FICHE_OPS.get(row[0].text)
+                        for year, cell in zip(years, row[1:-1], strict=False):
+                            if column:
+                                add("fiche:occupation", "ops", column, year, territory, cell)
+                elif head and head[0] == "Part des ménages":  # entrants, sitting, leavers
+                    window = _years(head[1])
+                    sitting = _years(head[2])
+                    for row in table.rows:
+                        if row[0].text not in FICHE_FLOWS:
+                            continue
+                        measure, column = FICHE_FLOWS[row[0].text]
+                        if window:
+                            add("fiche:entrants", "intake", measure, window[0], territory, row[1])
+                            add("fiche:sortants", "leavers2", measure, window[0], territory, row[3])
+                        if sitting:
+                            add("fiche:en place", "ops", column, sitting[0], territory, row[2])
+                elif head and head[0] == "Objectif":
+                    window = _years(table.title or "")
+                    for row in table.rows:
+                        family = "equality_out2" if "hors QPV" in row[0].text else "equality_in2"
+                        if window:
+                            add("fiche:objectifs", family, "q1", window[0], territory, row[2])
+    return found

@@ -8,13 +8,14 @@ indicator, pairs of weight settings, intervals left by the published pillar, sco
 unpublishable shares) and the peer groups. Any recovery is listed with its territory, year and
 indicator, and the test fails.
 
-Cases: the demo parc and a second parc drawn with another seed, as the public; as a bailleur
-against the other bailleurs' residences (it knows its own exactly); as the public opening links
-that carry another role.
+Cases: the demo parc and a second parc drawn with another seed, as the public, with every fiche
+territoriale (the files anyone may receive); as a bailleur against the other bailleurs'
+residences (it knows its own exactly); as the public opening links that carry another role.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -104,6 +105,9 @@ def _crawl(truth: Truth, plan: dict, browser: crawl.Browser) -> dict:
     groups = range(1, len(cache.peers().groups) + 1)
     observations += crawl.crawl_pairs(browser, groups)
     rankings = crawl.crawl_cotation(browser, crawl.weight_probes())
+    browser.start()
+    observations += crawl.crawl_fiches()
+    browser.seconds["fiches"] = time.perf_counter() - browser._clock
     observations = [
         crawl.Observation(
             o.page,
@@ -203,7 +207,7 @@ def test_a_bailleur_recovers_no_residence_of_another_bailleur(monkeypatch):
     truth, public = _public("démo", None, monkeypatch)
     own = truth.bailleur == OTHER_BAILLEUR
     viewer = Viewer("bailleur", "b", "Bailleur", frozenset({OTHER_BAILLEUR}))
-    monkeypatch.setattr("ui.frame.current_viewer", lambda: viewer)
+    monkeypatch.setattr("ui.auth.open_session", lambda *args, **kwargs: (viewer, []))
     if ("démo", "bailleur") not in _CRAWLS:
         browser = crawl.Browser()
         others = sorted(truth.ids[~own][:: max(1, int((~own).sum() // 6))][:6])

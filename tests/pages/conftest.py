@@ -10,15 +10,39 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from services.access import Viewer
+from store.clock import utcnow
+from ui.auth import SINCE_KEY, USER_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def open_page(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
-    """Run ``app.py`` (optionally switched to ``pages/<page>.py``) and return the AppTest."""
+# The demonstration account of each role (config/demo_accounts.toml).
+DEMO_USERS = {
+    "elu": "demo.elu",
+    "cil": "demo.cil",
+    "bailleur": "demo.bailleur",
+    "service_habitat": "demo.habitat",
+    "admin": "demo.admin",
+}
+
+
+def log_in_as(app: AppTest, role: str) -> AppTest:
+    """Put the demo account of ``role`` in the session, as the login page does on success."""
+    if role != "public":
+        app.session_state[USER_KEY] = DEMO_USERS[role]
+        app.session_state[SINCE_KEY] = utcnow()
+    return app
+
+
+def open_page(
+    page: str | None = None, query: dict[str, str] | None = None, role: str = "public"
+) -> AppTest:
+    """Run ``app.py`` (optionally switched to ``pages/<page>.py``) as the demo account of
+    ``role`` (``public``: nobody logged in) and return the AppTest."""
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     for key, value in (query or {}).items():
         app.query_params[key] = value
+    log_in_as(app, role)
     app.run()
     if page is not None:
         app.switch_page(f"pages/{page}.py")
@@ -64,13 +88,14 @@ def bailleur(*names: str) -> Viewer:
 
 @pytest.fixture()
 def viewed_as(monkeypatch):
-    """Run the pages as a given viewer: ``viewed_as(SERVICE_HABITAT)`` before opening them.
+    """Run the pages as a given viewer, whatever its account: ``viewed_as(bailleur("X"))``
+    before opening them (the demo accounts are :func:`open_page`'s ``role``).
 
-    The pages ask :func:`ui.frame.current_viewer` at each run; the login is tested on its own.
+    The session opened by the frame at each run (:func:`ui.auth.open_session`) returns it.
     """
 
     def use(viewer: Viewer) -> None:
-        monkeypatch.setattr("ui.frame.current_viewer", lambda: viewer)
+        monkeypatch.setattr("ui.auth.open_session", lambda *args, **kwargs: (viewer, []))
 
     return use
 

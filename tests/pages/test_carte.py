@@ -66,9 +66,9 @@ def test_choosing_a_commune_shows_its_profile_against_the_epci():
 
 def test_occupancy_is_masked_for_the_public_where_households_are_few():
     app = open_page(query={"indicateur": "res_below_40_pct"})
-    assert "« s » : secret statistique" in _legend(app)
+    assert "secret statistique" in _legend(app)
     assert any("territoire(s) « s » :" in c.value for c in app.caption)  # the rules named
-    app = open_page(query={"indicateur": "res_below_40_pct", "profil_acces": "service_habitat"})
+    app = open_page(query={"indicateur": "res_below_40_pct"}, role="service_habitat")
     assert "secret statistique" not in _legend(app)
 
 
