@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from geodata.communes import EPCI_NAME
 from reports.fiche_images import FicheImages, fiche_images
-from reports.typst_doc import compile_pdf, table_json
+from reports.typst_doc import breakable, compile_pdf, table_json
 from services.fiche_model import Fiche
 from services.fiche_territories import LEVEL_LABELS
 from services.fmt import fmt_date
+from services.user_text import paragraphs
 
 DEMO_DETAIL = (
     "Les résidences, bailleurs, occupations et attributions de cette fiche sont générés pour la "
     "démonstration ; seuls les contours et populations des communes sont réels."
 )
+NO_TEXT = "Aucun texte rédigé pour ce territoire à la date d'édition."
 
 
 def fiche_document(fiche: Fiche) -> dict:
@@ -57,10 +59,11 @@ def fiche_document(fiche: Fiche) -> dict:
             {"color": e.color, "label": e.label, "count": e.count}
             for e in fiche.residence_map.point_legend
         ],
+        "no_text": NO_TEXT,
         "texts": [
             {
                 "title": t.title,
-                "paragraphs": [p.strip() for p in t.body.split("\n\n") if p.strip()],
+                "paragraphs": [breakable(p) for p in paragraphs(t.body)],
                 "byline": t.byline,
             }
             for t in fiche.texts

@@ -9,7 +9,9 @@ document's notes and whether it is the first cell of that rule (which holds the 
 from __future__ import annotations
 
 import json
+import re
 import tempfile
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -19,6 +21,45 @@ from services.fiche_model import Table
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 COMMON = "common.typ"
+ZERO_WIDTH_SPACE = "\u200b"
+# A word longer than this may be broken (about a third of a line of the fiche's body text)...
+LONG_WORD = 30
+# ...every this many characters, where a break cannot split a letter from its accent or an emoji.
+BREAK_EVERY = 20
+_WORD = re.compile(r"\S{%d,}" % (LONG_WORD + 1))
+
+
+def _joins(before: str, after: str) -> bool:
+    """Whether ``before`` and ``after`` belong to one visible character (accent, emoji sequence,
+    flag)."""
+    if before == "\u200d" or unicodedata.category(after) in ("Mn", "Mc", "Me", "Cf", "Sk"):
+        return True
+    code = ord(after)
+    return (
+        0xFE00 <= code <= 0xFE0F  # variation selectors
+        or 0x1F3FB <= code <= 0x1F3FF  # skin tones
+        or 0xE0000 <= code <= 0xE007F  # tags
+        or (0x1F1E6 <= code <= 0x1F1FF and 0x1F1E6 <= ord(before) <= 0x1F1FF)  # flags
+    )
+
+
+def _break_word(match: re.Match) -> str:
+    word = match.group(0)
+    out, run = [word[0]], 1
+    for before, after in zip(word, word[1:], strict=False):
+        if run >= BREAK_EVERY and not _joins(before, after):
+            out.append(ZERO_WIDTH_SPACE)
+            run = 0
+        out.append(after)
+        run += 1
+    return "".join(out)
+
+
+def breakable(text: str) -> str:
+    """``text`` with invisible break opportunities inside words too long for a line (a pasted
+    address, a row of emoji): Typst never breaks a word by itself, so such a word would run past
+    the margin."""
+    return _WORD.sub(_break_word, text)
 
 
 def table_json(table: Table, notes: list[str], seen: set[int]) -> dict:
