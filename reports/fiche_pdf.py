@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from geodata.communes import EPCI_NAME
 from reports.fiche_images import FicheImages, fiche_images
-from reports.typst_doc import breakable, compile_pdf, table_json
+from reports.typst_doc import breakable, compile_document, compile_pdf, table_json
 from services.fiche_model import Fiche
 from services.fiche_territories import LEVEL_LABELS
 from services.fmt import fmt_date
@@ -86,8 +86,17 @@ def fiche_pdf(fiche: Fiche, images: FicheImages | None = None) -> bytes:
         The maps, when already drawn for the Word file.
     """
     images = images or fiche_images(fiche)
-    return compile_pdf(
-        "fiche.typ",
-        fiche_document(fiche),
-        {"locator.png": images.locator, "residences.png": images.residences},
-    )
+    return compile_pdf("fiche.typ", fiche_document(fiche), _image_files(images))
+
+
+def _image_files(images: FicheImages) -> dict[str, bytes]:
+    return {"locator.png": images.locator, "residences.png": images.residences}
+
+
+def fiche_pages_png(
+    fiche: Fiche, images: FicheImages | None = None, ppi: float = 72
+) -> list[bytes]:
+    """Each page of the PDF of ``fiche`` as a PNG image (same layout), to look at or check."""
+    images = images or fiche_images(fiche)
+    pages = compile_document("fiche.typ", fiche_document(fiche), _image_files(images), "png", ppi)
+    return pages if isinstance(pages, list) else [pages]

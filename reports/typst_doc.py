@@ -8,6 +8,7 @@ document's notes and whether it is the first cell of that rule (which holds the 
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import tempfile
@@ -26,7 +27,7 @@ ZERO_WIDTH_SPACE = "\u200b"
 LONG_WORD = 30
 # ...every this many characters, where a break cannot split a letter from its accent or an emoji.
 BREAK_EVERY = 20
-_WORD = re.compile(r"\S{%d,}" % (LONG_WORD + 1))
+_WORD = re.compile(rf"\S{{{LONG_WORD + 1},}}")
 
 
 def _joins(before: str, after: str) -> bool:
@@ -46,7 +47,7 @@ def _joins(before: str, after: str) -> bool:
 def _break_word(match: re.Match) -> str:
     word = match.group(0)
     out, run = [word[0]], 1
-    for before, after in zip(word, word[1:], strict=False):
+    for before, after in itertools.pairwise(word):
         if run >= BREAK_EVERY and not _joins(before, after):
             out.append(ZERO_WIDTH_SPACE)
             run = 0
@@ -84,9 +85,24 @@ def table_json(table: Table, notes: list[str], seen: set[int]) -> dict:
     }
 
 
-def compile_pdf(template: str, document: dict, files: Mapping[str, bytes]) -> bytes:
+def compile_document(
+    template: str,
+    document: dict,
+    files: Mapping[str, bytes],
+    fmt: str = "pdf",
+    ppi: float | None = None,
+) -> bytes | list[bytes]:
     """Compile ``templates/<template>`` with ``document`` as ``data.json`` and ``files`` (images)
-    beside it; returns the PDF."""
+    beside it.
+
+    Parameters
+    ----------
+    fmt : str
+        ``pdf`` (one file), or ``png`` / ``svg`` (one image per page, a list when the document
+        has several pages).
+    ppi : float, optional
+        Pixels per inch of a ``png`` (Typst's default otherwise).
+    """
     with tempfile.TemporaryDirectory(prefix="typst-") as folder:
         root = Path(folder)
         for name in (template, COMMON):
@@ -94,4 +110,10 @@ def compile_pdf(template: str, document: dict, files: Mapping[str, bytes]) -> by
         (root / "data.json").write_text(json.dumps(document, ensure_ascii=False), "utf-8")
         for name, content in files.items():
             (root / name).write_bytes(content)
-        return typst.compile(str(root / template), root=str(root), format="pdf")
+        options = {"ppi": ppi} if ppi else {}
+        return typst.compile(str(root / template), root=str(root), format=fmt, **options)
+
+
+def compile_pdf(template: str, document: dict, files: Mapping[str, bytes]) -> bytes:
+    """The PDF of :func:`compile_document`."""
+    return compile_document(template, document, files, "pdf")

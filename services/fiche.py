@@ -31,8 +31,8 @@ from services.fiche_cells import figure_cell, text_cell
 from services.fiche_figures import LevelFigures, level_figures
 from services.fiche_model import Cell, Fiche, FicheText, Section, Table
 from services.fiche_sources import definitions, sources_table
-from services.fiche_texts import complete_texts, fiche_texts_for
 from services.fiche_territories import EPCI_KEY, LEVEL_LABELS, FicheTerritory, territory_by_key
+from services.fiche_texts import complete_texts, fiche_texts_for
 from services.fmt import MISSING, fmt_date, fmt_int
 from services.map_style import FLAG_LABELS
 

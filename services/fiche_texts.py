@@ -26,11 +26,13 @@ from services.fmt import PARIS, fmt_datetime
 from services.user_text import clean_text
 from store import ConflictError, StoreError, read_session, write_session
 from store import fiches as fiches_store
-from store.fiches import SECTIONS, FicheTextRecord
+from store.fiches import MAX_CHARS, SECTIONS, FicheTextRecord
 
 __all__ = [
+    "MAX_CHARS",
     "SECTIONS",
     "SECTION_TITLES",
+    "FicheTextRecord",
     "byline",
     "complete_texts",
     "fiche_text",
