@@ -27,7 +27,7 @@ from reports.fiche_pdf import DEMO_DETAIL, NO_TEXT
 from services.fiche_model import Fiche, Section, Table
 from services.fiche_territories import LEVEL_LABELS
 from services.fmt import fmt_date
-from services.user_text import paragraphs
+from services.user_text import clean_text, paragraphs
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ALIGN = {
@@ -197,7 +197,7 @@ def _texts(document, fiche: Fiche) -> None:
         for paragraph in written:
             document.add_paragraph(paragraph)  # a line break inside becomes a Word line break
         if text.byline:
-            document.add_paragraph(text.byline, style="Caption")
+            document.add_paragraph(clean_text(text.byline), style="Caption")
 
 
 def fiche_docx(fiche: Fiche, images: FicheImages | None = None) -> bytes:

@@ -13,7 +13,7 @@ from reports.typst_doc import breakable, compile_document, compile_pdf, table_js
 from services.fiche_model import Fiche
 from services.fiche_territories import LEVEL_LABELS
 from services.fmt import fmt_date
-from services.user_text import paragraphs
+from services.user_text import clean_text, paragraphs
 
 DEMO_DETAIL = (
     "Les résidences, bailleurs, occupations et attributions de cette fiche sont générés pour la "
@@ -64,7 +64,7 @@ def fiche_document(fiche: Fiche) -> dict:
             {
                 "title": t.title,
                 "paragraphs": [breakable(p) for p in paragraphs(t.body)],
-                "byline": t.byline,
+                "byline": clean_text(t.byline),
             }
             for t in fiche.texts
         ],

@@ -30,9 +30,14 @@ BREAK_EVERY = 20
 _WORD = re.compile(rf"\S{{{LONG_WORD + 1},}}")
 
 
-def _joins(before: str, after: str) -> bool:
-    """Whether ``before`` and ``after`` belong to one visible character (accent, emoji sequence,
-    flag)."""
+def _is_flag_half(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF  # regional indicators: two make a flag
+
+
+def _joins(before: str, after: str, flag_halves: int) -> bool:
+    """Whether ``before`` and ``after`` belong to one visible character (a letter and its
+    accent, an emoji sequence, the two halves of a flag); ``flag_halves`` counts the regional
+    indicators that end at ``before``."""
     if before == "\u200d" or unicodedata.category(after) in ("Mn", "Mc", "Me", "Cf", "Sk"):
         return True
     code = ord(after)
@@ -40,19 +45,20 @@ def _joins(before: str, after: str) -> bool:
         0xFE00 <= code <= 0xFE0F  # variation selectors
         or 0x1F3FB <= code <= 0x1F3FF  # skin tones
         or 0xE0000 <= code <= 0xE007F  # tags
-        or (0x1F1E6 <= code <= 0x1F1FF and 0x1F1E6 <= ord(before) <= 0x1F1FF)  # flags
+        or (_is_flag_half(after) and flag_halves % 2 == 1)
     )
 
 
 def _break_word(match: re.Match) -> str:
     word = match.group(0)
-    out, run = [word[0]], 1
+    out, run, flag_halves = [word[0]], 1, int(_is_flag_half(word[0]))
     for before, after in itertools.pairwise(word):
-        if run >= BREAK_EVERY and not _joins(before, after):
+        if run >= BREAK_EVERY and not _joins(before, after, flag_halves):
             out.append(ZERO_WIDTH_SPACE)
             run = 0
         out.append(after)
         run += 1
+        flag_halves = flag_halves + 1 if _is_flag_half(after) else 0
     return "".join(out)
 
 

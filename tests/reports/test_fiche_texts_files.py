@@ -20,8 +20,8 @@ from reports.fiche_images import fiche_images
 from reports.fiche_pdf import NO_TEXT, fiche_pages_png, fiche_pdf
 from services.access import Viewer
 from services.fiche import build_fiche
-from services.fiche_texts import fiche_texts_for, save_fiche_text
 from services.fiche_model import FicheText
+from services.fiche_texts import save_fiche_text
 from tests.reports.text import plain
 
 CIL = Viewer("cil", "demo.cil", "Marie Dupont")
@@ -33,10 +33,12 @@ MARKUP = (
     '#set page(width: 2cm) #pagebreak() *gras* _penché_ $x^2$ <label> @ref \\ ] [ // "q" = T\n'
     "- puce\n+ numéro\n```code``` {{ territoire }} {%p for x in y %} </w:t><w:p/> &amp; <b>"
 )
-LONG_WORD = "https://www.grandpoitiers.fr/" + "dossier/" * 40 + "fin"
+LONG_URL = "https://www.grandpoitiers.fr/" + "dossier/" * 40 + "fin"
+LONG_WORD = "Rééquilibrage" * 25  # no break opportunity in 325 letters
 EMOJI = "Emoji : 🏠 👨‍👩‍👧 ✅ 🇫🇷 ➡️ fin"
+CONTROLS = "Caractères\x00 de\x07 contrôle\x1b\u202e"  # XML cannot hold them
 NASTY = "\n\n".join(
-    [MARKUP, LONG_WORD, EMOJI, "🏠" * 80, ("Un paragraphe très long. " * 500).strip()]
+    [MARKUP, LONG_URL, LONG_WORD, EMOJI, "🏠" * 80, CONTROLS, "Un paragraphe très long. " * 500]
 )
 
 
@@ -105,7 +107,7 @@ def nasty(data):
     fiche = build_fiche(
         data,
         "86041",
-        texts=[FicheText("Orientations d'attribution", NASTY, "Texte rédigé par <X> *Y*.")],
+        texts=[FicheText("Orientations d'attribution", NASTY, "Texte rédigé par <X>\x00 *Y*.")],
     )
     images = fiche_images(fiche)
     return fiche, images, fiche_pdf(fiche, images), fiche_docx(fiche, images)
@@ -116,9 +118,10 @@ def test_markup_and_long_texts_are_printed_as_typed_in_the_pdf(nasty):
     text = _flat(_pdf_text(pdf))
     for line in MARKUP.splitlines():
         assert plain(line) in text, line
-    assert LONG_WORD in text.replace(" ", "")
+    assert LONG_URL in text.replace(" ", "") and LONG_WORD in text.replace(" ", "")
     assert plain(EMOJI) in text
     assert "🏠" * 80 in text.replace(" ", "")
+    assert "Caractères de contrôle" in text
     assert text.count("paragraphe") == 500  # a sentence may straddle two pages
     assert "Texte rédigé par <X> *Y*." in text
     assert plain(NO_TEXT) in text  # the actions, never written, still said so
@@ -141,8 +144,14 @@ def test_the_word_file_holds_the_text_escaped_and_opens(nasty):
     paragraphs = [p.text for p in document.paragraphs]
     at = paragraphs.index("Orientations d'attribution")
     assert paragraphs[at + 1] == MARKUP
-    assert paragraphs[at + 2 : at + 5] == [LONG_WORD, EMOJI, "🏠" * 80]
-    assert paragraphs[at + 6] == "Texte rédigé par <X> *Y*."
+    assert paragraphs[at + 2 : at + 7] == [
+        LONG_URL,
+        LONG_WORD,
+        EMOJI,
+        "🏠" * 80,
+        "Caractères de contrôle",
+    ]
+    assert paragraphs[at + 8] == "Texte rédigé par <X> *Y*."
     xml = _docx_xml(content)
     assert "&lt;/w:t&gt;&lt;w:p/&gt; &amp;amp; &lt;b&gt;" in xml
     assert "{{ territoire }} {%p for x in y %}" in xml
