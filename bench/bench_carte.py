@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -60,7 +59,13 @@ def _payloads() -> list[tuple[str, int]]:
 def _browser_first_map(runs: int = 3) -> tuple[list[float], list[float]]:
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_healthy
+    from tests.e2e.conftest import (
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        _free_port,
+        _wait_healthy,
+        server_command,
+    )
 
     cold, warm = [], []
     with sync_playwright() as playwright:
@@ -68,17 +73,7 @@ def _browser_first_map(runs: int = 3) -> tuple[list[float], list[float]]:
         for _ in range(runs):
             port = _free_port()
             server = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "streamlit",
-                    "run",
-                    str(ROOT / "app.py"),
-                    "--server.port",
-                    str(port),
-                    "--server.headless",
-                    "true",
-                ],
+                server_command(port),
                 cwd=ROOT,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,

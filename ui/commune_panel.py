@@ -15,6 +15,7 @@ from services.map_indicators import occupancy_history
 from ui import cache
 from ui.charts import FLAG_LABELS, PLOTLY_CONFIG, french_layout
 from ui.fmt import fmt_int, fmt_number, fmt_pct
+from ui.link_notices import link_notice, not_found_text
 from ui.widgets import key_figures, set_query_value
 
 
@@ -24,6 +25,10 @@ def _choose(level: str, selected: str | None) -> str | None:
     options = ["", *sorted(names.index, key=lambda c: fold_text(names[c]))]
     label = "Commune" if level == "commune" else "Quartier"
     key = f"choice_{level}"
+    if selected is not None and selected not in names.index:
+        one = "une" if level == "commune" else "un"
+        hint = f"Choisissez-en {one} sur la carte ou dans la liste."
+        link_notice(not_found_text(label, selected, hint=hint))
     if st.session_state.get(f"{key}_synced") != selected:
         st.session_state[key] = selected if selected in names.index else ""
         st.session_state[f"{key}_synced"] = selected

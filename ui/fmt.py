@@ -103,3 +103,20 @@ def fmt_date(value: dt.date | pd.Timestamp | None) -> str:
     if is_missing(value):
         return MISSING
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+_MARKDOWN_ACTIVE = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|:$<>~=\"'&"})
+
+
+def quote_text(value: object, limit: int = 60) -> str:
+    """Text that came from outside (a link, a file) made inert for Streamlit's Markdown.
+
+    Every ASCII punctuation mark is escaped (no link, image, emphasis, colour or formula can be
+    smuggled into a message), control characters become spaces and the text is cut at
+    ``limit`` characters with « … ». ``[ici](https://x.org)`` reads as it is written instead
+    of becoming a link.
+    """
+    text = "".join(" " if not c.isprintable() else c for c in str(value)).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text.translate(_MARKDOWN_ACTIVE)

@@ -21,6 +21,7 @@ from services.access import PUBLIC, Viewer
 from services.masking import ROLES
 from ui import cache
 from ui.fmt import fmt_number
+from ui.link_notices import begin_run, show_notices
 from ui.widgets import demo_notice, page_style, query_choice
 
 _ROLE_HELP = (
@@ -49,6 +50,19 @@ PAGE_LIST: dict[str, list[tuple[str, str, str, str | None]]] = {
         ("pages/methode.py", "Méthode et sources", ":material/menu_book:", "methode"),
     ],
 }
+# The French « page introuvable », hidden from the menu; the server sends any other address there
+# (``serve.py``), with the address asked for in the ``adresse`` parameter.
+NOT_FOUND = ("pages/introuvable.py", "Page introuvable", ":material/link_off:", "introuvable")
+
+
+def page_addresses() -> frozenset[str]:
+    """The URL path of every page (``""`` for the home page), the hidden « introuvable » included.
+
+    Every page that :func:`build_pages` gives the navigation must be listed here: the server
+    sends any other address to the « page introuvable ».
+    """
+    paths = {url or "" for entries in PAGE_LIST.values() for *_, url in entries}
+    return frozenset(paths | {NOT_FOUND[3]})
 
 
 def build_pages() -> dict[str, list[st.Page]]:
@@ -67,12 +81,24 @@ def build_pages() -> dict[str, list[st.Page]]:
             pages.append(st.Page(path, title=title, icon=icon, **options))
             first = False
         sections[section] = pages
+    path, title, icon, url_path = NOT_FOUND
+    hidden = st.Page(path, title=title, icon=icon, url_path=url_path, visibility="hidden")
+    sections[next(reversed(sections))].append(hidden)
     return sections
+
+
+def page_directory() -> None:
+    """Links to every page of the menu, by section, with what each page is for."""
+    for section, entries in PAGE_LIST.items():
+        st.markdown(f"**{section}**")
+        for path, title, icon, _ in entries:
+            st.page_link(path, label=title, icon=icon)
 
 
 def sidebar() -> None:
     """The sidebar shared by all pages: territory name, data origin and the access profile."""
     _run.framed = True
+    begin_run()
     if cache.refresh_if_data_changed():
         st.toast("Nouvelles données importées : tableaux recalculés.", icon=":material/sync:")
     with st.sidebar:
@@ -113,7 +139,8 @@ def current_viewer() -> Viewer:
 
 
 def start_page(title: str, notice: bool = True) -> None:
-    """Open a page: make sure it runs inside the frame, then its title and the demo notice."""
+    """Open a page: make sure it runs inside the frame, then its title, the demo notice and the
+    notices about the link (:mod:`ui.link_notices`)."""
     if not getattr(_run, "framed", False):
         PagesManager.uses_pages_directory = False
         st.rerun()
@@ -122,3 +149,4 @@ def start_page(title: str, notice: bool = True) -> None:
     st.title(title)
     if notice:
         demo_notice(cache.is_demo())
+    show_notices()

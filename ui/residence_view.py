@@ -25,6 +25,7 @@ from ui.residence_charts import (
     peer_boxes,
     pillar_waterfall,
 )
+from ui.link_notices import link_notice, not_found_text
 from ui.widgets import query_value, set_query_value
 
 RESIDENCE_PARAM = "residence"
@@ -79,9 +80,22 @@ PRINT_SCREEN_CSS = """
 
 
 def selected_residence() -> str | None:
-    """The residence of the URL (``residence``), when it exists."""
+    """The residence of the URL (``residence``), when it exists.
+
+    An unknown residence is said under the page title and removed from the URL.
+    """
     wanted = query_value(RESIDENCE_PARAM)
-    return wanted if wanted in cache.residence_directory().index else None
+    if wanted is None or wanted in cache.residence_directory().index:
+        return wanted
+    link_notice(
+        not_found_text(
+            "Résidence",
+            wanted,
+            hint="Cherchez-la par son nom, son adresse, sa commune ou son identifiant.",
+        )
+    )
+    set_query_value(RESIDENCE_PARAM, None)
+    return None
 
 
 def print_toggle() -> bool:

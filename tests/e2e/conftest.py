@@ -1,4 +1,5 @@
-"""Browser tests: a real ``streamlit run`` on a free loopback port, driven by Debian's Chromium.
+"""Browser tests: a real ``streamlit run serve.py`` on a free loopback port (the server of
+``make run``), driven by Debian's Chromium.
 
 Playwright drives ``/usr/bin/chromium`` (never a downloaded browser). Each test saves a
 screenshot under ``artifacts/screens/`` so that a person can look at what users see.
@@ -34,6 +35,25 @@ CHROMIUM_ARGS = [
 ]
 
 
+def server_command(port: int) -> list[str]:
+    """The command of ``make run`` (``streamlit run serve.py``) on ``port``, loopback only."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "serve.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -56,27 +76,13 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60.0) ->
 
 @contextmanager
 def streamlit_server(workdir: Path):
-    """Start ``streamlit run app.py`` on the demo data on a free port; yield its base URL."""
+    """Start ``streamlit run serve.py`` on the demo data on a free port; yield its base URL."""
     port = _free_port()
     env = dict(os.environ)
     env["COTATION_DATA_DIR"] = str(workdir / "data")
     log = (workdir / "streamlit.log").open("w")
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        server_command(port),
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -1,0 +1,90 @@
+"""What a link asked for and the page could not show, said in French under the page title.
+
+A picker that finds an unknown value in the URL (``/residence?residence=XYZ``,
+``/sru?annee=1900``) shows something else and rewrites the link; :func:`link_notice` says so
+(« Résidence « XYZ » introuvable… ») instead of substituting silently. The frame calls
+:func:`begin_run` first in every run and the page opening calls :func:`show_notices`, which
+reserves the place of the notices: those raised before it (the sidebar's pickers) are shown
+there, those raised after it are added there.
+
+The value quoted comes from the link: it is made inert (:func:`ui.fmt.quote_text`) so that a
+crafted link cannot put a link or an image into the notice.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from ui.fmt import quote_text
+
+ICON = ":material/link_off:"
+
+# One script run per thread at a time; reset by the frame at the start of each run.
+_run = threading.local()
+
+
+def begin_run() -> None:
+    """Forget the notices of the previous run (called by the frame before anything else)."""
+    _run.box = None
+    _run.pending = []
+
+
+def show_notices() -> None:
+    """Reserve the place of this run's notices here and show those already raised."""
+    _run.box = st.container()
+    for text in getattr(_run, "pending", []):
+        _write(text)
+    _run.pending = []
+
+
+def link_notice(text: str) -> None:
+    """Show ``text`` among the link notices of the page (later in the run if not yet placed)."""
+    if getattr(_run, "box", None) is None:
+        if not hasattr(_run, "pending"):
+            _run.pending = []
+        _run.pending.append(text)
+        return
+    _write(text)
+
+
+def _write(text: str) -> None:
+    with _run.box:
+        st.warning(text, icon=ICON)
+
+
+def not_found_text(label: str, wanted: object, shown: str | None = None, hint: str = "") -> str:
+    """« {label} « {wanted} » introuvable dans le lien » and what the page shows instead.
+
+    Parameters
+    ----------
+    label : str
+        What was asked for, capitalised (« Résidence », « Année »).
+    wanted : object
+        The value of the link (quoted inert).
+    shown : str, optional
+        What the page shows instead (already French).
+    hint : str, optional
+        What to do, appended as a sentence.
+    """
+    text = f"{label} « {quote_text(wanted)} » introuvable dans le lien"
+    if shown is not None:
+        text += f" ; la page montre « {shown} »"
+    text += "."
+    return f"{text} {hint}".strip()
+
+
+def choices_hint(options: Sequence[str], format_func: Callable[[str], str] = str) -> str:
+    """The possible values of a short list (« Choix possibles : 2016 à 2025. »), else ""."""
+    options = list(options)
+    if not options:
+        return ""
+    if all(o.isdigit() for o in options) and len(options) > 2:
+        numbers = sorted(int(o) for o in options)
+        if numbers == list(range(numbers[0], numbers[-1] + 1)):
+            return f"Choix possibles : {numbers[0]} à {numbers[-1]}."
+    if len(options) <= 6:
+        return "Choix possibles : " + ", ".join(format_func(o) for o in options) + "."
+    return ""
