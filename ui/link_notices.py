@@ -35,24 +35,36 @@ def begin_run() -> None:
 def show_notices() -> None:
     """Reserve the place of this run's notices here and show those already raised."""
     _run.box = st.container()
-    for text in getattr(_run, "pending", []):
-        _write(text)
+    for text, replaced in getattr(_run, "pending", []):
+        _write(text, replaced)
     _run.pending = []
 
 
-def link_notice(text: str) -> None:
-    """Show ``text`` among the link notices of the page (later in the run if not yet placed)."""
+def link_notice(text: str, replaced: bool = False) -> None:
+    """Show ``text`` among the notices of the page (later in the run if not yet placed).
+
+    Parameters
+    ----------
+    text : str
+        French Markdown; a value quoted from the link must go through ``quote_text``.
+    replaced : bool, default False
+        A choice replaced because it does not apply any more (an information), rather than a
+        link that asked for something that does not exist (a warning).
+    """
     if getattr(_run, "box", None) is None:
         if not hasattr(_run, "pending"):
             _run.pending = []
-        _run.pending.append(text)
+        _run.pending.append((text, replaced))
         return
-    _write(text)
+    _write(text, replaced)
 
 
-def _write(text: str) -> None:
+def _write(text: str, replaced: bool) -> None:
     with _run.box:
-        st.warning(text, icon=ICON)
+        if replaced:
+            st.info(text, icon=":material/swap_horiz:")
+        else:
+            st.warning(text, icon=ICON)
 
 
 def not_found_text(label: str, wanted: object, shown: str | None = None, hint: str = "") -> str:

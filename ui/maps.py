@@ -3,6 +3,10 @@
 Geometry is static: the communes and quartiers are simplified and serialised once (cached in
 ``ui/cache.py``); a change of indicator only recomputes colours and tooltips. Points (residences)
 are drawn as one GeoJson layer of circle markers, never as thousands of markers.
+
+Every map has a scale bar in metres and kilometres only (Leaflet's own also shows miles), and no
+focus rectangle around a clicked shape: the browser outlines the focused SVG path with a black
+box, the selection has its own outline.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from dataclasses import dataclass
 import folium
 import geopandas as gpd
 import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
 
 from services.classify import Classification
 from ui.fmt import fmt_number
@@ -23,10 +29,29 @@ LEAFLET_JS = [("leaflet", f"{STATIC_URL}/leaflet.js")]
 LEAFLET_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet.css")]
 NO_DATA = "#d9d9d9"
 OUTLINE = "#4d4d4d"
+# Inside the map's frame: no focus box around a clicked shape (the keyboard focus of the map
+# itself keeps its ring).
+MAP_CSS = "<style>.leaflet-interactive:focus {outline: none;}</style>"
 TILES = {
     "none": None,
     "osm": ("OpenStreetMap", "© contributeurs OpenStreetMap"),
 }
+
+
+class MetricScale(MacroElement):
+    """A scale bar in metres and kilometres only."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
 
 
 @dataclass(frozen=True)
@@ -53,35 +78,62 @@ def offline_map(bounds: Sequence[Sequence[float]], tiles: str = "none") -> foliu
         zoom_start=10,
         tiles=tile[0] if tile else None,
         attr=tile[1] if tile else None,
-        control_scale=True,
+        control_scale=False,
         prefer_canvas=False,
         zoom_snap=0.25,
     )
     fmap.default_js = LEAFLET_JS
     fmap.default_css = LEAFLET_CSS
+    MetricScale().add_to(fmap)
+    fmap.get_root().header.add_child(Element(MAP_CSS), name="map_css")
     fmap.fit_bounds(bounds)
     return fmap
 
 
-def class_colors(n_classes: int) -> list[str]:
-    """Colours of ``n_classes`` sequential classes, light to dark."""
-    palette = {
-        1: ["#41b6c4"],
-        2: ["#a1dab4", "#2c7fb8"],
-        3: ["#edf8b1", "#7fcdbb", "#2c7fb8"],
-        4: ["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"],
-        5: ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"],
-        6: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"],
-        7: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"],
-    }
-    return palette[max(1, min(n_classes, 7))]
+# ColorBrewer YlGnBu, light to dark, for 1 to 7 classes.
+_BLUES = {
+    1: ["#41b6c4"],
+    2: ["#a1dab4", "#2c7fb8"],
+    3: ["#edf8b1", "#7fcdbb", "#2c7fb8"],
+    4: ["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"],
+    5: ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"],
+    6: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"],
+    7: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"],
+}
+# Greys from light to mid (grey levels), for a choropleth under coloured points: no hue to
+# compete with theirs; missing values are then white.
+_GREY_LIGHT, _GREY_DARK = 242, 89
+NO_DATA_UNDER_POINTS = "#ffffff"
+
+
+def class_colors(n_classes: int, muted: bool = False) -> list[str]:
+    """Colours of ``n_classes`` sequential classes, light to dark.
+
+    Parameters
+    ----------
+    n_classes : int
+        Number of classes (1 to 7; clipped).
+    muted : bool, default False
+        Greys instead of yellow-green-blue, when coloured points are drawn over the classes.
+    """
+    n = max(1, min(n_classes, 7))
+    if muted:
+        step = (_GREY_LIGHT - _GREY_DARK) / max(n - 1, 1)
+        levels = [round(_GREY_LIGHT - i * step) for i in range(n)] if n > 1 else [165]
+        return [f"#{v:02x}{v:02x}{v:02x}" for v in levels]
+    return _BLUES[n]
+
+
+def no_data_color(muted: bool = False) -> str:
+    """Fill of a territory without value (white under coloured points, light grey otherwise)."""
+    return NO_DATA_UNDER_POINTS if muted else NO_DATA
 
 
 def legend_entries(
-    classes: Classification, decimals: int, unit: str, has_missing: bool
+    classes: Classification, decimals: int, unit: str, has_missing: bool, muted: bool = False
 ) -> list[LegendEntry]:
     """French legend lines for ``classes`` (``de 12,0 à 19,6 %``), plus « non disponible »."""
-    colors = class_colors(classes.n_classes)
+    colors = class_colors(classes.n_classes, muted)
     entries = []
     for i in range(classes.n_classes):
         low, high = classes.bounds[i], classes.bounds[i + 1]
@@ -91,15 +143,16 @@ def legend_entries(
             label = f"de {fmt_number(low, decimals)} à {fmt_number(high, decimals, unit)}"
         entries.append(LegendEntry(colors[i], label))
     if has_missing:
-        entries.append(LegendEntry(NO_DATA, "non disponible"))
+        entries.append(LegendEntry(no_data_color(muted), "non disponible"))
     return entries
 
 
-def fill_colors(values: pd.Series, classes: Classification) -> pd.Series:
-    """Colour of each value according to its class (grey when missing)."""
-    colors = class_colors(classes.n_classes)
+def fill_colors(values: pd.Series, classes: Classification, muted: bool = False) -> pd.Series:
+    """Colour of each value according to its class (see :func:`no_data_color` when missing)."""
+    colors = class_colors(classes.n_classes, muted)
+    missing = no_data_color(muted)
     idx = classes.classify(values)
-    return idx.map(lambda i: NO_DATA if pd.isna(i) else colors[int(i)]).astype(object)
+    return idx.map(lambda i: missing if pd.isna(i) else colors[int(i)]).astype(object)
 
 
 def polygons_geojson(frame: gpd.GeoDataFrame, id_column: str, tolerance: float = 0.0004) -> dict:
@@ -138,7 +191,7 @@ def with_properties(geojson: dict, properties: pd.DataFrame) -> dict:
 
 
 def add_choropleth(
-    fmap: folium.Map,
+    fmap: folium.Map | folium.FeatureGroup,
     geojson: dict,
     name: str,
     tooltip_fields: Sequence[str],
@@ -171,7 +224,13 @@ def add_choropleth(
     return layer
 
 
-def add_outlines(fmap: folium.Map, geojson: dict, name: str, tooltip_field: str, show: bool = True):
+def add_outlines(
+    fmap: folium.Map | folium.FeatureGroup,
+    geojson: dict,
+    name: str,
+    tooltip_field: str,
+    show: bool = True,
+):
     """Draw polygon outlines only (e.g. the quartiers over the communes)."""
     layer = folium.GeoJson(
         geojson,

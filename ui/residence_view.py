@@ -18,6 +18,7 @@ from services.residence_card import ResidenceCard, search_matches
 from ui import cache
 from ui.charts import PLOTLY_CONFIG
 from ui.fmt import MISSING, fmt_int, fmt_number, fmt_pct, fmt_rank, fmt_signed
+from ui.link_notices import link_notice, not_found_text
 from ui.residence_charts import (
     flow_bars,
     impact_waterfall,
@@ -25,7 +26,6 @@ from ui.residence_charts import (
     peer_boxes,
     pillar_waterfall,
 )
-from ui.link_notices import link_notice, not_found_text
 from ui.widgets import query_value, set_query_value
 
 RESIDENCE_PARAM = "residence"

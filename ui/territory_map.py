@@ -1,8 +1,11 @@
 """The élus' territory map: communes or Poitiers quartiers coloured by one indicator.
 
-The base map (choropleth and quartier outlines) depends only on the level, the indicator, the
-year, the classes and the role; the residence points and the selected outline travel as separate
-feature groups, so that showing residences or selecting a commune does not redraw the polygons.
+The browser keeps the map mounted, with the zoom and centre the person chose, as long as the base
+map is the same: the base map is only the area first shown (the territory, or Poitiers when a
+link opens the quartiers) and the scale bar. Everything drawn on it travels as feature groups
+replaced in place: the choropleth of the level, indicator, year and classes, the quartier
+outlines, the residence points and the selected outline. An indicator or scale change therefore
+keeps the view.
 """
 
 from __future__ import annotations
@@ -40,10 +43,10 @@ QPV_COLOR = "#d95f02"
 
 
 @dataclass(frozen=True)
-class TerritoryMap:
-    """A rendered base map with what the page shows next to it."""
+class TerritoryLayer:
+    """The choropleth of one level, indicator and year, with what the page shows beside it."""
 
-    fmap: folium.Map
+    group: folium.FeatureGroup
     legend: list[LegendEntry]
     classes: Classification
     values: pd.DataFrame
@@ -61,19 +64,27 @@ def _names(level: str) -> pd.Series:
     return cache.quartier_table()["quartier_name"]
 
 
-def build_territory_map(
+def base_map(view: str, tiles: str = "none") -> folium.Map:
+    """The map the browser keeps: the area of ``view`` (a level) fitted, nothing drawn yet.
+
+    Its content depends on ``view`` and ``tiles`` only, never on the indicator or the level
+    shown: the component stays mounted and keeps the person's zoom and centre.
+    """
+    return offline_map(_bounds(view), tiles)
+
+
+def choropleth_layer(
     level: str,
     indicator: str,
     year: int | None,
     method: str,
-    show_quartiers: bool,
     role: str,
-    tiles: str = "none",
-    faded: bool = False,
-) -> TerritoryMap:
-    """Compose the base map for the chosen level, indicator, year and classification.
+    muted: bool = False,
+) -> TerritoryLayer:
+    """The territories of ``level`` coloured by classes of ``indicator`` in ``year``.
 
-    ``faded`` lightens the fill so that residence points drawn over it stay readable.
+    ``muted`` draws the classes in greys so that coloured residence points drawn over them stay
+    readable.
     """
     spec = MAP_INDICATORS[indicator]
     values = map_values(cache.map_inputs(), level, indicator, year, role)
@@ -87,36 +98,39 @@ def build_territory_map(
             "code": values.index,
             "nom": _names(level).reindex(values.index).to_numpy(),
             "valeur": shown,
-            "fill": fill_colors(values["value"], classes).to_numpy(),
+            "fill": fill_colors(values["value"], classes, muted).to_numpy(),
         },
         index=values.index,
     )
-    fmap = offline_map(_bounds(level), tiles)
+    group = folium.FeatureGroup(name=LEVELS[level], control=False)
     geojson = cache.communes_geojson() if level == "commune" else cache.quartiers_geojson()
     add_choropleth(
-        fmap,
+        group,
         with_properties(geojson, props),
         LEVELS[level],
         tooltip_fields=["nom", "valeur"],
         tooltip_aliases=["", spec.label + (f" ({year})" if year else "")],
         weight=0.8,
-        fill_opacity=0.45 if faded else 0.8,
+        fill_opacity=0.85,
     )
-    if level == "commune" and show_quartiers:
-        outlines = cache.quartier_table()[["quartier_name"]].rename(
-            columns={"quartier_name": "nom"}
-        )
-        add_outlines(
-            fmap,
-            with_properties(cache.quartiers_geojson(), outlines),
-            "Quartiers de Poitiers",
-            "nom",
-        )
     has_missing = bool(values["value"].isna().any())
-    entries = legend_entries(classes, spec.decimals, spec.unit, has_missing)
+    entries = legend_entries(classes, spec.decimals, spec.unit, has_missing, muted)
     if values["is_masked"].any():
         entries[-1] = LegendEntry(entries[-1].color, "non disponible ou secret statistique")
-    return TerritoryMap(fmap, entries, classes, values)
+    return TerritoryLayer(group, entries, classes, values)
+
+
+def quartier_outlines() -> folium.FeatureGroup:
+    """Poitiers' quartiers as dashed outlines, over the communes."""
+    outlines = cache.quartier_table()[["quartier_name"]].rename(columns={"quartier_name": "nom"})
+    group = folium.FeatureGroup(name="Quartiers de Poitiers", control=False)
+    add_outlines(
+        group,
+        with_properties(cache.quartiers_geojson(), outlines),
+        "Quartiers de Poitiers",
+        "nom",
+    )
+    return group
 
 
 def highlight_layer(level: str, selected: str | None) -> folium.FeatureGroup | None:

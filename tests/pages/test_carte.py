@@ -57,7 +57,7 @@ def test_choosing_a_commune_shows_its_profile_against_the_epci():
         "Résidence",
         "Logements",
         "QPV",
-        "Note",
+        "Note (/ 100)",
         "Classe",
         "Signalement",
     ]
