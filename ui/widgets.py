@@ -126,10 +126,21 @@ STYLE = """
 .key-figures td.ref {color: #555; font-size: 0.85rem; white-space: nowrap;}
 .key-figures td {white-space: nowrap;}
 .key-figures tr {border-bottom: 1px solid #e6e6e6;}
+/* Streamlit's element toolbar speaks English only (« Show/hide columns », « Download as CSV »,
+   « Search », « Fullscreen »): hidden. Every table and chart has its own French download. */
+[data-testid="stElementToolbar"] {display: none !important;}
+/* Same for a table's column menu (« Sort ascending », « Pin column »…): a click on the header
+   still sorts. */
+[data-testid="stDataFrameColumnMenu"] {display: none !important;}
+/* A picker that matches nothing says « Aucun résultat » (Streamlit writes « No results »). */
+[role="listbox"][data-empty] [role="option"] > span {visibility: hidden; font-size: 0;}
+[role="listbox"][data-empty] [role="option"] > span::after {
+  content: "Aucun résultat"; visibility: visible; font-size: 0.875rem;}
 </style>
 """
 
 
 def page_style() -> None:
-    """Inject the small stylesheet used by legends and key-figure tables."""
+    """Inject the small stylesheet of every page: legends, key-figure tables, and French in
+    place of Streamlit's English (element toolbar hidden, empty picker)."""
     st.markdown(STYLE, unsafe_allow_html=True)
