@@ -34,6 +34,15 @@ def flag_labels(members: pd.DataFrame) -> pd.Series:
     )
 
 
+def legend_label(flag: str) -> str:
+    """The flag in a legend, both rules named for « À rééquilibrer »
+    (« À rééquilibrer (écart ≥ +2 ou en hausse) »)."""
+    if flag != "rebalance":
+        return FLAG_LABELS[flag]
+    level = rule_label("level", cache.peers().settings.flags)
+    return f"{FLAG_LABELS[flag]} ({level} ou {rule_label('rise', cache.peers().settings.flags)})"
+
+
 def rules_help() -> str:
     """The rules of the flags with the thresholds in force (one French paragraph)."""
     return rules_text(cache.peers().settings.flags)

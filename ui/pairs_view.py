@@ -22,6 +22,7 @@ from services.peers import FLAG_LABELS
 from ui import cache
 from ui.charts import CATEGORICAL, PLOTLY_CONFIG, french_layout
 from ui.cotation_map import base_map
+from ui.flag_labels import flag_labels, rules_help
 from ui.fmt import fmt_int, fmt_number
 from ui.maps import LegendEntry, add_points, points_geojson
 from ui.widgets import key_figures, legend, query_choice, set_query_value
@@ -100,7 +101,7 @@ def _point_layer(selected: int) -> folium.FeatureGroup:
     frame["commune"] = rows["commune_name"].to_numpy()
     names = rows["group_name"].to_numpy()
     frame["groupe"] = [f"{group_number(g)} · {n}" for g, n in zip(groups, names, strict=True)]
-    frame["signalement"] = rows["flag"].map(FLAG_LABELS).to_numpy()
+    frame["signalement"] = flag_labels(rows).to_numpy()
     frame["group"] = groups
     frame["color"] = [group_color(g) for g in groups]
     frame["radius"] = np.where(groups == selected, 6.5, 3.0)
@@ -193,7 +194,7 @@ def group_panel(group: int) -> None:
     st.caption(
         f"{fmt_int(row['n_residences'])} résidences, {fmt_int(row['n_dwellings'])} logements. "
         "Les signalements comparent chaque résidence évaluée (au moins 11 ménages enquêtés) à la "
-        "médiane de fragilité de son groupe."
+        f"médiane de fragilité de son groupe. {rules_help()}"
     )
     with st.expander("Profil moyen du groupe (centre) face au parc", expanded=False):
         key_figures(_centroid_rows(group))
@@ -220,7 +221,7 @@ def _residence_scatter(members: pd.DataFrame, selected: int) -> go.Figure:
                     "line": {"color": "#222222", "width": 0.8 if is_selected else 0},
                 },
                 customdata=np.column_stack(
-                    [part["residence_name"], part["commune_name"], part["flag"].map(FLAG_LABELS)]
+                    [part["residence_name"], part["commune_name"], flag_labels(part)]
                 ),
                 hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>Note : %{x:.1f} / 100"
                 "<br>Fragilité : %{y:.1f} points<br>%{customdata[2]}<extra></extra>",
@@ -335,7 +336,7 @@ def members_table(group: int, role: str) -> None:
             "Classe": mine["score_class"],
             "Fragilité (points)": mine["fragility"].round(1),
             "Écart robuste": mine["robust_z"].round(2),
-            "Signalement": mine["flag"].map(FLAG_LABELS),
+            "Signalement": flag_labels(mine),
         }
     )
     if access:
@@ -366,15 +367,20 @@ def members_table(group: int, role: str) -> None:
             ),
             "Écart robuste": st.column_config.NumberColumn(
                 "Écart robuste",
-                help="Écart à la médiane du groupe, en dispersions robustes ; « À rééquilibrer » "
-                "à partir de +2.",
+                help="Écart à la médiane du groupe, en dispersions robustes. " + rules_help(),
+            ),
+            "Signalement": st.column_config.TextColumn(
+                "Signalement", help=rules_help(), width="medium"
             ),
         },
         key="paires_membres",
     )
     st.caption(
-        "Tri : de la plus fragile à la moins fragile par rapport au groupe. « ouvrir » affiche "
-        "la fiche de la résidence."
+        (
+            "Tri : de la plus fragile à la moins fragile par rapport au groupe ; une résidence "
+            "dont la fragilité monte peut être à rééquilibrer avant l'écart de +2, la règle est "
+            "dite entre parenthèses. « ouvrir » affiche la fiche de la résidence."
+        )
         if access
         else "Indice de fragilité et écart au groupe par résidence réservés aux bailleurs et au "
         "service habitat. « ouvrir » affiche la fiche de la résidence."

@@ -17,6 +17,7 @@ import streamlit as st
 from services.residence_card import ResidenceCard, search_matches
 from ui import cache
 from ui.charts import PLOTLY_CONFIG
+from ui.flag_labels import flag_text, rules_help
 from ui.fmt import MISSING, fmt_int, fmt_number, fmt_pct, fmt_rank, fmt_signed
 from ui.link_notices import link_notice, not_found_text
 from ui.residence_charts import (
@@ -280,8 +281,10 @@ def flag_block(card: ResidenceCard) -> None:
     st.subheader("Signalement et préconisation", anchor=False)
     box, icon = FLAG_BOX[peer["flag"]]
     reason = peer["not_evaluated_reason"] or peer["reason"] or ""
+    rule = cache.peer_members()["rule"].get(card.residence_id)
     box(
-        f"**{peer['flag_label']}** — {reason}\n\n**Préconisation** : {peer['recommendation']}",
+        f"**{flag_text(peer['flag'], rule)}** — {reason}\n\n**Préconisation** : "
+        f"{peer['recommendation']}",
         icon=icon,
     )
     if peer["explanation"]:
@@ -308,13 +311,13 @@ def flag_block(card: ResidenceCard) -> None:
             (
                 "Écart robuste au groupe",
                 fmt_number(peer["robust_z"], 2).replace("-", "−"),
-                "« À rééquilibrer » dès +2, capacité d'accueil sous −1",
+                "voir les règles sous le tableau",
             ),
             ("Ménages enquêtés", fmt_int(peer["n_households"]), ""),
         ]
     facts(rows)
-    if peer["group_description"]:
-        st.caption(f"Le groupe : {peer['group_description']}")
+    notes = [f"Le groupe : {peer['group_description']}"] if peer["group_description"] else []
+    st.caption(" ".join([*notes, f"Règles des signalements : {rules_help()}"]))
 
 
 def contributions_block(card: ResidenceCard, printing: bool) -> None:

@@ -28,6 +28,7 @@ from services.simulation import (
 )
 from services.simulation_score import CotationChange
 from ui import cache
+from ui.flag_labels import rules_help
 from ui.fmt import fmt_number, fmt_pct, fmt_rank, fmt_signed
 from ui.tables import show_table
 
@@ -238,7 +239,7 @@ def simulation_result(residence_id: str, role: str, printing: bool = False) -> N
         "Écart robuste au groupe après",
         fmt_number(result.z_after, 2),
         **_change(round(result.z_after, 2) - round(result.z_before, 2), "", 2, rise_is_good=False),
-        help=f"Avant : {fmt_number(result.z_before, 2)}. « À rééquilibrer » à partir de +2.",
+        help=f"Avant : {fmt_number(result.z_before, 2)}. {rules_help()}",
     )
     cols[2].metric(
         "Signalement après",

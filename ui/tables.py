@@ -170,14 +170,17 @@ def export_frame(table: pd.DataFrame, formats: Formats) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        A copy; e.g. « Taux SRU » becomes « Taux SRU (%) », rounded to one decimal.
+        A copy; e.g. « Taux SRU » becomes « Taux SRU (%) », rounded to one decimal. Columns
+        shown without decimals (counts) become whole numbers: a CSV reads « 156 », not
+        « 156,0 ».
     """
     out = table.copy()
     renames = {}
     for column, (decimals, unit) in formats.items():
         if column not in out:
             continue
-        out[column] = out[column].astype(float).round(decimals)
+        values = out[column].astype(float).round(decimals)
+        out[column] = values.astype("Int64") if decimals == 0 else values
         if unit and f"({unit}" not in column:
             renames[column] = f"{column} ({UNIT_NAMES.get(unit, unit)})"
     return out.rename(columns=renames)

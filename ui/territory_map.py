@@ -19,6 +19,7 @@ from services.classify import Classification, classify_values
 from services.map_indicators import MAP_INDICATORS, map_values
 from ui import cache
 from ui.charts import CLASS_COLORS, FLAG_COLORS, FLAG_LABELS
+from ui.flag_labels import flag_labels, legend_label
 from ui.fmt import fmt_number
 from ui.maps import (
     LegendEntry,
@@ -160,8 +161,9 @@ def residence_layer(mode: str) -> tuple[folium.FeatureGroup | None, list[LegendE
     frame["classe"] = scores["score_class"].astype(str).to_numpy()
     frame["note"] = [fmt_number(v, 1) for v in scores["score"]]
     frame["radius"] = (2.5 + residences["n_dwellings"].clip(upper=400) ** 0.5 / 3).round(1)
-    flags = cache.peer_flags().reindex(residences["residence_id"]).fillna("not_evaluated")
-    frame["signalement"] = flags.map(FLAG_LABELS).to_numpy()
+    members = cache.peer_members().reindex(residences["residence_id"])
+    flags = members["flag"].fillna("not_evaluated")
+    frame["signalement"] = flag_labels(members).to_numpy()
     if mode == "qpv":
         frame = frame[residences["is_qpv"].to_numpy()]
         frame["color"] = QPV_COLOR
@@ -172,7 +174,7 @@ def residence_layer(mode: str) -> tuple[folium.FeatureGroup | None, list[LegendE
         entries.append(LegendEntry(CLASS_COLORS["NC"], "non cotée"))
     else:
         frame["color"] = flags.map(FLAG_COLORS).to_numpy()
-        entries = [LegendEntry(FLAG_COLORS[f], label) for f, label in FLAG_LABELS.items()]
+        entries = [LegendEntry(FLAG_COLORS[f], legend_label(f)) for f in FLAG_LABELS]
     group = folium.FeatureGroup(name="Résidences", control=False)
     add_points(
         group,

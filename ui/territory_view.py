@@ -7,6 +7,7 @@ from streamlit_folium import st_folium
 
 from services.map_indicators import MAP_INDICATORS
 from ui import cache
+from ui.flag_labels import rules_help
 from ui.territory_map import (
     base_map,
     choropleth_layer,
@@ -70,7 +71,7 @@ def show_map(
         + f". Source : {spec.source}.",
     )
     if residence_legend:
-        legend("Résidences", residence_legend)
+        legend("Résidences", residence_legend, rules_help() if residence_mode == "flag" else "")
     clicked = ((returned or {}).get("last_active_drawing") or {}).get("properties") or {}
     code = clicked.get("code")
     last_key = f"last_click_{key}_{level}"

@@ -13,14 +13,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def open_page(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
-    """Run ``app.py`` (optionally switched to ``pages/<page>.py``) and return the AppTest."""
+    """Run ``app.py`` on ``pages/<page>.py`` (the home page when None) as a link carrying
+    ``query`` opens it: that page first, no other before; return the AppTest."""
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     for key, value in (query or {}).items():
         app.query_params[key] = value
-    app.run()
     if page is not None:
         app.switch_page(f"pages/{page}.py")
-        app.run()
+    app.run()
     assert not app.exception, [e.value for e in app.exception]
     return app
 

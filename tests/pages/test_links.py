@@ -7,21 +7,8 @@ French notice, the value the page shows instead and the URL after the run.
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.pages.conftest import ROOT
-
-
-def open_page(page: str | None, query: dict[str, str]) -> AppTest:
-    """The first run of ``page`` opened by a link carrying ``query`` (no other page before)."""
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for key, value in query.items():
-        app.query_params[key] = value
-    if page is not None:
-        app.switch_page(f"pages/{page}.py")
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+from tests.pages.conftest import open_page
 
 
 def _warnings(app) -> list[str]:
