@@ -8,13 +8,13 @@ in a table under the map, across the page (six columns do not fit the side panel
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from services.cotation import fold_text
 from services.map_indicators import occupancy_history
 from ui import cache
-from ui.charts import PLOTLY_CONFIG, french_layout
+from ui.chart_theme import show_chart
+from ui.commune_charts import occupancy_history_chart
 from ui.flag_labels import flag_labels, rules_help
 from ui.fmt import fmt_int, fmt_number, fmt_pct
 from ui.link_notices import link_notice, not_found_text
@@ -98,21 +98,7 @@ def _occupancy_chart(level: str, code: str, role: str) -> None:
         )
         st.info(message, icon=":material/lock:" if reasons else ":material/info:")
         return
-    fig = px.line(
-        history,
-        x="survey_year",
-        y="value",
-        color="label",
-        markers=True,
-        labels={"survey_year": "Enquête OPS", "value": "Part des ménages (%)", "label": ""},
-    )
-    fig.update_xaxes(tickvals=sorted(history["survey_year"].unique()), tickformat="d")
-    fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
-    fig.update_traces(hovertemplate="%{y:.1f} %<extra>%{fullData.name}</extra>")
-    st.plotly_chart(
-        french_layout(fig, height=280, title="Occupation du parc social (OPS)"),
-        config=PLOTLY_CONFIG,
-    )
+    show_chart(occupancy_history_chart(history), key=f"panneau_ops_{level}")
     if reasons:
         st.caption("Années masquées : " + "; ".join(reasons) + ".")
 

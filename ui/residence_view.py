@@ -16,7 +16,7 @@ import streamlit as st
 
 from services.residence_card import ResidenceCard, search_matches
 from ui import cache
-from ui.charts import PLOTLY_CONFIG
+from ui.chart_theme import show_chart
 from ui.flag_labels import flag_text, rules_help
 from ui.fmt import MISSING, fmt_int, fmt_number, fmt_pct, fmt_rank, fmt_signed
 from ui.link_notices import link_notice, not_found_text
@@ -41,7 +41,6 @@ HISTORY_INDICATORS = [
     "no_employment_pct",
     "housing_benefit_pct",
 ]
-PRINT_CONFIG = {**PLOTLY_CONFIG, "displayModeBar": False, "staticPlot": True}
 
 # Always on: the facts tables, and what a browser prints (Ctrl+P): the card alone, one column,
 # charts unbroken.
@@ -61,7 +60,7 @@ CARD_CSS = """
   [data-testid="stMainBlockContainer"] {max-width: 100% !important; padding: 0 !important;}
   [data-testid="stHorizontalBlock"] {flex-direction: column !important;}
   [data-testid="stColumn"] {width: 100% !important; flex: 1 1 100% !important;}
-  [data-testid="stPlotlyChart"], [data-testid="stAlert"], .key-figures {break-inside: avoid;}
+  [data-testid="stVegaLiteChart"], [data-testid="stAlert"], .key-figures {break-inside: avoid;}
   h2, h3 {break-after: avoid;}
   .fiche-faits {break-inside: avoid;}
 }
@@ -190,10 +189,6 @@ def _columns(printing: bool, spec: Sequence[float]) -> list:
         container = st.container()
         return [container] * len(spec)
     return st.columns(spec, gap="large")
-
-
-def _chart(fig, printing: bool, key: str) -> None:
-    st.plotly_chart(fig, config=PRINT_CONFIG if printing else PLOTLY_CONFIG, key=key)
 
 
 def header(card: ResidenceCard) -> None:
@@ -325,9 +320,9 @@ def contributions_block(card: ResidenceCard, printing: bool) -> None:
     st.subheader("Pourquoi cette note", anchor=False)
     left, right = _columns(printing, [2, 3])
     with left:
-        _chart(pillar_waterfall(card.pillars, card.cotation["score"]), printing, "fiche_piliers")
+        show_chart(pillar_waterfall(card.pillars, card.cotation["score"]), "fiche_piliers")
     with right:
-        _chart(impact_waterfall(card.indicators, card.cotation["score"]), printing, "fiche_ind")
+        show_chart(impact_waterfall(card.indicators, card.cotation["score"]), "fiche_ind")
     st.caption(
         "Chaque pilier apporte sa note multipliée par son poids ; chaque indicateur tire la note "
         "au-dessus (bleu) ou en dessous (orange) de ce qu'il apporterait au milieu de l'échelle "
@@ -343,7 +338,7 @@ def peers_block(card: ResidenceCard, printing: bool) -> None:
     with left:
         if card.comparison["value"].notna().any():
             st.markdown(f"**{card.peer['group_name'] or 'Résidences comparables'}**")
-            _chart(peer_boxes(card.comparison, card.can_see_figures, name), printing, "fiche_bp")
+            show_chart(peer_boxes(card.comparison, card.can_see_figures, name), "fiche_bp")
             own = card.comparison.loc[card.comparison["is_selected"], "value"].notna().any()
             st.caption(
                 "Boîtes : quartiles des résidences évaluées du groupe (au moins 11 ménages "
@@ -380,7 +375,7 @@ def _occupancy(card: ResidenceCard, printing: bool) -> None:
                 icon=":material/info:",
             )
         return
-    _chart(occupancy_lines(history, HISTORY_INDICATORS), printing, "fiche_ops")
+    show_chart(occupancy_lines(history, HISTORY_INDICATORS), "fiche_ops")
     surveyed = history.drop_duplicates("survey_year").dropna(subset=["n_households"])
     st.caption(
         "Ménages enquêtés : "
@@ -412,7 +407,7 @@ def flows_block(card: ResidenceCard, printing: bool) -> None:
                 icon=":material/info:",
             )
         return
-    _chart(flow_bars(flows, counts), printing, "fiche_flux")
+    show_chart(flow_bars(flows, counts), "fiche_flux")
     hidden = [
         label
         for label, column in (
