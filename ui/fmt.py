@@ -106,6 +106,10 @@ def fmt_date(value: dt.date | pd.Timestamp | None) -> str:
 
 
 _MARKDOWN_ACTIVE = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|:$<>~=\"'&"})
+# A word joiner (invisible) breaks what the Markdown renderer would turn into a link by itself
+# whatever the escapes: ``https://…``, ``www.…``, ``name@domain``.
+_JOINER = "\u2060"
+_AUTOLINKS = (("://", f":{_JOINER}//"), ("www.", f"www{_JOINER}."), ("@", f"{_JOINER}@"))
 
 
 def quote_text(value: object, limit: int = 60) -> str:
@@ -114,9 +118,11 @@ def quote_text(value: object, limit: int = 60) -> str:
     Every ASCII punctuation mark is escaped (no link, image, emphasis, colour or formula can be
     smuggled into a message), control characters become spaces and the text is cut at
     ``limit`` characters with « … ». ``[ici](https://x.org)`` reads as it is written instead
-    of becoming a link.
+    of becoming a link, and so does a bare address (an invisible word joiner breaks it).
     """
     text = "".join(" " if not c.isprintable() else c for c in str(value)).strip()
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
+    for found, broken in _AUTOLINKS:
+        text = text.replace(found, broken)
     return text.translate(_MARKDOWN_ACTIVE)

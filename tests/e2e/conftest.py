@@ -180,6 +180,15 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     raise AssertionError("the app never stayed idle for 300 ms")
 
 
+CHART = "[data-testid='stVegaLiteChart']"
+
+
+def wait_for_charts(page, count: int, timeout: float = 30_000) -> None:
+    """Wait until ``count`` Vega-Lite charts are drawn (an SVG of marks, or a canvas)."""
+    drawn = page.locator(f"{CHART} :is(svg.marks, canvas)")
+    drawn.nth(count - 1).wait_for(state="attached", timeout=timeout)
+
+
 def assert_no_exception(page) -> None:
     """Fail when Streamlit shows an exception box on the page."""
     count = page.locator("[data-testid='stException']").count()

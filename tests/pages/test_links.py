@@ -110,7 +110,7 @@ def test_the_access_profile_of_a_link_is_checked_too():
 def test_a_crafted_value_cannot_put_a_link_into_the_notice():
     app = open_page("residence", {"residence": "[ici](https://exemple.org) ![x](https://x.org/a)"})
     notice = next(w for w in _warnings(app) if "introuvable" in w)
-    assert "\\[ici\\]\\(https\\://exemple\\.org\\)" in notice
+    assert "\\[ici\\]\\(https\\:\u2060//exemple\\.org\\)" in notice
     assert "\\!\\[x\\]" in notice
 
 

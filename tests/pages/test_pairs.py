@@ -30,7 +30,7 @@ def test_the_page_shows_the_groups_their_quality_and_the_first_group():
     }
     members = app.dataframe[0].value
     assert sum(int(v) for v in metrics.values()) == len(members)
-    assert len(app.get("plotly_chart")) == 1
+    assert len(app.get("vega_lite_chart")) == 1
 
 
 def test_picking_a_group_changes_the_panel_the_members_and_the_url():

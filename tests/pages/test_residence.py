@@ -77,7 +77,7 @@ def test_a_shared_link_reopens_the_card_with_every_section():
     assert metrics["Classe (attractive)"] == "B"
     assert metrics["Rang"] == "430e sur 541"
     assert metrics["Couverture des indicateurs"] == "100\u00a0%"
-    assert len(app.get("plotly_chart")) == 5
+    assert len(app.get("vega_lite_chart")) == 5
     assert "Fragilité d'occupation proche des résidences comparables" in _texts(app, "info")
     assert "Préconisation" in _texts(app, "info")
     subheaders = [s.value for s in app.subheader]
