@@ -9,6 +9,11 @@ Numbers read the French way everywhere: the chart's locale formats the axis labe
 comma, narrow no-break space between thousands, true minus sign, ``32 %``), and the value labels
 and tooltips are written by :mod:`ui.fmt` beforehand, in text columns, exactly as the rest of the
 page. Years are written without a thousands separator.
+
+Altair checks every object against the Vega-Lite schema as it is built and again when it is
+turned into a spec: about 0,2 s per chart, on every run of a page. The checks are switched off
+here and :func:`show_chart` sends the spec unchecked; ``tests/ui/test_charts.py`` builds every
+chart of the product with the checks on.
 """
 
 from __future__ import annotations
@@ -17,6 +22,10 @@ from collections.abc import Mapping
 
 import altair as alt
 import streamlit as st
+from altair.utils import schemapi
+
+# Specs are checked by the tests, not on every page run (see the module docstring).
+schemapi.disable_debug_mode()
 
 NBSP = "\u00a0"
 LOCALE = {
@@ -117,4 +126,5 @@ def show_chart(chart: alt.TopLevelMixin, key: str) -> None:
     title = chart_title(chart)
     if title:
         st.markdown(f"**{title}**")
-    st.altair_chart(chart, key=key, width="stretch", alt=title)
+    spec = chart.to_dict(validate=False)
+    st.vega_lite_chart(spec=spec, key=key, width="stretch", alt=title)
