@@ -64,7 +64,9 @@ def test_sru_rates_are_written_in_a_column_the_target_line_never_crosses():
     text_layer = next(
         layer
         for layer in spec["layer"]
-        if layer["mark"].get("type") == "text" and layer["encoding"]["x"]["field"] == "right"
+        if "mark" in layer
+        and layer["mark"]["type"] == "text"
+        and layer["encoding"]["x"]["field"] == "right"
     )
     assert text_layer["mark"]["align"] == "right"
     assert right > max(32.2, 20.0)
