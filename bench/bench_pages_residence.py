@@ -22,7 +22,7 @@ from bench.timing import fmt_ms, markdown_table, section
 ROOT = Path(__file__).resolve().parent.parent
 ROLE = "bailleur"
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
-PLOT = ".js-plotly-plot"
+CHART = "[data-testid='stVegaLiteChart'] :is(svg.marks, canvas)"
 BUDGET_RERUN = 0.3
 BUDGET_PAINT = 3.0
 
@@ -98,13 +98,13 @@ def _load(context, url: str, label: str, path: str) -> float:
     start = time.perf_counter()
     page.goto(f"{url}/{path}")
     if label == "fiche résidence":
-        page.locator(PLOT).nth(4).wait_for(state="attached", timeout=60_000)
+        page.locator(CHART).nth(4).wait_for(state="attached", timeout=60_000)
     else:
         frame = page.frame_locator(MAP_FRAME).first
         frame.locator("path.leaflet-interactive").nth(500).wait_for(
             state="attached", timeout=60_000
         )
-        page.locator(PLOT).first.wait_for(state="attached", timeout=60_000)
+        page.locator(CHART).first.wait_for(state="attached", timeout=60_000)
     elapsed = time.perf_counter() - start
     page.close()
     return elapsed
@@ -186,8 +186,8 @@ def run() -> str:
         "Premier affichage : de la navigation aux cinq graphiques de la fiche, ou aux points de "
         "la carte et au nuage des groupes, dans Chromium headless, serveur chaud ; « sans "
         "cache » : nouveau profil de navigateur à chaque chargement, « visite suivante » : même "
-        "profil, scripts de Streamlit et de Plotly déjà en cache. Le titre de la page paraît "
-        "en 1 à 1,5 s ; l'essentiel du reste est le chargement de Plotly.js par le navigateur."
+        "profil, scripts de Streamlit déjà en cache. Les graphiques sont dessinés par Vega-Lite "
+        "(voir aussi « Premier affichage de chaque page »)."
     )
     return section(
         "pages_residence", "Fiche résidence et groupes de pairs : temps de réexécution", body

@@ -132,6 +132,8 @@ STYLE = """
 /* Same for a table's column menu (« Sort ascending », « Pin column »…): a click on the header
    still sorts. */
 [data-testid="stDataFrameColumnMenu"] {display: none !important;}
+/* The « Stop » button Streamlit shows in the header of a run longer than half a second. */
+[data-testid="stStatusWidget"] button {display: none !important;}
 /* A picker that matches nothing says « Aucun résultat » (Streamlit writes « No results »). */
 [role="listbox"][data-empty] [role="option"] > span {visibility: hidden; font-size: 0;}
 [role="listbox"][data-empty] [role="option"] > span::after {
