@@ -97,7 +97,7 @@ def finish(chart: alt.TopLevelMixin, *, title: str | None = None, height: int | 
         chart = chart.properties(height=height)
     if title:
         # Kept as metadata (Vega-Lite ignores it): show_chart writes it above the chart.
-        chart = chart.properties(description=title, usermeta={"title": title})
+        chart = chart.properties(usermeta={"title": title})
     return (
         chart.configure(locale=LOCALE)
         .configure_axis(
