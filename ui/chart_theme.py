@@ -78,6 +78,13 @@ def top_legend(columns: int = 1, title: str | None = None, **kwargs) -> alt.Lege
     return alt.Legend(orient="top", direction=direction, columns=columns, title=title, **kwargs)
 
 
+def legend_columns(labels, line: int = 60) -> int:
+    """Columns of a legend: all labels on one row when they fit in about ``line`` characters,
+    else one label per row (a legend wider than its chart would be cut)."""
+    labels = [str(label) for label in labels]
+    return len(labels) if sum(len(label) + 6 for label in labels) <= line else 1
+
+
 def finish(chart: alt.TopLevelMixin, *, title: str | None = None, height: int | None = None):
     """The chart in the product's style: French locale, quiet grid, labels not cut.
 

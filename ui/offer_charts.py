@@ -8,7 +8,14 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from ui.chart_theme import colors, count_axis, finish, number_axis, top_legend
+from ui.chart_theme import (
+    colors,
+    count_axis,
+    finish,
+    legend_columns,
+    number_axis,
+    top_legend,
+)
 from ui.charts import CATEGORICAL
 from ui.fmt import fmt_int, fmt_number
 
@@ -35,6 +42,9 @@ def offer_bars(
         "vacants depuis 3 mois ou moins": RECENT_COLOR,
         "vacants depuis plus de 3 mois": LONG_COLOR,
     }
+    totals = _counts(recent).fillna(0) + _counts(long).fillna(0)
+    # A number is written inside its segment only when the segment is wide enough for it.
+    room = 0.06 * float(totals.max() or 1)
     data = pd.concat(
         [
             pd.DataFrame(
@@ -43,7 +53,7 @@ def offer_bars(
                     "series": name,
                     "order": i,
                     "value": _counts(values).to_numpy(),
-                    "text": [fmt_int(v) if pd.notna(v) and v else "" for v in values],
+                    "text": [fmt_int(v) if pd.notna(v) and v >= room else "" for v in values],
                 }
             )
             for i, (name, values) in enumerate(zip(series, (recent, long), strict=True))
@@ -64,7 +74,8 @@ def offer_bars(
         alt.Tooltip("series:N", title="Logements"),
         alt.Tooltip("text:N", title="Nombre"),
     ]
-    color = alt.Color("series:N", scale=colors(series), legend=top_legend(2))
+    legend = top_legend(legend_columns(series, 40 if horizontal else 60))
+    color = alt.Color("series:N", scale=colors(series), legend=legend)
     order = alt.Order("order:Q")
     bars = alt.Chart(data).mark_bar().encode(category, amount, color, order, tooltip=tooltip)
     labels_layer = (
@@ -171,7 +182,12 @@ def demand_bars(
     bars = (
         alt.Chart(data)
         .mark_bar()
-        .encode(x, y, offset, alt.Color("series:N", scale=colors(series), legend=top_legend(2)))
+        .encode(
+            x,
+            y,
+            offset,
+            alt.Color("series:N", scale=colors(series), legend=top_legend(legend_columns(series))),
+        )
         .encode(tooltip=tooltip)
     )
     values = (

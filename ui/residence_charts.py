@@ -13,7 +13,15 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.chart_theme import colors, finish, number_axis, pct_axis, top_legend, year_axis
+from ui.chart_theme import (
+    colors,
+    finish,
+    legend_columns,
+    number_axis,
+    pct_axis,
+    top_legend,
+    year_axis,
+)
 from ui.charts import CATEGORICAL
 from ui.fmt import fmt_number, fmt_signed
 
@@ -206,6 +214,7 @@ def peer_boxes(comparison: pd.DataFrame, show_residence: bool, name: str) -> alt
     x_axis = number_axis("Indice de fragilité (points) ou part des ménages / logements (%)")
     group = "Résidences comparables"
     legend = colors({group: BOX, name: SELECTED})
+    columns = legend_columns([group, name])
     tooltip = [alt.Tooltip("label:N", title="Indicateur"), alt.Tooltip("summary:N", title=group)]
     whiskers = (
         alt.Chart(boxes)
@@ -219,7 +228,7 @@ def peer_boxes(comparison: pd.DataFrame, show_residence: bool, name: str) -> alt
             y,
             x=alt.X("q1:Q", scale=x_scale),
             x2="q3:Q",
-            color=alt.Color("kind:N", scale=legend, legend=top_legend(2)),
+            color=alt.Color("kind:N", scale=legend, legend=top_legend(columns)),
             tooltip=tooltip,
         )
         .transform_calculate(kind=f"{group!r}")
@@ -252,7 +261,7 @@ def peer_boxes(comparison: pd.DataFrame, show_residence: bool, name: str) -> alt
             .encode(
                 y,
                 x=alt.X("value:Q", scale=x_scale),
-                color=alt.Color("kind:N", scale=legend, legend=top_legend(2)),
+                color=alt.Color("kind:N", scale=legend, legend=top_legend(columns)),
                 tooltip=[
                     alt.Tooltip("label:N", title="Indicateur"),
                     alt.Tooltip("text:N", title=name),

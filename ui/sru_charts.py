@@ -10,7 +10,15 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.chart_theme import colors, count_axis, finish, pct_axis, top_legend, year_axis
+from ui.chart_theme import (
+    colors,
+    count_axis,
+    finish,
+    legend_columns,
+    pct_axis,
+    top_legend,
+    year_axis,
+)
 from ui.charts import CATEGORICAL
 from ui.fmt import fmt_int, fmt_number
 from ui.sru_map import rate_classes, rate_colors
@@ -219,7 +227,7 @@ def cms_commune_figure(progress: pd.DataFrame, name: str) -> alt.TopLevelMixin:
     x = alt.X("year:N", title="Fin d'année", axis=alt.Axis(labelAngle=0))
     y_scale = alt.Scale(domain=[0, top * 1.2], nice=False)
     y = alt.Y("value:Q", scale=y_scale, axis=count_axis("Logements (cumul)"))
-    color = alt.Color("series:N", scale=colors(series), legend=top_legend(columns=2))
+    color = alt.Color("series:N", scale=colors(series), legend=top_legend(legend_columns(series)))
     tooltip = [
         alt.Tooltip("series:N", title="Série"),
         alt.Tooltip("year:N", title="Fin d'année"),
@@ -291,7 +299,14 @@ def cms_overview_figure(last: pd.DataFrame) -> alt.TopLevelMixin:
     bars = (
         alt.Chart(data)
         .mark_bar()
-        .encode(y, x, offset, alt.Color("series:N", scale=colors(palette), legend=top_legend(3)))
+        .encode(
+            y,
+            x,
+            offset,
+            alt.Color(
+                "series:N", scale=colors(palette), legend=top_legend(legend_columns(palette))
+            ),
+        )
         .encode(tooltip=tooltip)
     )
     labels = (

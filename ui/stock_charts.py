@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from ui.chart_theme import colors, count_axis, finish, pct_axis, top_legend
+from ui.chart_theme import colors, count_axis, finish, legend_columns, pct_axis, top_legend
 from ui.charts import CATEGORICAL
 from ui.fmt import fmt_int, fmt_number
 
@@ -72,7 +72,9 @@ def grouped_shares(
     top = data["value"].max()
     domain = [0, (top if pd.notna(top) and top > 0 else 1.0) * 1.18]
     color = alt.Color(
-        "series:N", scale=colors({n: colors_of[n] for n in names}), legend=top_legend(2)
+        "series:N",
+        scale=colors({n: colors_of[n] for n in names}),
+        legend=top_legend(legend_columns(names)),
     )
     tooltip = [
         alt.Tooltip("category:N", title="Indicateur"),
@@ -137,7 +139,12 @@ def flows_by_year(
     bars = (
         alt.Chart(data)
         .mark_bar()
-        .encode(x, y, offset, alt.Color("series:N", scale=colors(series), legend=top_legend(2)))
+        .encode(
+            x,
+            y,
+            offset,
+            alt.Color("series:N", scale=colors(series), legend=top_legend(legend_columns(series))),
+        )
         .encode(tooltip=tooltip)
     )
     labels = (
@@ -282,7 +289,9 @@ def intake_dumbbell(frame: pd.DataFrame, title: str) -> alt.TopLevelMixin:
             y,
             x=alt.X("sitting:Q", scale=x_scale, axis=pct_axis("Part des ménages (%)")),
             x2="entrants:Q",
-            color=alt.Color("effect:N", scale=colors(present), legend=top_legend(2)),
+            color=alt.Color(
+                "effect:N", scale=colors(present), legend=top_legend(legend_columns(present))
+            ),
         )
     )
     marks = (
@@ -294,12 +303,12 @@ def intake_dumbbell(frame: pd.DataFrame, title: str) -> alt.TopLevelMixin:
             shape=alt.Shape(
                 "kind:N",
                 scale=alt.Scale(domain=list(kinds), range=[s for *_, s in kinds.values()]),
-                legend=top_legend(2),
+                legend=top_legend(legend_columns(kinds)),
             ),
             fill=alt.Fill(
                 "kind:N",
                 scale=alt.Scale(domain=list(kinds), range=[c for _, c, _ in kinds.values()]),
-                legend=top_legend(2),
+                legend=top_legend(legend_columns(kinds)),
             ),
             tooltip=[
                 alt.Tooltip("name:N", title="Territoire"),
