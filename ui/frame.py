@@ -88,7 +88,7 @@ def build_pages() -> dict[str, list[st.Page]]:
 
 
 def page_directory() -> None:
-    """Links to every page of the menu, by section, with what each page is for."""
+    """Links to every page of the menu, by section (the « page introuvable » offers them)."""
     for section, entries in PAGE_LIST.items():
         st.markdown(f"**{section}**")
         for path, title, icon, _ in entries:
