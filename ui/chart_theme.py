@@ -66,6 +66,23 @@ def year_axis(title: str | None, **kwargs) -> alt.Axis:
     return alt.Axis(title=title, format="d", labelAngle=0, **kwargs)
 
 
+# An axis whose labels were cut into lines by :func:`wrap` shows them on several lines.
+WRAPPED_LABELS = "split(datum.label, '\\n')"
+
+
+def wrap(text: object, width: int = 30) -> str:
+    """``text`` cut into lines of about ``width`` characters (for :data:`WRAPPED_LABELS`)."""
+    lines, current = [], ""
+    for word in str(text).split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    lines.append(current)
+    return "\n".join(lines)
+
+
 def colors(mapping: Mapping[str, str]) -> alt.Scale:
     """A colour scale giving each name of ``mapping`` its colour, in that order."""
     return alt.Scale(domain=list(mapping), range=list(mapping.values()))

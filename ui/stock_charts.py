@@ -12,7 +12,16 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
-from ui.chart_theme import colors, count_axis, finish, legend_columns, pct_axis, top_legend
+from ui.chart_theme import (
+    WRAPPED_LABELS,
+    colors,
+    count_axis,
+    finish,
+    legend_columns,
+    pct_axis,
+    top_legend,
+    wrap,
+)
 from ui.charts import CATEGORICAL
 from ui.fmt import fmt_int, fmt_number
 
@@ -55,11 +64,13 @@ def grouped_shares(
         Horizontal bars (long labels) or vertical ones.
     """
     names = list(series)
+    # Long category names on several lines, not cut.
+    wrapped = [wrap(c, 30 if horizontal else 16) for c in categories]
     data = pd.concat(
         [
             pd.DataFrame(
                 {
-                    "category": list(categories),
+                    "category": wrapped,
                     "series": name,
                     "value": pd.to_numeric(pd.Series(list(values)), errors="coerce"),
                     "text": _pct_texts(list(values)),
@@ -85,7 +96,12 @@ def grouped_shares(
     amount = alt.X if horizontal else alt.Y
     offset = alt.YOffset if horizontal else alt.XOffset
     enc = {
-        "category": category("category:N", sort=list(categories), title=None),
+        "category": category(
+            "category:N",
+            sort=wrapped,
+            title=None,
+            axis=alt.Axis(labelExpr=WRAPPED_LABELS, labelAngle=0),
+        ),
         "value": amount(
             "value:Q", scale=alt.Scale(domain=domain, nice=False), axis=pct_axis(axis_title)
         ),
@@ -102,7 +118,9 @@ def grouped_shares(
         **({"align": "left", "dx": 3} if horizontal else {"baseline": "bottom", "dy": -2}),
     )
     labels = text.encode(enc["category"], enc["value"], enc["offset"], text="text:N")
-    step = alt.Step(12, **{"for": "offset"})
+    # Each category's bars are at least as tall as its label's lines.
+    lines = max(label.count("\n") + 1 for label in wrapped) if wrapped else 1
+    step = alt.Step(max(12, -(-lines * 15 // max(len(names), 1))), **{"for": "offset"})
     chart = alt.layer(bars, labels)
     if horizontal:
         return finish(chart.properties(height=step), title=title)
