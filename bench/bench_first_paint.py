@@ -12,11 +12,14 @@ is the time from the navigation to the moment its first screen is complete and s
 - all of that holds for 500 ms (a rerun asked by the script does not count as painted).
 
 The time is read in the page (``performance.now()``, zero at the navigation), so the browser's
-own start-up is not counted. Goal: 2 s for every page.
+own start-up is not counted. Goal: 2 s for every page. Beside it, two measures that the load
+of the machine does not change: the JavaScript the browser loaded for the first screen, and the
+bytes the server sent for the page's first run (websocket, ``bench/load_client.py``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 import tempfile
 from pathlib import Path
@@ -86,33 +89,65 @@ async (hold) => {
 """
 
 
-def first_paint(browser, url: str, hold_ms: int = 500) -> float:
-    """Seconds from the navigation to ``url`` to its complete first screen, in a new profile."""
+SCRIPT_BYTES_JS = """() => performance.getEntriesByType('resource')
+  .filter(e => e.name.split('?')[0].endsWith('.js'))
+  .reduce((total, e) => total + (e.decodedBodySize || 0), 0)"""
+
+
+def first_paint(browser, url: str, hold_ms: int = 500, scripts: list | None = None) -> float:
+    """Seconds from the navigation to ``url`` to its complete first screen, in a new profile.
+
+    When ``scripts`` is given, the bytes of JavaScript loaded by then are appended to it.
+    """
     context = browser.new_context(viewport=VIEWPORT, locale="fr-FR")
     page = context.new_page()
     try:
         page.goto(url, wait_until="commit")
         page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
-        return page.evaluate(PAINTED_JS, hold_ms) / 1000.0
+        seconds = page.evaluate(PAINTED_JS, hold_ms) / 1000.0
+        if scripts is not None:
+            scripts.append(page.evaluate(SCRIPT_BYTES_JS))
+        return seconds
     finally:
         context.close()
 
 
-def measure(base_url: str, runs: int = 5) -> dict[str, list[float]]:
-    """First paints of every page of :data:`PAGES` on the server at ``base_url``."""
+def server_bytes(base_url: str) -> dict[str, int]:
+    """Bytes the server sends for the first run of each page of :data:`PAGES` (new session)."""
+    from bench.load_client import Link, Session
+
+    async def one(path: str) -> int:
+        page, _, query = path.partition("?")
+        async with Session(base_url) as session:
+            return (await session.open(Link(page, query))).received_bytes
+
+    async def main() -> dict[str, int]:
+        return {label: await one(path) for label, path in PAGES}
+
+    return asyncio.run(main())
+
+
+def measure(base_url: str, runs: int = 5) -> tuple[dict[str, list[float]], dict[str, int]]:
+    """First paints of every page of :data:`PAGES` on the server at ``base_url``, and the bytes
+    of JavaScript each page loaded."""
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
     times: dict[str, list[float]] = {}
+    scripts: dict[str, int] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _, path in PAGES:  # warm the server: imports, caches, the first-visit switch
             first_paint(browser, f"{base_url}/{path}")
         for label, path in PAGES:
-            times[label] = [first_paint(browser, f"{base_url}/{path}") for _ in range(runs)]
+            loaded: list[int] = []
+            times[label] = [
+                first_paint(browser, f"{base_url}/{path}", scripts=loaded) for _ in range(runs)
+            ]
+            scripts[label] = max(loaded)
         browser.close()
-    return times
+    return times, scripts
 
 
 def run() -> str:
@@ -120,7 +155,8 @@ def run() -> str:
     from tests.e2e.conftest import streamlit_server
 
     with tempfile.TemporaryDirectory() as tmp, streamlit_server(Path(tmp)) as url:
-        times = measure(url)
+        times, scripts = measure(url)
+        sent = server_bytes(url)
     rows = []
     for label, path in PAGES:
         values = times[label]
@@ -132,13 +168,17 @@ def run() -> str:
                 fmt_ms(median),
                 f"{fmt_ms(min(values))} à {fmt_ms(max(values))}",
                 "oui" if median <= GOAL_SECONDS else "non",
+                f"{scripts[label] / 1024:.0f} kio",
+                f"{sent[label] / 1024:.0f} kio",
             ]
         )
+    header = ["page", "adresse", "médiane", "étendue", "≤ 2 s", "JavaScript", "envoyé"]
     body = (
         "Chromium headless, fenêtre 1600 × 1000, serveur chaud, nouveau profil de navigateur à "
         "chaque chargement (premier passage d'une personne qui ouvre un lien) ; médiane de 5 "
         "chargements. Premier affichage : de la navigation au premier écran complet (titre, "
-        "graphiques, cartes et tableaux visibles dessinés, script terminé) resté tel 500 ms.\n\n"
-        + markdown_table(["page", "adresse", "médiane", "étendue", "≤ 2 s"], rows)
+        "graphiques, cartes et tableaux visibles dessinés, script terminé) resté tel 500 ms. "
+        "JavaScript : scripts chargés par le navigateur (décompressés) ; envoyé : messages du "
+        "serveur pour la première exécution de la page.\n\n" + markdown_table(header, rows)
     )
     return section("first_paint", "Premier affichage de chaque page", body)

@@ -24,7 +24,7 @@ from ui.charts import CATEGORICAL
 from ui.cotation_map import base_map
 from ui.flag_labels import flag_labels, rules_help
 from ui.fmt import fmt_int, fmt_number
-from ui.maps import LegendEntry, add_points, points_geojson
+from ui.maps import CompactPoints, LegendEntry, point_rows
 from ui.pairs_charts import group_scatter, residence_scatter
 from ui.widgets import key_figures, legend, query_choice, set_query_value
 
@@ -83,35 +83,35 @@ def overview_caption() -> None:
 
 
 def _point_layer(selected: int) -> folium.FeatureGroup:
-    """Every residence coloured by its group (one GeoJson layer), the selected group larger."""
+    """Every residence coloured by its group, the selected group larger and on top; one compact
+    array (:class:`ui.maps.CompactPoints`). A click returns the residence's group."""
     members = cache.peer_members()
     residences = cache.residences()
-    frame = residences[["residence_id", "geometry"]].copy()
-    rows = members.reindex(frame["residence_id"].to_numpy())
+    rows = members.reindex(residences["residence_id"].to_numpy())
     grouped = rows["group"].notna().to_numpy()
-    frame = frame[grouped]
+    frame = residences[grouped]
     rows = rows[grouped]
     groups = rows["group"].astype(int).to_numpy()
-    frame["residence_name"] = rows["residence_name"].to_numpy()
-    frame["commune"] = rows["commune_name"].to_numpy()
-    names = rows["group_name"].to_numpy()
-    frame["groupe"] = [f"{group_number(g)} · {n}" for g, n in zip(groups, names, strict=True)]
-    frame["signalement"] = flag_labels(rows).to_numpy()
-    frame["group"] = groups
-    frame["color"] = [group_color(g) for g in groups]
-    frame["radius"] = np.where(groups == selected, 6.5, 3.0)
-    frame = frame.iloc[np.argsort(groups == selected, kind="stable")]  # the chosen group on top
-    layer = folium.FeatureGroup(name="Résidences", control=False)
-    add_points(
-        layer,
-        points_geojson(
-            frame,
-            ["residence_name", "commune", "groupe", "signalement", "group", "color", "radius"],
-        ),
-        "Résidences",
-        ["residence_name", "commune", "groupe", "signalement"],
-        ["Résidence", "Commune", "Groupe", "Signalement"],
+    order = np.argsort(groups == selected, kind="stable")  # the chosen group drawn last, on top
+    names = [f"{group_number(g)} · {n}" for g, n in zip(groups, rows["group_name"], strict=True)]
+    fields = [
+        ("Résidence", rows["residence_name"].to_numpy(), False),
+        ("Commune", rows["commune_name"].to_numpy(), True),
+        ("Groupe", names, True),
+        ("Signalement", flag_labels(rows).to_numpy(), True),
+    ]
+    points = point_rows(
+        frame.iloc[order],
+        np.where(groups == selected, 6.5, 3.0)[order],
+        [group_color(g) for g in groups[order]],
+        [(label, [texts[i] for i in order], repeated) for label, texts, repeated in fields],
+        [
+            {"group": int(g), "residence_id": str(rid)}
+            for g, rid in zip(groups[order], rows.index[order], strict=True)
+        ],
     )
+    layer = folium.FeatureGroup(name="Résidences", control=False)
+    CompactPoints(points).add_to(layer)
     return layer
 
 

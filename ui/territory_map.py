@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import folium
+import numpy as np
 import pandas as pd
 
 from services.classify import Classification, classify_values
@@ -20,16 +21,16 @@ from services.map_indicators import MAP_INDICATORS, map_values
 from ui import cache
 from ui.charts import CLASS_COLORS, FLAG_COLORS, FLAG_LABELS
 from ui.flag_labels import flag_labels, legend_label
-from ui.fmt import fmt_number
+from ui.fmt import fmt_int, fmt_number
 from ui.maps import (
+    CompactPoints,
     LegendEntry,
     add_choropleth,
     add_outlines,
-    add_points,
     fill_colors,
     legend_entries,
     offline_map,
-    points_geojson,
+    point_rows,
     with_properties,
 )
 
@@ -150,49 +151,47 @@ def highlight_layer(level: str, selected: str | None) -> folium.FeatureGroup | N
 
 
 def residence_layer(mode: str) -> tuple[folium.FeatureGroup | None, list[LegendEntry]]:
-    """Residence points for ``mode`` (see :data:`RESIDENCE_LAYERS`) and their legend."""
+    """Residence points for ``mode`` (see :data:`RESIDENCE_LAYERS`) and their legend.
+
+    The points travel as one compact array (:class:`ui.maps.CompactPoints`).
+    """
     if mode == "none":
         return None, []
     residences = cache.residences()
-    scores = cache.reference_scores().reindex(residences["residence_id"])
-    frame = residences[["residence_name", "geometry"]].copy()
-    frame["commune"] = residences["commune_code"].map(cache.commune_table()["commune_name"])
-    frame["logements"] = residences["n_dwellings"].map(lambda v: fmt_number(v, 0)).to_numpy()
-    frame["classe"] = scores["score_class"].astype(str).to_numpy()
-    frame["note"] = [fmt_number(v, 1) for v in scores["score"]]
-    frame["radius"] = (2.5 + residences["n_dwellings"].clip(upper=400) ** 0.5 / 3).round(1)
-    members = cache.peer_members().reindex(residences["residence_id"])
-    flags = members["flag"].fillna("not_evaluated")
-    frame["signalement"] = flag_labels(members).to_numpy()
+    ids = residences["residence_id"]
+    scores = cache.reference_scores().reindex(ids)
+    members = cache.peer_members().reindex(ids)
+    flags = members["flag"].fillna("not_evaluated").to_numpy()
+    classes = scores["score_class"].astype(str).to_numpy()
+    communes = residences["commune_code"].map(cache.commune_table()["commune_name"]).to_numpy()
+    fields = [
+        ("Résidence", residences["residence_name"].to_numpy(), False),
+        ("Commune", communes, True),
+        ("Logements", [fmt_int(n) for n in residences["n_dwellings"]], False),
+        ("Note", [fmt_number(v, 1, "/ 100") for v in scores["score"]], False),
+        ("Classe", classes, True),
+        ("Signalement", flag_labels(members).to_numpy(), True),
+    ]
+    radius = (2.5 + residences["n_dwellings"].clip(upper=400) ** 0.5 / 3).to_numpy()
+    shown = np.ones(len(residences), dtype=bool)
     if mode == "qpv":
-        frame = frame[residences["is_qpv"].to_numpy()]
-        frame["color"] = QPV_COLOR
+        shown = residences["is_qpv"].to_numpy(dtype=bool)
+        colors = [QPV_COLOR] * len(residences)
         entries = [LegendEntry(QPV_COLOR, "résidence en QPV")]
     elif mode == "class":
-        frame["color"] = frame["classe"].map(CLASS_COLORS).fillna(CLASS_COLORS["NC"])
+        colors = [CLASS_COLORS.get(c, CLASS_COLORS["NC"]) for c in classes]
         entries = [LegendEntry(CLASS_COLORS[c], f"classe {c}") for c in "ABCDE"]
         entries.append(LegendEntry(CLASS_COLORS["NC"], "non cotée"))
     else:
-        frame["color"] = flags.map(FLAG_COLORS).to_numpy()
+        colors = [FLAG_COLORS[f] for f in flags]
         entries = [LegendEntry(FLAG_COLORS[f], legend_label(f)) for f in FLAG_LABELS]
-    group = folium.FeatureGroup(name="Résidences", control=False)
-    add_points(
-        group,
-        points_geojson(
-            frame,
-            [
-                "residence_name",
-                "commune",
-                "logements",
-                "note",
-                "classe",
-                "signalement",
-                "color",
-                "radius",
-            ],
-        ),
-        "Résidences",
-        ["residence_name", "commune", "logements", "note", "classe", "signalement"],
-        ["Résidence", "Commune", "Logements", "Note", "Classe", "Signalement"],
+    keep = np.flatnonzero(shown)
+    points = point_rows(
+        residences.iloc[keep],
+        radius[keep],
+        [colors[i] for i in keep],
+        [(label, [texts[i] for i in keep], repeated) for label, texts, repeated in fields],
     )
+    group = folium.FeatureGroup(name="Résidences", control=False)
+    CompactPoints(points).add_to(group)
     return group, entries
