@@ -131,7 +131,7 @@ def group_scatter(
     )
     palette = {f"Groupe {number_of(g)}": color_of(g) for g in shown.index}
     x = alt.X("score:Q", axis=number_axis(X_TITLE), scale=alt.Scale(zero=False, padding=30))
-    y = alt.Y("fragility:Q", axis=number_axis(Y_TITLE), scale=alt.Scale(zero=True))
+    y = alt.Y("fragility:Q", axis=number_axis(Y_TITLE), scale=alt.Scale(zero=True, padding=30))
     tooltip = [
         alt.Tooltip("group:N", title="Groupe"),
         alt.Tooltip("count:N", title="Résidences"),
