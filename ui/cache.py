@@ -18,6 +18,7 @@ from geodata import housing
 from geodata.paths import data_dir
 from geodata.quartiers import IMPORTED_FILE
 from scoring import (
+    ClassCertainty,
     CompositeIndex,
     IndexSpec,
     SensitivityResult,
@@ -25,6 +26,8 @@ from scoring import (
     load_profile,
     run_sensitivity,
 )
+from scoring import class_certainty as compute_class_certainty
+from scoring.draws import UNCERTAIN_TREATMENTS, uncertainty_normalisations
 from services import cotation as cotation_service
 from services import cotation_method, cotation_weights, sru_progress
 from services import residence_card as card_service
@@ -185,19 +188,23 @@ def fitted_index(name: str) -> CompositeIndex:
 
 
 @st.cache_resource(show_spinner=False)
-def refitted_index(name: str, normalisation: str) -> CompositeIndex:
-    """The index of profile ``name`` with the normalisation ``normalisation``, fitted on the
-    whole territory (shared, read-only).
+def refitted_index(name: str, normalisation: str, treatment: str | None = None) -> CompositeIndex:
+    """The index of profile ``name`` with the normalisation ``normalisation`` and the treatment
+    of extreme values ``treatment`` (the profile's when None), fitted on the whole territory
+    (shared, read-only).
 
-    The method panel of the cotation page may change the normalisation: the bounds are fitted
-    again on the reference population (a few milliseconds), once per profile and
-    normalisation. Weights, aggregation and classes are then re-weightings of this fit
-    (:meth:`CompositeIndex.reweight`). The profile's own normalisation is :func:`fitted_index`.
+    The method panel of the cotation page may change the normalisation and the treatment: the
+    treatment and the bounds are fitted again on the reference population (a few milliseconds),
+    once per profile, normalisation and treatment. Weights, aggregation and classes are then
+    re-weightings of this fit (:meth:`CompositeIndex.reweight`). The profile's own method is
+    :func:`fitted_index`.
     """
     base = profile(name)
-    if normalisation == base.method.normalisation:
+    treatment = treatment or base.method.treatment
+    if (normalisation, treatment) == (base.method.normalisation, base.method.treatment):
         return fitted_index(name)
-    return CompositeIndex(base.with_method(normalisation=normalisation)).fit(indicator_table())
+    spec = base.with_method(normalisation=normalisation, treatment=treatment)
+    return CompositeIndex(spec).fit(indicator_table())
 
 
 # --- SRU et contrat de mixité sociale ; Tableau de bord du parc social ------------------------
@@ -376,12 +383,47 @@ def sensitivity(
     ``method``.
 
     ``weights``: pillars then indicators, see :func:`services.cotation_weights.weight_key`;
-    ``method``: normalisation, aggregation and classes, see
-    :func:`services.cotation_method.method_key`. About 0.3 s, kept per weighting and method.
+    ``method``: treatment of extreme values, normalisation, aggregation and classes, see
+    :func:`services.cotation_method.method_key`. The draws are those of
+    :func:`class_certainty` (weights, normalisation, treatment). From 0.5 s to 2 s (natural
+    breaks recomputed on every draw), kept per weighting and method.
     """
+    spec = _session_spec(profile_name, weights, method)
+    return run_sensitivity(
+        indicator_table(),
+        spec,
+        methods=uncertainty_normalisations(spec),
+        treatments=UNCERTAIN_TREATMENTS,
+    )
+
+
+def _session_spec(
+    profile_name: str, weights: tuple[float, ...], method: tuple[str, ...]
+) -> IndexSpec:
     spec = cotation_weights.with_weight_key(profile(profile_name), weights)
-    spec = cotation_method.with_method_key(spec, method)
-    return run_sensitivity(indicator_table(), spec)
+    return cotation_method.with_method_key(spec, method)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def class_certainty(
+    profile_name: str, weights: tuple[float, ...], method: tuple[str, ...]
+) -> ClassCertainty:
+    """How sure each residence's class is around profile ``profile_name`` with ``weights`` and
+    ``method`` (keys as for :func:`sensitivity`): 1,000 draws of weights, normalisation and
+    treatment (:func:`scoring.class_certainty`). From 0.2 s (fixed thresholds) to 1.5 s
+    (natural breaks, recomputed on every draw), kept per weighting and method.
+    """
+    spec = _session_spec(profile_name, weights, method)
+    index = refitted_index(profile_name, spec.method.normalisation, spec.method.treatment)
+    return compute_class_certainty(indicator_table(), spec, index=index)
+
+
+def reference_certainty() -> ClassCertainty:
+    """How sure each residence's class is under the reference profile (fiche résidence)."""
+    spec = profile("reference")
+    return class_certainty(
+        "reference", cotation_weights.weight_key(spec), cotation_method.method_key(spec)
+    )
 
 
 # --- Fiche résidence ; Groupes de pairs --------------------------------------------------------

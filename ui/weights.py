@@ -6,7 +6,7 @@ differences between residences), which a nominal weight does not tell. The chose
 the URL (``profil``) and the weights moved during a session too (``poids=occupation:40,is_qpv:1``,
 only what differs from the profile), so that a link reopens the same cotation. Under the
 sliders, the method panel (:mod:`ui.method_panel`) lets the session change the profile's
-normalisation, aggregation and classes (``methode``).
+treatment of extreme values, normalisation, aggregation and classes (``methode``).
 
 Every move builds a new spec with :meth:`scoring.IndexSpec.with_weights` and re-weights the
 fitted index of the profile and normalisation in force (shared, never re-normalised).
@@ -207,7 +207,9 @@ def weight_panel() -> Weighting:
             )
             spec = base
         spec = with_panel_method(spec, base)
-        index = cache.refitted_index(name, spec.method.normalisation).reweight(spec)
+        index = cache.refitted_index(
+            name, spec.method.normalisation, spec.method.treatment
+        ).reweight(spec)
         weights = weight_table(spec, effective_weights(index))
         pillars = pillar_weight_table(weights, spec)
         modified = spec.pillars != base.pillars or spec.indicators != base.indicators

@@ -27,7 +27,8 @@ def test_the_card_draws_its_charts_and_simulates_an_attribution(server_url, page
     assert page.locator(CHART).count() == 5
     main = page.locator("[data-testid='stMain']")
     assert "La Cour de la Fontaine" in main.inner_text()
-    assert "430e sur 541" in main.inner_text()
+    assert "401e sur 541" in main.inner_text()
+    assert "sûre à" in main.inner_text()
     page.get_by_role("button", name="Simuler l'entrée").click()
     page.get_by_text("passerait de").first.wait_for(timeout=30_000)
     wait_for_app(page)

@@ -73,10 +73,14 @@ def test_a_shared_link_reopens_the_card_with_every_section():
     app = open_card({"residence": "GP-0001"}, role="bailleur")
     assert app.header[0].value == "La Cour de la Fontaine"
     metrics = _metrics(app)
-    assert metrics["Note d'attractivité"] == "67,1\u00a0/ 100"
-    assert metrics["Classe (attractive)"] == "B"
-    assert metrics["Rang"] == "430e sur 541"
+    assert metrics["Note d'attractivité"] == "65,3\u00a0/ 100"
+    assert metrics["Classe (intermédiaire)"] == "C"
+    assert metrics["Rang"] == "401e sur 541"
     assert metrics["Couverture des indicateurs"] == "100\u00a0%"
+    # Near the break between C and D: nearly half of the draws put it in D.
+    certainty = next(c for c in _texts(app, "caption").split("\n") if "sûre à" in c)
+    assert certainty.startswith("**Classe C, sûre à 52\u00a0%** (classes possibles : C à D) — ")
+    assert "1\u202f000 tirages de poids autour des poids du profil de référence" in certainty
     assert len(app.get("vega_lite_chart")) == 5
     assert "Fragilité d'occupation proche des résidences comparables" in _texts(app, "info")
     assert "Préconisation" in _texts(app, "info")
@@ -117,14 +121,14 @@ def test_the_simulator_shows_a_first_quartile_single_parent_raising_the_fragilit
     # The cotation after the same move, scored with the fiche's index.
     markdown = _texts(app, "markdown")
     assert (
-        "La note d'attractivité passerait de 67,1 à 66,1 (classe B inchangée), "
-        "rang 430e → 442e sur 541." in markdown
+        "La note d'attractivité passerait de 65,3 à 64,3 (classe C inchangée), "
+        "rang 401e → 416e sur 541." in markdown
     )
     note = next(m for m in app.metric if m.label == "Note d'attractivité après")
-    assert note.value == "66,1\u00a0/ 100"
+    assert note.value == "64,3\u00a0/ 100"
     assert note.delta == "−1,0\u00a0points"
-    assert _metrics(app)["Classe après"] == "B"
-    assert _metrics(app)["Rang après"] == "442e sur 541"
+    assert _metrics(app)["Classe après"] == "C"
+    assert _metrics(app)["Rang après"] == "416e sur 541"
     assert _metrics(app)["Pilier Occupation après"] == "65,1\u00a0/ 100"
     assert "seuls les indicateurs tirés de l'enquête OPS" in _texts(app, "caption")
 
@@ -144,7 +148,7 @@ def test_the_simulator_replaces_a_known_leaving_household():
     table = app.table[-1].value
     assert "Ménage sortant" in table.columns
     assert "Note d'attractivité après" in _metrics(app)
-    assert "La note d'attractivité passerait de 67,1 à" in _texts(app, "markdown")
+    assert "La note d'attractivité passerait de 65,3 à" in _texts(app, "markdown")
 
 
 def test_a_kept_simulation_is_not_printed_for_the_public_profile():
