@@ -1,8 +1,9 @@
 """First paint of every page, as a person opening a link sees it, in headless Chromium.
 
 A warm server (every page opened once before), a new browser profile for each load (empty cache:
-the first visit of a person who received a link), a 1600 × 1000 window. The first paint of a page
-is the time from the navigation to the moment its first screen is complete and stays so:
+the first visit of a person who received a link, not logged in), a 1600 × 1000 window. The first
+paint of a page is the time from the navigation to the moment its first screen is complete and
+stays so:
 
 - Streamlit is connected and the script is not running;
 - the page title is drawn, no skeleton or spinner is left in the window;
@@ -33,8 +34,8 @@ PAGES = (
     ("SRU et mixité sociale", "sru"),
     ("Parc social", "parc"),
     ("Cotation des résidences", "cotation"),
-    ("Fiche résidence (bailleur)", "residence?residence=GP-0001&profil_acces=bailleur"),
-    ("Groupes de pairs (bailleur)", "pairs?groupe=2&profil_acces=bailleur"),
+    ("Fiche résidence", "residence?residence=GP-0001"),
+    ("Groupes de pairs", "pairs?groupe=2"),
     ("Méthode et sources", "methode"),
 )
 

@@ -8,10 +8,8 @@ then written, next to the other imported tables, under the table's name. Several
 together are validated together, including the residence identifiers they share, before any of
 them replaces the current data.
 
-Command line::
-
-    python -m geodata.importer residences=residences.csv occupancy=ops_2024.csv
-    python -m geodata.importer --reset residences
+Command line: ``python -m services.data_import`` (which also records the dataset version and
+tells every running server that the data changed).
 """
 
 from __future__ import annotations
@@ -298,4 +296,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    print(
+        "Importez avec « python -m services.data_import table=fichier … » : il enregistre la "
+        "version des données et prévient les serveurs en cours."
+    )
+    sys.exit(2)

@@ -113,7 +113,18 @@ def fisher_jenks_bins(values: np.ndarray, k: int) -> np.ndarray:
     # The routine FisherJenks runs on the sorted values; FisherJenks itself also computes
     # summary statistics (medians, sums of squares) that would double the time of each of the
     # 1,000 draws of the class certainty. The tests check both give the same classes.
-    return np.asarray(routine(np.sort(values).astype("f8"), k), dtype=float)
+    ordered = np.sort(np.asarray(values, dtype="f8"))
+    bins = np.asarray(routine(ordered, k), dtype=float)
+    if np.all(np.diff(bins) >= 0) and bins[0] >= ordered[0] and bins[-1] == ordered[-1]:
+        return bins
+    # Sums of squares that overflow or vanish in subnormal numbers (values 1e-300 apart) give
+    # unordered breaks. Jenks is invariant under an affine change of scale: cut the values
+    # rescaled to [0, 1], then read each break back as the original value at its position.
+    low, span = ordered[0], ordered[-1] - ordered[0]
+    scaled = (ordered - low) / span
+    bins = np.asarray(routine(scaled, k), dtype=float)
+    positions = np.clip(np.searchsorted(scaled, bins, side="right") - 1, 0, ordered.size - 1)
+    return np.maximum.accumulate(ordered[positions])
 
 
 def class_thresholds(

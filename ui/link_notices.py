@@ -2,10 +2,10 @@
 
 A picker that finds an unknown value in the URL (``/residence?residence=XYZ``,
 ``/sru?annee=1900``) shows something else and rewrites the link; :func:`link_notice` says so
-(« Résidence « XYZ » introuvable… ») instead of substituting silently. The frame calls
-:func:`begin_run` first in every run and the page opening calls :func:`show_notices`, which
-reserves the place of the notices: those raised before it (the sidebar's pickers) are shown
-there, those raised after it are added there.
+(« Résidence « XYZ » introuvable… ») instead of substituting silently. The notices of a run are
+kept in the run's values (:mod:`ui.run_state`, cleared by the frame at the start of each run);
+the page opening calls :func:`show_notices`, which reserves their place under the title: those
+raised before it (the sidebar) are shown there, those raised after it are added there.
 
 The value quoted comes from the link: it is made inert (:func:`ui.fmt.quote_text`) so that a
 crafted link cannot put a link or an image into the notice.
@@ -13,31 +13,23 @@ crafted link cannot put a link or an image into the notice.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 
 import streamlit as st
 
 from ui.fmt import quote_text
+from ui.run_state import run_values
 
 ICON = ":material/link_off:"
-
-# One script run per thread at a time; reset by the frame at the start of each run.
-_run = threading.local()
-
-
-def begin_run() -> None:
-    """Forget the notices of the previous run (called by the frame before anything else)."""
-    _run.box = None
-    _run.pending = []
+_BOX, _PENDING = "link_notices_box", "link_notices_pending"
 
 
 def show_notices() -> None:
     """Reserve the place of this run's notices here and show those already raised."""
-    _run.box = st.container()
-    for text, replaced in getattr(_run, "pending", []):
+    values = run_values()
+    values[_BOX] = st.container()
+    for text, replaced in values.pop(_PENDING, []):
         _write(text, replaced)
-    _run.pending = []
 
 
 def link_notice(text: str, replaced: bool = False) -> None:
@@ -51,16 +43,15 @@ def link_notice(text: str, replaced: bool = False) -> None:
         A choice replaced because it does not apply any more (an information), rather than a
         link that asked for something that does not exist (a warning).
     """
-    if getattr(_run, "box", None) is None:
-        if not hasattr(_run, "pending"):
-            _run.pending = []
-        _run.pending.append((text, replaced))
+    values = run_values()
+    if values.get(_BOX) is None:
+        values.setdefault(_PENDING, []).append((text, replaced))
         return
     _write(text, replaced)
 
 
 def _write(text: str, replaced: bool) -> None:
-    with _run.box:
+    with run_values()[_BOX]:
         if replaced:
             st.info(text, icon=":material/swap_horiz:")
         else:

@@ -1,8 +1,10 @@
 """Folium maps of the territory, served with Leaflet from ``static/`` so they work offline.
 
 Geometry is static: the communes and quartiers are simplified and serialised once (cached in
-``ui/cache.py``); a change of indicator only recomputes colours and tooltips. Points (residences)
-are drawn as one GeoJson layer of circle markers, never as thousands of markers.
+``ui/cache.py``); a change of indicator only recomputes colours and tooltips. Classes and
+colours come from :mod:`services.map_style`, shared with the static snapshots of ``reports/``.
+Points (residences) travel as one compact array (:class:`CompactPoints`), never as thousands of
+markers nor as a GeoJson layer repeating its property names.
 
 Every map has a scale bar in metres and kilometres only (Leaflet's own also shows miles), and no
 focus rectangle around a clicked shape: the browser outlines the focused SVG path with a black
@@ -22,21 +24,21 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from services.classify import Classification
-from ui.fmt import fmt_number
+# NO_DATA and LegendEntry are re-exported for the map modules.
+from services.map_style import NO_DATA as NO_DATA
+from services.map_style import OUTLINE
+from services.map_style import LegendEntry as LegendEntry
 
 STATIC_URL = "/app/static/leaflet"
 LEAFLET_JS = [("leaflet", f"{STATIC_URL}/leaflet.js")]
 LEAFLET_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet.css")]
-NO_DATA = "#d9d9d9"
-OUTLINE = "#4d4d4d"
-# Inside the map's frame: no focus box around a clicked shape (the keyboard focus of the map
-# itself keeps its ring).
-MAP_CSS = "<style>.leaflet-interactive:focus {outline: none;}</style>"
 TILES = {
     "none": None,
     "osm": ("OpenStreetMap", "© contributeurs OpenStreetMap"),
 }
+# Inside the map's frame: no focus box around a clicked shape (the keyboard focus of the map
+# itself keeps its ring).
+MAP_CSS = "<style>.leaflet-interactive:focus {outline: none;}</style>"
 
 
 class MetricScale(MacroElement):
@@ -53,14 +55,6 @@ class MetricScale(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "MetricScale"
-
-
-@dataclass(frozen=True)
-class LegendEntry:
-    """One line of a classed legend: its colour and its French label."""
-
-    color: str
-    label: str
 
 
 def offline_map(bounds: Sequence[Sequence[float]], tiles: str = "none") -> folium.Map:
@@ -89,71 +83,6 @@ def offline_map(bounds: Sequence[Sequence[float]], tiles: str = "none") -> foliu
     fmap.get_root().header.add_child(Element(MAP_CSS), name="map_css")
     fmap.fit_bounds(bounds)
     return fmap
-
-
-# ColorBrewer YlGnBu, light to dark, for 1 to 7 classes.
-_BLUES = {
-    1: ["#41b6c4"],
-    2: ["#a1dab4", "#2c7fb8"],
-    3: ["#edf8b1", "#7fcdbb", "#2c7fb8"],
-    4: ["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"],
-    5: ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"],
-    6: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"],
-    7: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"],
-}
-# Greys from light to mid (grey levels), for a choropleth under coloured points: no hue to
-# compete with theirs; missing values are then white.
-_GREY_LIGHT, _GREY_DARK = 242, 89
-NO_DATA_UNDER_POINTS = "#ffffff"
-
-
-def class_colors(n_classes: int, muted: bool = False) -> list[str]:
-    """Colours of ``n_classes`` sequential classes, light to dark.
-
-    Parameters
-    ----------
-    n_classes : int
-        Number of classes (1 to 7; clipped).
-    muted : bool, default False
-        Greys instead of yellow-green-blue, when coloured points are drawn over the classes.
-    """
-    n = max(1, min(n_classes, 7))
-    if muted:
-        step = (_GREY_LIGHT - _GREY_DARK) / max(n - 1, 1)
-        levels = [round(_GREY_LIGHT - i * step) for i in range(n)] if n > 1 else [165]
-        return [f"#{v:02x}{v:02x}{v:02x}" for v in levels]
-    return _BLUES[n]
-
-
-def no_data_color(muted: bool = False) -> str:
-    """Fill of a territory without value (white under coloured points, light grey otherwise)."""
-    return NO_DATA_UNDER_POINTS if muted else NO_DATA
-
-
-def legend_entries(
-    classes: Classification, decimals: int, unit: str, has_missing: bool, muted: bool = False
-) -> list[LegendEntry]:
-    """French legend lines for ``classes`` (``de 12,0 à 19,6 %``), plus « non disponible »."""
-    colors = class_colors(classes.n_classes, muted)
-    entries = []
-    for i in range(classes.n_classes):
-        low, high = classes.bounds[i], classes.bounds[i + 1]
-        if low == high:
-            label = fmt_number(low, decimals, unit)
-        else:
-            label = f"de {fmt_number(low, decimals)} à {fmt_number(high, decimals, unit)}"
-        entries.append(LegendEntry(colors[i], label))
-    if has_missing:
-        entries.append(LegendEntry(no_data_color(muted), "non disponible"))
-    return entries
-
-
-def fill_colors(values: pd.Series, classes: Classification, muted: bool = False) -> pd.Series:
-    """Colour of each value according to its class (see :func:`no_data_color` when missing)."""
-    colors = class_colors(classes.n_classes, muted)
-    missing = no_data_color(muted)
-    idx = classes.classify(values)
-    return idx.map(lambda i: missing if pd.isna(i) else colors[int(i)]).astype(object)
 
 
 def polygons_geojson(frame: gpd.GeoDataFrame, id_column: str, tolerance: float = 0.0004) -> dict:
@@ -246,6 +175,50 @@ def add_outlines(
         show=show,
     )
     layer.add_to(fmap)
+    return layer
+
+
+def points_geojson(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> dict:
+    """GeoJSON of point rows with the given properties, coordinates rounded to 5 decimals."""
+    xs = frame.geometry.x.round(5).to_numpy()
+    ys = frame.geometry.y.round(5).to_numpy()
+    records = frame[list(properties)].to_dict(orient="records")
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [float(x), float(y)]},
+                "properties": props,
+            }
+            for x, y, props in zip(xs, ys, records, strict=True)
+        ],
+    }
+
+
+def add_points(
+    target: folium.Map | folium.FeatureGroup,
+    geojson: dict,
+    name: str,
+    tooltip_fields: Sequence[str],
+    tooltip_aliases: Sequence[str],
+) -> folium.GeoJson:
+    """Draw points as circle markers coloured by their ``color`` property, sized by ``radius``."""
+    layer = folium.GeoJson(
+        geojson,
+        name=name,
+        marker=folium.CircleMarker(
+            radius=4, weight=0.8, color="#222222", fill=True, fill_opacity=0.9
+        ),
+        style_function=lambda f: {
+            "fillColor": f["properties"]["color"],
+            "radius": f["properties"].get("radius", 4),
+        },
+        tooltip=folium.GeoJsonTooltip(
+            fields=list(tooltip_fields), aliases=list(tooltip_aliases), sticky=True
+        ),
+    )
+    layer.add_to(target)
     return layer
 
 

@@ -16,12 +16,15 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from services import map_views
+from services.map_style import group_color as group_color  # shared with the snapshots
+from services.map_style import group_point_style
 from services.masking import ROLES, mask_dominance
 from services.peers import FLAG_LABELS
 from ui import cache
 from ui.chart_theme import show_chart
-from ui.charts import CATEGORICAL
 from ui.cotation_map import base_map
+from ui.export_map import bounds_of, map_download
 from ui.flag_labels import flag_labels, rules_help
 from ui.fmt import fmt_int, fmt_number
 from ui.maps import CompactPoints, LegendEntry, point_rows
@@ -33,11 +36,6 @@ PICK_KEY = f"qp_{GROUP_PARAM}"
 PENDING_KEY = "paires_groupe_clique"
 MAP_KEY = "paires_carte"
 UNIT_DECIMALS = {"m": 0, "%": 0, "année": 0, "logements": 0, "€/m²/mois": 2}
-
-
-def group_color(group: int) -> str:
-    """Okabe-Ito colour of a peer group (cycled beyond eight groups)."""
-    return CATEGORICAL[int(group) % len(CATEGORICAL)]
 
 
 def group_number(group: int) -> str:
@@ -93,6 +91,7 @@ def _point_layer(selected: int) -> folium.FeatureGroup:
     rows = rows[grouped]
     groups = rows["group"].astype(int).to_numpy()
     order = np.argsort(groups == selected, kind="stable")  # the chosen group drawn last, on top
+    style = group_point_style(pd.Series(groups, index=rows.index), selected)
     names = [f"{group_number(g)} · {n}" for g, n in zip(groups, rows["group_name"], strict=True)]
     fields = [
         ("Résidence", rows["residence_name"].to_numpy(), False),
@@ -102,8 +101,8 @@ def _point_layer(selected: int) -> folium.FeatureGroup:
     ]
     points = point_rows(
         frame.iloc[order],
-        np.where(groups == selected, 6.5, 3.0)[order],
-        [group_color(g) for g in groups[order]],
+        style.radius.to_numpy()[order],
+        list(style.color.to_numpy()[order]),
         [(label, [texts[i] for i in order], repeated) for label, texts, repeated in fields],
         [
             {"group": int(g), "residence_id": str(rid)}
@@ -115,15 +114,31 @@ def _point_layer(selected: int) -> folium.FeatureGroup:
     return layer
 
 
+@st.fragment
 def pairs_map(selected: int) -> None:
-    """The residences on the map, coloured by group; a click selects the clicked group."""
+    """The residences on the map, coloured by group, and the download control; a click selects
+    the clicked group. A fragment: panning, which the map reports for the snapshot, reruns the
+    map only."""
     returned = st_folium(
         base_map(),
         key=MAP_KEY,
         height=540,
         use_container_width=True,
-        returned_objects=["last_active_drawing"],
+        returned_objects=["last_active_drawing", "bounds"],
         feature_group_to_add=_point_layer(selected),
+    )
+    bounds = bounds_of(returned)
+    analysis = cache.peers()
+    map_download(
+        lambda: map_views.peer_map(
+            cache.export_data(),
+            cache.peer_members()["group"],
+            selected,
+            analysis.groups["name"].to_dict(),
+            bounds,
+        ),
+        key="telecharger_pairs",
+        file_stem=f"carte_groupes_de_pairs_{group_number(selected)}",
     )
     clicked = ((returned or {}).get("last_active_drawing") or {}).get("properties") or {}
     group = clicked.get("group")

@@ -5,12 +5,12 @@ map is the same: the base map is only the area first shown (the territory, or Po
 link opens the quartiers) and the scale bar. Everything drawn on it travels as feature groups
 replaced in place: the choropleth of the level, indicator, year and classes, the quartier
 outlines, the residence points and the selected outline. An indicator or scale change therefore
-keeps the view.
+keeps the view. Classes and colours come from :mod:`services.map_style` (as on the snapshots).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import folium
 import numpy as np
@@ -18,8 +18,9 @@ import pandas as pd
 
 from services.classify import Classification, classify_values
 from services.map_indicators import MAP_INDICATORS, map_values
+from services.map_style import FLAG_LABELS, indicator_style, residence_point_style
+from services.map_style import RESIDENCE_LAYERS as RESIDENCE_LAYERS
 from ui import cache
-from ui.charts import CLASS_COLORS, FLAG_COLORS, FLAG_LABELS
 from ui.flag_labels import flag_labels, legend_label
 from ui.fmt import fmt_int, fmt_number
 from ui.maps import (
@@ -27,21 +28,12 @@ from ui.maps import (
     LegendEntry,
     add_choropleth,
     add_outlines,
-    fill_colors,
-    legend_entries,
     offline_map,
     point_rows,
     with_properties,
 )
 
 LEVELS = {"commune": "Communes", "quartier": "Quartiers de Poitiers"}
-RESIDENCE_LAYERS = {
-    "none": "aucune",
-    "qpv": "résidences en QPV",
-    "class": "toutes, par classe de cotation",
-    "flag": "toutes, par signalement",
-}
-QPV_COLOR = "#d95f02"
 
 
 @dataclass(frozen=True)
@@ -86,11 +78,12 @@ def choropleth_layer(
     """The territories of ``level`` coloured by classes of ``indicator`` in ``year``.
 
     ``muted`` draws the classes in greys so that coloured residence points drawn over them stay
-    readable.
+    readable (:func:`services.map_style.class_colors`).
     """
     spec = MAP_INDICATORS[indicator]
     values = map_values(cache.map_inputs(), level, indicator, year, role)
     classes = classify_values(values["value"], method, 5)
+    style = indicator_style(values, classes, spec.decimals, spec.unit, muted)
     shown = [
         "secret statistique" if masked else fmt_number(v, spec.decimals, spec.unit)
         for v, masked in zip(values["value"], values["is_masked"], strict=True)
@@ -100,7 +93,7 @@ def choropleth_layer(
             "code": values.index,
             "nom": _names(level).reindex(values.index).to_numpy(),
             "valeur": shown,
-            "fill": fill_colors(values["value"], classes, muted).to_numpy(),
+            "fill": style.fill.to_numpy(),
         },
         index=values.index,
     )
@@ -115,11 +108,7 @@ def choropleth_layer(
         weight=0.8,
         fill_opacity=0.85,
     )
-    has_missing = bool(values["value"].isna().any())
-    entries = legend_entries(classes, spec.decimals, spec.unit, has_missing, muted)
-    if values["is_masked"].any():
-        entries[-1] = LegendEntry(entries[-1].color, "non disponible ou secret statistique")
-    return TerritoryLayer(group, entries, classes, values)
+    return TerritoryLayer(group, list(style.legend), classes, values)
 
 
 def quartier_outlines() -> folium.FeatureGroup:
@@ -153,45 +142,39 @@ def highlight_layer(level: str, selected: str | None) -> folium.FeatureGroup | N
 def residence_layer(mode: str) -> tuple[folium.FeatureGroup | None, list[LegendEntry]]:
     """Residence points for ``mode`` (see :data:`RESIDENCE_LAYERS`) and their legend.
 
-    The points travel as one compact array (:class:`ui.maps.CompactPoints`).
+    Colours and sizes come from :func:`services.map_style.residence_point_style`; the points
+    travel as one compact array (:class:`ui.maps.CompactPoints`); a flag is named with the rule
+    that raised it (:mod:`ui.flag_labels`).
     """
-    if mode == "none":
-        return None, []
     residences = cache.residences()
-    ids = residences["residence_id"]
-    scores = cache.reference_scores().reindex(ids)
-    members = cache.peer_members().reindex(ids)
-    flags = members["flag"].fillna("not_evaluated").to_numpy()
-    classes = scores["score_class"].astype(str).to_numpy()
+    scores = cache.reference_scores().reindex(residences["residence_id"])
+    style = residence_point_style(mode, residences, scores["score_class"], cache.peer_flags())
+    if style is None:
+        return None, []
+    members = cache.peer_members().reindex(residences["residence_id"])
     communes = residences["commune_code"].map(cache.commune_table()["commune_name"]).to_numpy()
     fields = [
         ("Résidence", residences["residence_name"].to_numpy(), False),
         ("Commune", communes, True),
         ("Logements", [fmt_int(n) for n in residences["n_dwellings"]], False),
         ("Note", [fmt_number(v, 1, "/ 100") for v in scores["score"]], False),
-        ("Classe", classes, True),
+        ("Classe", scores["score_class"].astype(str).to_numpy(), True),
         ("Signalement", flag_labels(members).to_numpy(), True),
     ]
-    radius = (2.5 + residences["n_dwellings"].clip(upper=400) ** 0.5 / 3).to_numpy()
-    shown = np.ones(len(residences), dtype=bool)
-    if mode == "qpv":
-        shown = residences["is_qpv"].to_numpy(dtype=bool)
-        colors = [QPV_COLOR] * len(residences)
-        entries = [LegendEntry(QPV_COLOR, "résidence en QPV")]
-    elif mode == "class":
-        colors = [CLASS_COLORS.get(c, CLASS_COLORS["NC"]) for c in classes]
-        entries = [LegendEntry(CLASS_COLORS[c], f"classe {c}") for c in "ABCDE"]
-        entries.append(LegendEntry(CLASS_COLORS["NC"], "non cotée"))
-    else:
-        colors = [FLAG_COLORS[f] for f in flags]
-        entries = [LegendEntry(FLAG_COLORS[f], legend_label(f)) for f in FLAG_LABELS]
-    keep = np.flatnonzero(shown)
+    keep = np.flatnonzero(residences["residence_id"].isin(style.color.index).to_numpy())
+    ids = residences["residence_id"].iloc[keep]
     points = point_rows(
         residences.iloc[keep],
-        radius[keep],
-        [colors[i] for i in keep],
+        style.radius.reindex(ids).to_numpy(),
+        list(style.color.reindex(ids)),
         [(label, [texts[i] for i in keep], repeated) for label, texts, repeated in fields],
     )
     group = folium.FeatureGroup(name="Résidences", control=False)
     CompactPoints(points).add_to(group)
+    entries = list(style.legend)
+    if mode == "flag":  # both rules of « À rééquilibrer » in the legend
+        entries = [
+            replace(entry, label=legend_label(flag))
+            for entry, flag in zip(entries, FLAG_LABELS, strict=True)
+        ]
     return group, entries

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import (
     assert_no_exception,
     expand_to_content,
+    log_in,
     screenshot,
     wait_for_app,
     wait_for_charts,
@@ -22,8 +23,9 @@ MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 
 def test_the_groups_are_drawn_on_the_map_and_in_the_scatter(server_url, page):
-    page.goto(f"{server_url}/pairs?groupe=2&profil_acces=bailleur")
+    page.goto(f"{server_url}/pairs?groupe=2")
     wait_for_app(page)
+    log_in(page, "bailleur")
     points = page.frame_locator(MAP_FRAME).first.locator("path.leaflet-interactive")
     points.nth(500).wait_for(state="attached", timeout=30_000)
     wait_for_charts(page, 1)

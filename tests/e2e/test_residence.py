@@ -9,6 +9,7 @@ from tests.e2e.conftest import (
     CHART,
     assert_no_exception,
     expand_to_content,
+    log_in,
     screenshot,
     wait_for_app,
     wait_for_charts,
@@ -16,12 +17,13 @@ from tests.e2e.conftest import (
 
 pytestmark = pytest.mark.e2e
 
-CARD = "residence?residence=GP-0001&profil_acces=bailleur"
+CARD = "residence?residence=GP-0001"
 
 
 def test_the_card_draws_its_charts_and_simulates_an_attribution(server_url, page):
     page.goto(f"{server_url}/{CARD}")
     wait_for_app(page)
+    log_in(page, "bailleur")
     wait_for_charts(page, 5)
     assert_no_exception(page)
     assert page.locator(CHART).count() == 5
@@ -40,8 +42,9 @@ def test_the_card_draws_its_charts_and_simulates_an_attribution(server_url, page
 
 
 def test_typing_a_search_opens_the_best_match(server_url, page):
-    page.goto(f"{server_url}/residence?profil_acces=bailleur")
+    page.goto(f"{server_url}/residence")
     wait_for_app(page)
+    log_in(page, "bailleur")
     search = page.get_by_label("Rechercher une résidence")
     search.fill("square lavoir")
     search.press("Enter")
@@ -54,7 +57,11 @@ def test_typing_a_search_opens_the_best_match(server_url, page):
 
 
 def test_the_print_layout_is_one_column_without_sidebar_nor_inputs(server_url, page):
-    page.goto(f"{server_url}/{CARD}&impression=1")
+    page.goto(f"{server_url}/{CARD}")
+    wait_for_app(page)
+    log_in(page, "bailleur")
+    page.get_by_text("Version imprimable").click()
+    page.wait_for_url(lambda url: "impression=1" in url, timeout=30_000)
     wait_for_app(page)
     wait_for_charts(page, 5)
     assert_no_exception(page)
@@ -76,6 +83,7 @@ def test_the_print_layout_is_one_column_without_sidebar_nor_inputs(server_url, p
 def test_resources_out_of_range_clear_the_result_and_say_why_in_french(server_url, page):
     page.goto(f"{server_url}/{CARD}")
     wait_for_app(page)
+    log_in(page, "bailleur")
     wait_for_charts(page, 5)
     simulate = page.get_by_role("button", name="Simuler l'entrée")
     simulate.click()

@@ -144,7 +144,7 @@ def test_moving_a_weight_changes_the_ranking_and_the_classes_shown():
 def test_reset_button_restores_the_profile_weights():
     app = open_page("cotation", query={"poids": "occupation:80,is_qpv:0"})
     assert _slider(app, "poids_pilier_occupation").value == 80
-    app.button[0].click().run()
+    next(b for b in app.button if b.label == "Réinitialiser les poids du profil").click().run()
     assert _slider(app, "poids_pilier_occupation").value == 30
     assert _slider(app, "poids_indicateur_is_qpv").value == 2
     assert "poids" not in app.query_params

@@ -98,15 +98,6 @@ def test_a_bad_link_says_what_was_not_found_and_is_corrected(page, query, notice
     assert app.query_params.get(param) == corrected
 
 
-def test_the_access_profile_of_a_link_is_checked_too():
-    app = open_page(None, {"profil_acces": "administrateur"})
-    assert any(
-        w.startswith("Profil d'accès « administrateur » introuvable dans le lien ; la page montre")
-        for w in _warnings(app)
-    )
-    assert app.query_params["profil_acces"] == "public"
-
-
 def test_a_crafted_value_cannot_put_a_link_into_the_notice():
     app = open_page("residence", {"residence": "[ici](https://exemple.org) ![x](https://x.org/a)"})
     notice = next(w for w in _warnings(app) if "introuvable" in w)

@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pages.conftest import open_page
+from tests.pages.conftest import log_in_as, open_page
+from ui.auth import SINCE_KEY, USER_KEY
 
 SIMULATE = "Simuler l'entrée"
 
 
 def open_card(query: dict[str, str] | None = None, role: str | None = None):
-    """The fiche opened by a link carrying ``query``, under the access profile ``role``.
-
-    AppTest first runs the default page, then switches here; the sidebar's profile picker is
-    given the link's value as the URL would (AppTest needs it again before every run).
-    """
-    app = open_page("residence", query)
-    return rerun(app, role)
+    """The fiche opened by a link carrying ``query``, logged in with the demo account of
+    ``role`` (the public view when None)."""
+    app = open_page("residence", query, role=role or "public")
+    return rerun(app)
 
 
 def rerun(app, role: str | None = None):
-    """Run again under the access profile ``role`` (the public one when None)."""
-    if role is not None:
-        app.query_params["profil_acces"] = role
-        app.session_state["qp_profil_acces"] = role
+    """Run again logged in with the demo account of ``role`` (as before when None)."""
+    if role == "public":
+        for key in (USER_KEY, SINCE_KEY):
+            if key in app.session_state:
+                del app.session_state[key]
+    elif role is not None:
+        log_in_as(app, role)
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     return app
@@ -168,7 +169,7 @@ def test_a_kept_simulation_is_not_printed_for_the_public_profile():
 def test_the_print_layout_hides_the_search_and_the_form(role):
     app = open_card({"residence": "GP-0001", "impression": "1"}, role=role)
     assert app.toggle(key="fiche_impression").value is True
-    assert not app.text_input
+    assert not app.main.text_input
     assert not [b for b in app.button if b.label == SIMULATE]
     assert app.header[0].value == "La Cour de la Fontaine"
     assert any("@media print" in m.value for m in app.markdown)

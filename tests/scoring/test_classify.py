@@ -15,6 +15,7 @@ from scoring.classify import (
     class_labels,
     class_thresholds,
     comparable,
+    fisher_jenks_bins,
     natural_breaks_thresholds,
     quantile_thresholds,
     rank_against,
@@ -127,3 +128,10 @@ def test_class_thresholds_dispatch_on_the_method():
     assert class_thresholds(ref, "thresholds", (80, 65, 50, 35)) == (80.0, 65.0, 50.0, 35.0)
     np.testing.assert_allclose(class_thresholds(ref, "quantiles", ()), [82, 64, 46, 28])
     assert class_thresholds(ref, "natural_breaks", ()) == (90.0, 70.0, 50.0, 30.0)
+
+
+def test_jenks_breaks_stay_ordered_for_values_in_subnormal_range():
+    # Found by the map legend's property test: squared deviations underflowing to zero gave the
+    # unordered breaks (4.8e-41, 0.0, 4.8e-41).
+    bins = fisher_jenks_bins(np.array([0.0, 4.8e-41, 2.2e-309]), 3)
+    assert bins.tolist() == [0.0, 2.2e-309, 4.8e-41]

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from ui.fmt import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_rank, fmt_signed, quote_text
+from services.fmt import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_rank, fmt_signed
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -47,20 +47,3 @@ def test_signed_changes():
     assert fmt_signed(1234.56, 1) == f"+1{NNBSP}234,6"
     assert fmt_signed(-0.04, 1, "points") == "0,0\u00a0points"  # no sign once rounded to zero
     assert fmt_signed(float("nan"), 1) == "—"
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        pytest.param("GP-9999", "GP\\-9999", id="identifier"),
-        pytest.param("**gras** :red[x] $x$", "\\*\\*gras\\*\\* \\:red\\[x\\] \\$x\\$", id="markup"),
-        pytest.param(
-            "![i](http://x.org/a.png)", "\\!\\[i\\]\\(http\\:\u2060//x\\.org/a\\.png\\)", id="image"
-        ),
-        pytest.param("www.x.fr a@b.fr", "www\u2060\\.x\\.fr a\u2060@b\\.fr", id="bare-links"),
-        pytest.param("ligne\nsuivante\t", "ligne suivante", id="controls"),
-        pytest.param("é" * 80, "é" * 59 + "…", id="cut"),
-    ],
-)
-def test_quote_text_makes_outside_text_inert(value, expected):
-    assert quote_text(value) == expected
