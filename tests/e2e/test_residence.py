@@ -60,7 +60,7 @@ def test_the_print_layout_is_one_column_without_sidebar_nor_inputs(server_url, p
     page.goto(f"{server_url}/{CARD}")
     wait_for_app(page)
     log_in(page, "bailleur")
-    page.get_by_text("Version imprimable").click()
+    page.get_by_text("Version imprimable", exact=True).click()
     page.wait_for_url(lambda url: "impression=1" in url, timeout=30_000)
     wait_for_app(page)
     wait_for_charts(page, 5)
