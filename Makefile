@@ -49,7 +49,7 @@ fonts:
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-noto-color-emoji >/dev/null
 
 run: setup
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run serve.py --server.port $(PORT)
 
 # One server process per core on BASE_PORT, BASE_PORT+1… (loopback), to put behind a reverse
 # proxy with sticky sessions (README). Set COTATION_DATABASE_URL for servers on several machines.

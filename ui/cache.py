@@ -536,7 +536,7 @@ def peer_members() -> pd.DataFrame:
     table = residence_directory()[["residence_name", "commune_name", "bailleur", "n_dwellings"]]
     table = table.join(reference_scores()[["score", "score_class"]])
     table["score_class"] = table["score_class"].astype(str)
-    for column in ("group", "group_name", "n_households", "fragility", "robust_z", "flag"):
+    for column in ("group", "group_name", "n_households", "fragility", "robust_z", "flag", "rule"):
         table[column] = analysis[column].reindex(table.index)
     table["flag"] = table["flag"].fillna("not_evaluated")
     return table.join(residence_coordinates())
