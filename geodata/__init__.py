@@ -16,7 +16,15 @@ from geodata.housing import (
     load_sru_production,
     load_vacancies,
 )
-from geodata.quartiers import import_quartiers, load_quartiers, quartiers_are_schematic
+from geodata.quartiers import load_quartiers, quartiers_are_schematic
+
+
+def import_quartiers(path, code_column: str, name_column: str, **kwargs) -> int:
+    """Import a quartier or IRIS file as a new dataset version (see :mod:`geodata.importer`)."""
+    from geodata.importer import import_quartiers as _import_quartiers
+
+    return _import_quartiers(path, code_column, name_column, **kwargs)
+
 
 __all__ = [
     "EPCI_NAME",

@@ -15,8 +15,7 @@ import streamlit as st
 
 import geodata
 from geodata import housing
-from geodata.paths import data_dir
-from geodata.quartiers import IMPORTED_FILE
+from geodata.quartiers import quartiers_path
 from scoring import (
     CompositeIndex,
     IndexSpec,
@@ -43,10 +42,11 @@ _loaded_version: tuple | None = None
 
 
 def data_version() -> tuple:
-    """Modification times of every data file read (imported or demo): changes on an import."""
+    """Every data file read (imported or demo) and its modification time: changes on an import
+    or a rollback (each dataset version is a directory of its own)."""
     paths = [housing.table_path(name) for name in housing.HOUSING_TABLES]
-    paths.append(data_dir() / IMPORTED_FILE)
-    return tuple((str(p), p.stat().st_mtime_ns) for p in paths if p.exists())
+    paths.append(quartiers_path())
+    return tuple((str(p), p.stat().st_mtime_ns) for p in paths if p is not None and p.exists())
 
 
 def refresh_if_data_changed() -> bool:

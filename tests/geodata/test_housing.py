@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
 
-from geodata import housing
-from geodata.paths import data_dir
+from geodata import housing, versions
 from geodata.schemas import DEMO_NOTICE, OCCUPANCY_SHARES, TABLES, DataValidationError
 
 LOADERS = {
@@ -32,12 +29,11 @@ EXPECTED_DTYPE = {
 }
 
 
-def _write_imported(name: str, frame: pd.DataFrame) -> None:
-    path = data_dir() / housing.file_name(name)
-    frame.to_parquet(path, index=False)
-    # A distinct modification time, whatever the file system's resolution.
-    stamp = path.stat().st_mtime_ns + 5_000_000_000
-    os.utime(path, ns=(stamp, stamp))
+def _write_imported(name: str, frame: pd.DataFrame) -> versions.VersionInfo:
+    """A version holding ``frame`` as table ``name`` (written as is, unchecked), made current."""
+    info = versions.write_version({name: frame}, origins={name: "imported"})
+    versions.set_current(info.version_id)
+    return info
 
 
 def test_every_housing_table_has_a_loader():
@@ -60,6 +56,8 @@ def test_columns_dtypes_and_key(name):
             assert not pd.api.types.is_object_dtype(dtype), (col.name, dtype)
         elif col.dtype == "int" and col.nullable:
             assert dtype == "Int64", (col.name, dtype)
+        elif col.dtype == "bool" and col.nullable:
+            assert dtype == "boolean", (col.name, dtype)
         elif col.dtype in EXPECTED_DTYPE:
             assert str(dtype) == EXPECTED_DTYPE[col.dtype], (col.name, dtype)
     key = list(table.key)
@@ -126,17 +124,17 @@ def test_demo_origin_by_default_and_imported_once_a_file_is_there():
     assert loaded[["n_agreed", "n_delivered"]].to_numpy().tolist() == [[7, 3]]
 
 
-def test_a_changed_file_is_read_again():
+def test_a_new_current_version_is_read_and_the_old_one_stays_readable():
     frame = pd.DataFrame(
         {"commune_code": ["86194"], "year": [2025], "n_agreed": [7], "n_delivered": [3]}
     )
-    _write_imported("sru_production", frame)
+    first = _write_imported("sru_production", frame)
     assert housing.load_sru_production()["n_agreed"].tolist() == [7]
-    path = data_dir() / housing.file_name("sru_production")
-    later = path.stat().st_mtime_ns + 5_000_000_000
-    frame.assign(n_agreed=11).to_parquet(path, index=False)
-    os.utime(path, ns=(later, later))
+    _write_imported("sru_production", frame.assign(n_agreed=11))
     assert housing.load_sru_production()["n_agreed"].tolist() == [11]
+    assert housing.load_sru_production(first.path)["n_agreed"].tolist() == [7]
+    versions.set_current(None)
+    assert housing.dataset_origin("sru_production") == housing.ORIGIN_DEMO
 
 
 def test_numeric_commune_codes_are_read_as_strings():
@@ -196,7 +194,8 @@ def test_duplicate_key_is_reported():
 
 
 def test_unreadable_file_is_reported_in_french():
-    (data_dir() / housing.file_name("demands")).write_bytes(b"pas un fichier parquet")
+    info = _write_imported("demands", housing.load_demands())
+    (info.path / housing.file_name("demands")).write_bytes(b"pas un fichier parquet")
     with pytest.raises(DataValidationError, match=r"fichier « demands\.parquet » illisible"):
         housing.load_demands()
 

@@ -8,7 +8,8 @@ import shapely
 from shapely.geometry import box
 
 from geodata import load_communes, load_quartiers
-from geodata.quartiers import QUARTIER_SEEDS, import_quartiers, read_quartier_file, reset_quartiers
+from geodata.importer import import_quartiers, reset_table
+from geodata.quartiers import QUARTIER_SEEDS, read_quartier_file
 from geodata.schemas import DataValidationError
 
 
@@ -73,7 +74,7 @@ def test_import_replaces_the_schematic_outlines_and_reprojects(tmp_path):
         assert quartiers.crs.to_epsg() == 4326
         assert quartiers.to_crs(2154).area.round().tolist() == [1_000_000.0, 1_000_000.0]
     finally:
-        reset_quartiers()
+        reset_table("quartiers")
     assert (load_quartiers()["geometry_source"] == "schematic").all()
 
 
