@@ -572,4 +572,3 @@ def _with_sentence(
 
 def _points(value: float) -> str:
     return "non calculé" if math.isnan(value) else fr_number(value)
-

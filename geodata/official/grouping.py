@@ -37,6 +37,7 @@ DPE_COLUMNS = tuple(f"dpe_{label}" for label in "ABCDEFG")
 TYPOLOGY_COLUMNS = ("n_t1", "n_t2", "n_t3", "n_t4", "n_t5_plus")
 REPETITIONS = {"B": "BIS", "T": "TER", "Q": "QUATER", "C": "QUINQUIES"}
 SMALL_WORDS = {"de", "des", "du", "la", "le", "les", "et", "aux", "au", "sur", "sous", "en"}
+SMALL_WORDS |= {"bis", "ter", "quater", "quinquies"}
 NOT_WORD = re.compile(r"[^0-9A-Z]+")
 
 
@@ -71,7 +72,7 @@ def load_grouping() -> GroupingSettings:
         max_spread_m=float(grouping.get("max_spread_m", 250)),
         max_year_gap=int(grouping.get("max_year_gap", 20)),
         programme_columns=tuple(grouping.get("programme", {}).get("columns", [])),
-        street_types={k.upper(): v.upper() for k, v in raw.get("street_types", {}).items()},
+        street_types={k.upper(): v for k, v in raw.get("street_types", {}).items()},
     )
 
 
@@ -92,7 +93,7 @@ def normalise(values: pd.Series, street_types: dict[str, str] | None = None) -> 
     for value in pd.unique(text):
         words = _fold(value).split()
         if street_types:
-            words = [street_types.get(w, w) for w in words]
+            words = [_fold(street_types.get(w, w)) for w in words]
         words = [w.lstrip("0") or "0" if w.isdigit() else w for w in words]
         mapping[value] = " ".join(words)
     return text.map(mapping)
@@ -107,6 +108,7 @@ def french_title(text: str) -> str:
             out.append(word)
         elif "'" in word or "’" in word:
             head, sep, tail = re.split(r"(['’])", word, maxsplit=1)
+            head = head.capitalize() if i == 0 else head
             out.append(head + sep + tail.capitalize() if len(head) <= 1 else word.capitalize())
         else:
             out.append("-".join(p.capitalize() for p in word.split("-")))
@@ -159,11 +161,14 @@ def dwelling_keys(
         index=address.index,
     )
     key = address.where(has_street, ("LIEU DIT " + place).where(place.ne(""), "POSITION " + points))
+    types = {_fold(k): v for k, v in settings.street_types.items()}
+    street_type = part("street_type").map(lambda t: types.get(_fold(t), t))
     label_parts = (
         part("street_number").str.lstrip("0")
-        + part("repetition").str.lower()
         + " "
-        + part("street_type")
+        + repetition.str.lower()
+        + " "
+        + street_type
         + " "
         + part("street_name")
     )

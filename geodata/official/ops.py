@@ -135,7 +135,7 @@ def convert_ops(
     path = Path(path)
     name = name or path.name
     settings = load_toml("ops.toml")
-    missing_words = {w.lower() for w in settings.get("missing_words", [])}
+    missing_words = {w.lower() for w in settings.get("cells", {}).get("missing_words", [])}
     raw = read_all(path, name)
     columns = _columns(raw.header, settings)
     if columns["residence_id"] is not None:
