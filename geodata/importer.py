@@ -104,6 +104,12 @@ def lock_timeout_s() -> float:
 
 
 def _check_kinds(files: Sequence[ImportFile]) -> None:
+    if "residences" in {i.kind for i in files} and "rpls" in {i.kind for i in files}:
+        raise DataValidationError(
+            "un fichier RPLS et un fichier de résidences ensemble : les résidences viennent de "
+            "l'un ou de l'autre, attendu un seul des deux.",
+            expected="un seul fichier de résidences",
+        )
     seen: dict[str, str] = {}
     for item in files:
         if item.kind not in KINDS:
@@ -123,12 +129,6 @@ def _check_kinds(files: Sequence[ImportFile]) -> None:
                 expected="un seul fichier par table",
             )
         seen[target] = item.shown_name
-    if "residences" in {i.kind for i in files} and "rpls" in {i.kind for i in files}:
-        raise DataValidationError(
-            "un fichier RPLS et un fichier de résidences ensemble : les résidences viennent de "
-            "l'un ou de l'autre, attendu un seul des deux.",
-            expected="un seul fichier de résidences",
-        )
 
 
 def _keep_other_source(supplying_stops: bool) -> Callable[[pd.DataFrame], object]:

@@ -47,7 +47,8 @@ def _read(name: str, path: Path, mtime_ns: int) -> pd.DataFrame:
         ) from exc
     frame = with_optional_columns(frame, table)
     validate_table(frame, table, file=path.name, first_line=1)
-    return coerce_table(frame[table.names].copy(), table)
+    frame = coerce_table(frame[table.names].copy(), table)
+    return frame.sort_values(list(table.key), ignore_index=True) if table.key else frame
 
 
 def load_layer(name: str, version_dir: Path | None = None) -> pd.DataFrame | None:

@@ -184,8 +184,8 @@ def placement_problem(
         return "coordonnées impossibles à projeter", expected
     found = placement.found_code[row]
     if found is None:
-        km = placement.distance_m[row] / 1000
-        return f"point hors du Grand Poitiers, à {km:,.0f} km".replace(",", " "), expected
+        km = f"{placement.distance_m[row] / 1000:,.0f}".replace(",", "\u202f")
+        return f"point hors du Grand Poitiers, à {km} km", expected
     return f"point situé à {names.get(found, found)} ({found})", expected
 
 

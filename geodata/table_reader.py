@@ -59,8 +59,11 @@ def _rename_columns(raw: RawTable, table: Table) -> list[str]:
     return ignored
 
 
-def _points(frame: pd.DataFrame, file: str, lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Lambert-93 coordinates of the residences, from lon/lat or x/y + epsg."""
+def _points(
+    frame: pd.DataFrame, file: str, lines: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Lambert-93 coordinates of the residences, from lon/lat or x/y + epsg, and the
+    coordinates as written (for messages)."""
     for x_name, y_name in COORDINATES:
         if x_name in frame.columns and y_name in frame.columns:
             break
@@ -88,6 +91,11 @@ def _points(frame: pd.DataFrame, file: str, lines: np.ndarray) -> tuple[np.ndarr
             )
         values[name] = numbers
     xs, ys = values[x_name], values[y_name]
+    written = (
+        frame[x_name].fillna("").astype(str).str.strip()
+        + " ; "
+        + frame[y_name].fillna("").astype(str).str.strip()
+    ).tolist()
     epsg = 4326
     if x_name == "x":
         if "epsg" not in frame.columns:
@@ -112,18 +120,17 @@ def _points(frame: pd.DataFrame, file: str, lines: np.ndarray) -> tuple[np.ndarr
                 value=codes.iloc[row],
             )
         epsg = check_epsg(first, file=file, line=int(lines[0]), column="epsg")
-    return to_lambert93(xs, ys, epsg)
+    return (*to_lambert93(xs, ys, epsg), written)
 
 
 def _geometry(
     frame: pd.DataFrame, file: str, lines: np.ndarray
 ) -> tuple[gpd.GeoSeries, np.ndarray, np.ndarray]:
-    xs, ys = _points(frame, file, lines)
+    xs, ys, written = _points(frame, file, lines)
     declared = frame["commune_code"].to_numpy(dtype=object)
     placement = locate(xs, ys, declared)
-    shown = [f"{x:.6g} ; {y:.6g}" for x, y in zip(xs, ys, strict=True)]
     error = points_error(
-        placement, declared, file=file, lines=lines, columns="coordonnées", values=shown
+        placement, declared, file=file, lines=lines, columns="coordonnées", values=written
     )
     if error is not None:
         raise error
@@ -200,7 +207,8 @@ def read_table(table_name: str, path: str | Path, name: str | None = None) -> Ta
         report.notes.append("Colonnes ignorées : " + ", ".join(f"« {c} »" for c in ignored) + ".")
     if raw.frame.empty:
         raise DataValidationError(
-            f"fichier « {name} » : aucune ligne de données après l'en-tête, attendu au moins une "
+            f"fichier « {name} », ligne 2 : aucune ligne de données après l'en-tête, attendu au "
+            "moins une "
             f"ligne pour la table « {table.label} ».",
             file=name,
             line=2,
@@ -210,8 +218,9 @@ def read_table(table_name: str, path: str | Path, name: str | None = None) -> Ta
     attributes = [n for n in table.names if n != "geometry"]
     if any(n not in frame.columns for n in attributes):
         validate_table(frame, table, file=name, lines=raw.lines, columns=attributes)  # names them
+    text = frame
     frame = parse_cells(frame, table, file=name, lines=raw.lines, columns=attributes)
-    validate_table(frame, table, file=name, lines=raw.lines, columns=attributes)
+    validate_table(frame, table, file=name, lines=raw.lines, columns=attributes, shown=text)
     if table_name in COMMUNE_TABLES:
         check_commune_codes(frame["commune_code"], file=name, lines=raw.lines)
     if table_name == "demands":

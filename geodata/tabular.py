@@ -184,7 +184,7 @@ def _scan(path: Path, name: str, encoding: str) -> tuple[int, int, bytes] | int:
     """Decode the whole file; return its number of lines, or (line, bytes offset, bad bytes) of
     the first undecodable bytes."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
-    lines = 1
+    lines, last = 1, "\n"
     with path.open("rb") as fh:
         offset = 0
         while True:
@@ -199,9 +199,10 @@ def _scan(path: Path, name: str, encoding: str) -> tuple[int, int, bytes] | int:
                 return lines + good.count("\n"), offset + exc.start, bad
             _check_text(text, name, lines, encoding)
             lines += text.count("\n")
+            last = text[-1] if text else last
             offset += len(block)
             if final:
-                return lines
+                return lines - 1 if last == "\n" else lines
 
 
 def _check_text(text: str, name: str, lines: int, encoding: str) -> None:

@@ -57,7 +57,7 @@ def _first(mask: np.ndarray) -> int | None:
 
 
 def _shown_bound(bound: float, unit: str) -> str:
-    return f"{bound:g}{' ' + unit if unit else ''}"
+    return f"{bound:g}{' ' + unit if unit and unit != 'année' else ''}"
 
 
 def _check_numbers(col: Column, present: pd.Series, offsets, fail) -> None:
@@ -76,12 +76,6 @@ def _check_numbers(col: Column, present: pd.Series, offsets, fail) -> None:
             f"{kind} fini ({col.description.lower()})",
             "valeur infinie",
         )
-    if col.dtype == "int":
-        row = _first((np.abs(arr) >= MAX_SAFE_INT) | (arr != np.floor(arr)))
-        if row is not None:
-            raise fail(
-                offsets[row], col.name, present.iloc[row], f"{kind} ({col.description.lower()})"
-            )
     for bound, test, word in (
         (col.minimum, lambda b: arr < b, "supérieur ou égal"),
         (col.maximum, lambda b: arr > b, "inférieur ou égal"),
@@ -95,6 +89,12 @@ def _check_numbers(col: Column, present: pd.Series, offsets, fail) -> None:
                 col.name,
                 present.iloc[row],
                 f"un nombre {word} à {_shown_bound(bound, col.unit)} ({col.description.lower()})",
+            )
+    if col.dtype == "int":
+        row = _first((np.abs(arr) >= MAX_SAFE_INT) | (arr != np.floor(arr)))
+        if row is not None:
+            raise fail(
+                offsets[row], col.name, present.iloc[row], f"{kind} ({col.description.lower()})"
             )
 
 
@@ -241,15 +241,17 @@ ROW_RULES: dict[str, tuple[Callable[[pd.DataFrame], tuple], ...]] = {
 
 
 class _Locator:
-    """Builds the errors of one table: file name, line numbering."""
+    """Builds the errors of one table: file name, line numbering, text of the cells as sent."""
 
-    def __init__(self, file, lines, first_line):
-        self.file, self.lines, self.first_line = file, lines, first_line
+    def __init__(self, file, lines, first_line, shown=None):
+        self.file, self.lines, self.first_line, self.shown = file, lines, first_line, shown
 
     def line_of(self, position: int) -> int:
         return _line(self.lines, self.first_line, position)
 
     def __call__(self, position, column, value, expected, problem=None) -> DataValidationError:
+        if self.shown is not None and column in self.shown.columns and value != "":
+            value = self.shown[column].iloc[position]
         return _fail(
             self.file, self.lines, self.first_line, position, column, value, expected, problem
         )
@@ -263,6 +265,7 @@ def validate_table(
     first_line: int = 2,
     lines: np.ndarray | None = None,
     columns: Iterable[str] | None = None,
+    shown: pd.DataFrame | None = None,
 ) -> None:
     """Check ``df`` against the data dictionary entry ``table``.
 
@@ -282,6 +285,9 @@ def validate_table(
     columns : iterable of str, optional
         Only check these columns (all of the table by default); the key and the row rules are
         checked when all their columns are among them.
+    shown : pandas.DataFrame, optional
+        The cells as they were written in the file (text), quoted in messages instead of the
+        converted values (« 1 234,5 » rather than 1234.5).
 
     Raises
     ------
@@ -292,7 +298,7 @@ def validate_table(
     names = list(columns) if columns is not None else table.names
     missing = [n for n in names if n not in df.columns]
     if missing:
-        where = f"fichier « {file} » : " if file else ""
+        where = f"fichier « {file} », ligne 1 (en-tête) : " if file else ""
         raise DataValidationError(
             f"{where}colonne(s) manquante(s) pour la table « {table.label} » : "
             + ", ".join(f"« {m} »" for m in missing)
@@ -302,7 +308,7 @@ def validate_table(
             column=missing[0],
             expected="les colonnes du dictionnaire de données",
         )
-    fail = _Locator(file, lines, first_line)
+    fail = _Locator(file, lines, first_line, shown)
     checked = set(names)
     for name in names:
         col = table.column(name)
