@@ -179,9 +179,9 @@ def test_command_line_reports_and_refuses_in_french(tmp_path, residences_csv, ca
 
 def test_commit_waits_for_the_lock_and_gives_up_cleanly(residences_csv):
     prepared = prepare_import([ImportFile("residences", residences_csv)])
-    with versions.import_lock():
-        with pytest.raises(versions.ImportBusyError, match="rien n'a été modifié"):
-            commit_import(prepared, timeout_s=0.2)
+    busy = pytest.raises(versions.ImportBusyError, match="rien n'a été modifié")
+    with versions.import_lock(), busy:
+        commit_import(prepared, timeout_s=0.2)
     assert versions.current_version() is None
     commit_import(prepared)
     assert housing.dataset_origin("residences") == "imported"

@@ -69,7 +69,9 @@ def test_points_instead_of_polygons_and_missing_columns_are_refused(tmp_path):
     )
     path = tmp_path / "points.geojson"
     points.to_file(path)
-    with pytest.raises(DataValidationError, match="entité|ligne 1.*valeur « Point »"):
+    with pytest.raises(
+        DataValidationError, match=r"ligne 1, colonne « geometry », valeur « Point »"
+    ):
         convert_iris(path)
     nameless = tmp_path / "sans_nom.geojson"
     gpd.read_file(SAMPLES / "contours_iris.geojson").drop(columns="NOM_IRIS").to_file(nameless)

@@ -70,7 +70,7 @@ def test_older_layout_report_counts_and_reasons(older):
     _, report = older
     assert (report.rows_read, report.rows_kept, report.rows_left_aside) == (18, 12, 2)
     assert report.rows_rejected == 4
-    assert "RPLS au logement (modèle antérieur à 2023)" == report.kind_label
+    assert report.kind_label == "RPLS au logement (modèle antérieur à 2023)"
     assert report.format_label == "CSV (séparateur « ; », encodage Windows-1252)"
     examples = {e.line: str(e) for e in report.examples}
     assert "colonne « SURFHAB », valeur « abc »" in examples[16]
