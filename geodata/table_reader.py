@@ -69,7 +69,8 @@ def _points(
             break
     else:
         raise DataValidationError(
-            f"fichier « {file} » : coordonnées absentes, attendu les colonnes « longitude » et "
+            f"fichier « {file} », ligne 1 (en-tête) : coordonnées absentes, attendu les colonnes "
+            "« longitude » et "
             "« latitude » (WGS84) ou « x » et « y » avec une colonne « epsg ».",
             file=file,
             line=1,
@@ -100,7 +101,8 @@ def _points(
     if x_name == "x":
         if "epsg" not in frame.columns:
             raise DataValidationError(
-                f"fichier « {file} » : colonnes « x » / « y » sans colonne « epsg », attendu le "
+                f"fichier « {file} », ligne 1 (en-tête) : colonnes « x » / « y » sans colonne « epsg », "
+                "attendu le "
                 "système de coordonnées (par exemple 2154 pour le Lambert-93).",
                 file=file,
                 line=1,

@@ -156,7 +156,8 @@ def convert_ops(
     report.rows_read = len(raw.frame)
     if raw.frame.empty:
         raise DataValidationError(
-            f"fichier « {name} » : aucune ligne de données après l'en-tête, attendu au moins "
+            f"fichier « {name} », ligne 2 : aucune ligne de données après l'en-tête, attendu "
+            "au moins "
             "une ligne de l'enquête.",
             file=name,
             line=2,
