@@ -288,7 +288,11 @@ def commit_import(
             notes=assembly.notes,
             root=root,
         )
-        versions.set_current(info.version_id, root)
+        try:
+            versions.set_current(info.version_id, root)
+        except DataValidationError:
+            versions.discard_version(info.version_id, root)  # never listed if never current
+            raise
     return info
 
 

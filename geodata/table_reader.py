@@ -101,9 +101,9 @@ def _points(
     if x_name == "x":
         if "epsg" not in frame.columns:
             raise DataValidationError(
-                f"fichier « {file} », ligne 1 (en-tête) : colonnes « x » / « y » sans colonne « epsg », "
-                "attendu le "
-                "système de coordonnées (par exemple 2154 pour le Lambert-93).",
+                f"fichier « {file} », ligne 1 (en-tête) : colonnes « x » / « y » sans colonne "
+                "« epsg », attendu le système de coordonnées (par exemple 2154 pour le "
+                "Lambert-93).",
                 file=file,
                 line=1,
                 column="epsg",

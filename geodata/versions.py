@@ -327,6 +327,12 @@ def import_lock(root: Path | None = None, timeout_s: float = 120.0) -> Iterator[
         os.close(fd)  # closing the descriptor releases the lock
 
 
+def discard_version(version_id: str, root: Path | None = None) -> None:
+    """Remove a version that was written but could not be made current (under the lock)."""
+    if version_info(version_id, root) is not None and version_id != current_version_id(root):
+        shutil.rmtree(versions_root(root) / version_id, ignore_errors=True)
+
+
 def sweep_stale(root: Path | None = None) -> list[str]:
     """Remove what interrupted imports left (temporary directories and pointer files).
 

@@ -67,7 +67,7 @@ NASTY = [
     "86194;75056",
     "x" * 400,
     "<script>alert(1)</script>",
-    "=HYPERLINK(\"http://x\")",
+    '=HYPERLINK("http://x")',
     "QN08601M",
     "EPSG:2154",
 ]
@@ -211,7 +211,7 @@ FUZZ = settings(
 @FUZZ
 @given(data=st.data())
 def test_own_tables_never_crash(table, data):
-    broken, kind = data.draw(damaged(OWN[table]))
+    broken, _kind = data.draw(damaged(OWN[table]))
     if broken == OWN[table]:
         return
     TRIED[table] += 1
@@ -224,7 +224,7 @@ def test_own_tables_never_crash(table, data):
 def test_official_converters_never_crash(target, data):
     reader, sample = OFFICIAL[target]
     original = (SAMPLES / sample).read_bytes()
-    broken, kind = data.draw(damaged(original))
+    broken, _kind = data.draw(damaged(original))
     if broken == original:
         return
     TRIED[target] += 1
