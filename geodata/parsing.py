@@ -45,7 +45,19 @@ EXPECTED = {
 
 
 def parse_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Numbers of stripped text cells: (float values with NaN when empty, mask of bad cells)."""
+    """Numbers of stripped text cells: (float values with NaN when empty, mask of bad cells).
+
+    Each distinct text is parsed once: files repeat their values (rooms, years, codes).
+    """
+    cells = text if pd.api.types.is_object_dtype(text.dtype) else text.astype(str)
+    codes, uniques = pd.factorize(cells.fillna(""), use_na_sentinel=False)
+    if len(uniques) < len(text) // 2:
+        values, bad = _parse_numbers(pd.Series(uniques, dtype=object))
+        return values[codes], bad[codes]
+    return _parse_numbers(text)
+
+
+def _parse_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     text = text.astype(str)
     empty = text.eq("").to_numpy()
     good = text.str.fullmatch(NUMBER).to_numpy(dtype=bool)

@@ -19,10 +19,11 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import itertools
 import math
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,7 @@ MAX_UNZIPPED_BYTES = 500 * (1 << 20)
 # UTF-8 text decoded as Windows-1252 (« Ã© » for « é », « â€™ » for « ’ »): two encodings mixed.
 MOJIBAKE = re.compile("Ã[\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e]|â€")
 SUPPORTED = "CSV, Excel (.xlsx, .xls), OpenDocument (.ods) ou Parquet"
+FAST_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 
 
 @dataclass(frozen=True)
@@ -336,16 +338,153 @@ def _csv_records(
             yield start, row
 
 
+def _header_record(
+    path: Path, name: str, encoding: str, delimiter: str
+) -> tuple[int, int, list[str]]:
+    """(start line, end line, cells) of the first non-blank record: the header."""
+    with path.open("r", encoding=encoding, newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter, strict=True)
+        previous = 0
+        for row in reader:
+            if any(c.strip() for c in row):
+                return previous + 1, reader.line_num, row
+            previous = reader.line_num
+    raise _error(name, "une ligne d'en-tête puis des lignes de données", 1, "fichier sans contenu")
+
+
 def _csv_chunks(
-    path: Path, name: str, usecols: Sequence[str] | None, chunk_rows: int
+    path: Path, name: str, usecols: Sequence[str] | None, chunk_rows: int, columns_for=None
 ) -> tuple[FileFormat, list[str], Iterator[RawChunk]]:
     encoding, lines_total = detect_encoding(path, name)
     delimiter = detect_delimiter(_first_line(path, name, encoding))
+    fmt = FileFormat("csv", encoding=encoding, delimiter=delimiter, lines_total=lines_total)
+    if encoding in FAST_ENCODINGS:
+        try:
+            start, end, cells = _header_record(path, name, encoding, delimiter)
+        except csv.Error as exc:
+            raise _csv_error(name, 1, exc) from exc
+        header = _header(cells, name, start)
+        usecols = _Wanted(usecols, columns_for).resolve(header)
+        layout = _Layout(path, name, encoding, delimiter, end, len(cells), header)
+        return fmt, header, _fast_chunks(layout, usecols, chunk_rows)
     records = _csv_records(path, name, encoding, delimiter)
     header_line, cells = next(records)
     header = _header(cells, name, header_line)
-    fmt = FileFormat("csv", encoding=encoding, delimiter=delimiter, lines_total=lines_total)
+    usecols = _Wanted(usecols, columns_for).resolve(header)
     return fmt, header, _row_chunks(records, header, name, usecols, chunk_rows, delimiter)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What the fast reader needs to know of a CSV file once its header is read."""
+
+    path: Path
+    name: str
+    encoding: str
+    delimiter: str
+    header_end: int
+    raw_width: int
+    header: list[str]
+
+
+def _cells_reader(layout: _Layout, keep: list[int], chunk_rows: int):
+    """pandas' C parser over the data lines: text cells, rows too long for it skipped."""
+    return pd.read_csv(
+        layout.path,
+        sep=layout.delimiter,
+        encoding=layout.encoding,
+        dtype=str,
+        na_filter=False,
+        keep_default_na=False,
+        skip_blank_lines=False,
+        header=None,
+        skiprows=layout.header_end,
+        names=list(range(layout.raw_width)),
+        usecols=keep,
+        chunksize=chunk_rows,
+        engine="c",
+        on_bad_lines="skip",
+        quotechar='"',
+        doublequote=True,
+    )
+
+
+def _fast_chunks(
+    layout: _Layout, usecols: Sequence[str] | None, chunk_rows: int
+) -> Iterator[RawChunk]:
+    """Two readers in step: Python's csv module counts the cells and lines of each record (and
+    says what is wrong with a record), pandas' C parser reads the cells themselves."""
+    header, width = layout.header, len(layout.header)
+    keep = [i for i, c in enumerate(header) if usecols is None or c in usecols]
+    with layout.path.open("r", encoding=layout.encoding, newline="") as fh:
+        reader = csv.reader(fh, delimiter=layout.delimiter, strict=True)
+        while reader.line_num < layout.header_end:
+            next(reader)
+        cells = _cells_reader(layout, keep, chunk_rows)
+        previous = layout.header_end
+        while True:
+            lengths, ends, odd = [], [], {}
+            add_length, add_end = lengths.append, ends.append
+            try:
+                for row in itertools.islice(reader, chunk_rows):
+                    add_length(len(row))
+                    add_end(reader.line_num)
+                    if len(row) != width or not any(row):
+                        odd[len(lengths) - 1] = row
+            except csv.Error as exc:
+                raise _csv_error(layout.name, reader.line_num, exc) from exc
+            if not lengths:
+                return
+            ends_array = np.asarray(ends, dtype=np.int64)
+            starts = np.concatenate(([previous], ends_array[:-1])) + 1
+            previous = int(ends_array[-1])
+            blank, restored = _irregular(odd, width, layout, starts)
+            try:
+                frame = next(cells)
+            except StopIteration:
+                frame = pd.DataFrame({i: pd.Series([], dtype=str) for i in keep})
+            frame = _realign(frame, len(lengths), odd, restored, layout.raw_width, keep)
+            rows = np.ones(len(lengths), dtype=bool)
+            rows[blank] = False
+            frame = frame[rows]
+            frame.columns = [header[i] for i in keep]
+            yield RawChunk(frame.reset_index(drop=True), starts[rows])
+
+
+def _irregular(odd: dict, width: int, layout: _Layout, starts: np.ndarray):
+    """Blank records to drop; long records whose extra cells are empty, cut to the header."""
+    blank, restored = [], {}
+    for index, row in odd.items():
+        if not any(str(c).strip() for c in row):
+            blank.append(index)
+            continue
+        fitted = _fit(row, width, layout.header, layout.name, int(starts[index]), layout.delimiter)
+        if len(row) > width:
+            restored[index] = fitted
+    return blank, restored
+
+
+def _realign(frame, n, odd, restored, raw_width, keep) -> pd.DataFrame:
+    """Put back, in their place, the records the C parser skipped (more cells than the header
+    line, all extra ones empty), when it skipped them."""
+    skipped = sorted(i for i, row in odd.items() if len(row) > raw_width)
+    if len(frame) == n:  # the C parser kept them (it does when it reads some columns only)
+        return frame.set_axis(np.arange(n))
+    positions = np.delete(np.arange(n), skipped)
+    if len(frame) != len(positions):
+        raise DataValidationError(
+            "lecture du fichier incohérente (enregistrements mal délimités), attendu un CSV "
+            "régulier : réenregistrez-le depuis un tableur.",
+            expected="un CSV régulier",
+        )
+    frame = frame.set_axis(positions)
+    if skipped:
+        extra = pd.DataFrame(
+            {i: [restored[j][i] if j in restored else "" for j in skipped] for i in keep},
+            index=skipped,
+        )
+        frame = pd.concat([frame, extra]).sort_index()
+    return frame
 
 
 def _row_chunks(
@@ -434,7 +573,7 @@ def _cell_text(value: object) -> str:
 
 
 def _workbook_chunks(
-    path: Path, name: str, kind: str, usecols: Sequence[str] | None, chunk_rows: int
+    path: Path, name: str, kind: str, wanted: _Wanted, chunk_rows: int
 ) -> tuple[FileFormat, list[str], Iterator[RawChunk]]:
     from python_calamine import CalamineWorkbook
 
@@ -466,7 +605,7 @@ def _workbook_chunks(
         ) from None
     header = _header(cells, name, header_line)
     fmt = FileFormat("excel", sheet=sheet_name, lines_total=len(rows))
-    return fmt, header, _row_chunks(records, header, name, usecols, chunk_rows)
+    return fmt, header, _row_chunks(records, header, name, wanted.resolve(header), chunk_rows)
 
 
 # --- Parquet -------------------------------------------------------------------------------------
@@ -514,11 +653,12 @@ def _parquet_frame(path: Path, name: str) -> pd.DataFrame:
 
 
 def _parquet_chunks(
-    path: Path, name: str, usecols: Sequence[str] | None, chunk_rows: int
+    path: Path, name: str, wanted: _Wanted, chunk_rows: int
 ) -> tuple[FileFormat, list[str], Iterator[RawChunk]]:
     frame = _parquet_frame(path, name)
     header = _header([str(c) for c in frame.columns], name, 1)
     frame.columns = header
+    usecols = wanted.resolve(header)
     keep = [c for c in header if usecols is None or c in usecols]
 
     def chunks() -> Iterator[RawChunk]:
@@ -541,6 +681,7 @@ def open_table(
     *,
     usecols: Sequence[str] | None = None,
     chunk_rows: int = 50_000,
+    columns_for: Callable[[list[str]], Sequence[str]] | None = None,
 ) -> tuple[FileFormat, list[str], Iterator[RawChunk]]:
     """Open a table file: its format, its header and an iterator over its rows in chunks.
 
@@ -554,6 +695,9 @@ def open_table(
         Header names to keep in the chunks (all by default).
     chunk_rows : int, default 50 000
         Rows per chunk.
+    columns_for : callable, optional
+        Given the header, the names to keep (instead of ``usecols``): a converter that finds
+        its columns among header variants reads only those.
 
     Returns
     -------
@@ -572,10 +716,26 @@ def open_table(
         raise _error(name, "un fichier existant", problem="fichier introuvable")
     kind = detect_format(path, name)
     if kind == "csv":
-        return _csv_chunks(path, name, usecols, chunk_rows)
+        return _csv_chunks(path, name, usecols, chunk_rows, columns_for)
+    wanted = _Wanted(usecols, columns_for)
     if kind == "parquet":
-        return _parquet_chunks(path, name, usecols, chunk_rows)
-    return _workbook_chunks(path, name, kind, usecols, chunk_rows)
+        return _parquet_chunks(path, name, wanted, chunk_rows)
+    return _workbook_chunks(path, name, kind, wanted, chunk_rows)
+
+
+class _Wanted:
+    """The columns to keep, given directly or computed from the header once it is known."""
+
+    def __init__(self, usecols, columns_for):
+        self.usecols, self.columns_for = usecols, columns_for
+
+    def __contains__(self, column: str) -> bool:
+        return column in self.usecols
+
+    def resolve(self, header: list[str]) -> Sequence[str] | None:
+        if self.columns_for is not None:
+            return list(self.columns_for(header))
+        return self.usecols
 
 
 def read_all(path: str | Path, name: str | None = None) -> RawTable:

@@ -39,6 +39,19 @@ REPETITIONS = {"B": "BIS", "T": "TER", "Q": "QUATER", "C": "QUINQUIES"}
 SMALL_WORDS = {"de", "des", "du", "la", "le", "les", "et", "aux", "au", "sur", "sous", "en"}
 SMALL_WORDS |= {"bis", "ter", "quater", "quinquies"}
 NOT_WORD = re.compile(r"[^0-9A-Z]+")
+ADDRESS_PARTS = (
+    "commune_code",
+    "bailleur",
+    "street_number",
+    "repetition",
+    "street_type",
+    "street_name",
+    "place_name",
+    "building",
+    "block",
+    "entrance",
+    "programme",
+)
 
 
 @dataclass(frozen=True)
@@ -82,21 +95,35 @@ def _fold(text: str) -> str:
     return NOT_WORD.sub(" ", plain.replace("Œ", "OE").replace("Æ", "AE")).strip()
 
 
-def normalise(values: pd.Series, street_types: dict[str, str] | None = None) -> pd.Series:
+def _normal_form(value: str, street_types: dict[str, str] | None) -> str:
+    words = _fold(value).split()
+    if street_types:
+        words = [_fold(street_types.get(w, w)) for w in words]
+    return " ".join(w.lstrip("0") or "0" if w.isdigit() else w for w in words)
+
+
+def _memo(values: pd.Series, fn, memo: dict | None) -> pd.Series:
+    """``fn`` of each distinct value, remembered in ``memo`` across chunks."""
+    memo = {} if memo is None else memo
+    text = values.fillna("").astype(object)
+    codes, uniques = pd.factorize(text, use_na_sentinel=False)
+    results = []
+    for value in uniques:
+        if value not in memo:
+            memo[value] = fn(value)
+        results.append(memo[value])
+    return pd.Series(np.asarray(results, dtype=object)[codes], index=values.index, dtype=object)
+
+
+def normalise(
+    values: pd.Series, street_types: dict[str, str] | None = None, memo: dict | None = None
+) -> pd.Series:
     """Comparable form of address parts: upper case, no accents, no punctuation, one space.
 
     Street type abbreviations are expanded when ``street_types`` is given; numbers lose their
-    leading zeros. Computed once per distinct value.
+    leading zeros. Computed once per distinct value (and remembered in ``memo`` when given).
     """
-    text = values.fillna("").astype(str)
-    mapping = {}
-    for value in pd.unique(text):
-        words = _fold(value).split()
-        if street_types:
-            words = [_fold(street_types.get(w, w)) for w in words]
-        words = [w.lstrip("0") or "0" if w.isdigit() else w for w in words]
-        mapping[value] = " ".join(words)
-    return text.map(mapping)
+    return _memo(values, lambda v: _normal_form(str(v), street_types), memo)
 
 
 def french_title(text: str) -> str:
@@ -116,7 +143,10 @@ def french_title(text: str) -> str:
 
 
 def dwelling_keys(
-    parts: dict[str, pd.Series], points: pd.Series, settings: GroupingSettings
+    parts: dict[str, pd.Series],
+    points: pd.Series,
+    settings: GroupingSettings,
+    memo: dict | None = None,
 ) -> pd.DataFrame:
     """Grouping key, display label and kind of key of each dwelling of a chunk.
 
@@ -125,11 +155,13 @@ def dwelling_keys(
     parts : dict of Series
         ``commune_code``, ``bailleur`` and the address columns (``street_number``,
         ``repetition``, ``street_type``, ``street_name``, ``place_name``, ``building``,
-        ``block``, ``entrance``, ``programme``), text, aligned.
+        ``block``, ``entrance``, ``programme``), stripped text, aligned.
     points : pandas.Series
         Geocoded point of each dwelling as text (``"x,y"``, Lambert-93 metres): the key of the
         dwellings with neither street nor place name.
     settings : GroupingSettings
+    memo : dict, optional
+        Normal forms and titles already computed (kept by the caller from chunk to chunk).
 
     Returns
     -------
@@ -138,16 +170,55 @@ def dwelling_keys(
         ``adresse``, ``sans numéro``, ``lieu-dit``, ``position`` (no address at all),
         ``bâtiment`` or ``programme``.
     """
+    index = parts["commune_code"].index
+    names = [n for n in ADDRESS_PARTS if parts.get(n) is not None]
+    factors = pd.DataFrame(
+        {n: pd.factorize(parts[n].fillna(""))[0] for n in names}
+        | {"point": pd.factorize(points)[0]}
+    )
+    codes = factors.groupby(list(factors.columns), sort=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
+    distinct = {n: parts[n].iloc[first].reset_index(drop=True) for n in names}
+    distinct_points = points.iloc[first].reset_index(drop=True)
+    memo = {} if memo is None else memo
+    known = memo.setdefault("keys", {})  # a dwelling's address and point → key, label, kind
+    tuples = [
+        "\x1f".join(t) for t in zip(*(distinct[n] for n in names), distinct_points, strict=True)
+    ]
+    new = [i for i, t in enumerate(tuples) if t not in known]
+    if new:
+        computed = _keys_of(
+            {n: distinct[n].iloc[new].reset_index(drop=True) for n in names},
+            distinct_points.iloc[new].reset_index(drop=True),
+            settings,
+            memo,
+        )
+        for i, row in zip(new, computed.itertuples(index=False), strict=True):
+            known[tuples[i]] = (row.group_key, row.label, row.kind)
+    values = np.array([known[t] for t in tuples], dtype=object)[codes]
+    return pd.DataFrame(
+        {"group_key": values[:, 0], "label": values[:, 1], "kind": values[:, 2]}, index=index
+    )
+
+
+def _keys_of(
+    parts: dict, points: pd.Series, settings: GroupingSettings, memo: dict
+) -> pd.DataFrame:
+    """:func:`dwelling_keys` on distinct dwellings (one row per distinct address and point)."""
+    empty = pd.Series("", index=points.index, dtype=object)
 
     def part(name: str) -> pd.Series:
         series = parts.get(name)
-        return series.fillna("").astype(str).str.strip() if series is not None else empty
+        return series.fillna("").astype(object) if series is not None else empty
 
-    empty = pd.Series("", index=parts["commune_code"].index)
-    number = normalise(part("street_number"))
+    plain, typed = memo.setdefault("plain", {}), memo.setdefault("typed", {})
+    titles = memo.setdefault("titles", {})
+    number = normalise(part("street_number"), memo=plain)
     repetition = part("repetition").str.upper().map(lambda v: REPETITIONS.get(v, v))
-    street = normalise(part("street_type") + " " + part("street_name"), settings.street_types)
-    place = normalise(part("place_name"))
+    street = normalise(
+        part("street_type") + " " + part("street_name"), settings.street_types, typed
+    )
+    place = normalise(part("place_name"), memo=plain)
     has_street, has_number = street.ne(""), number.ne("") & number.ne("0")
     address = (
         (number.where(has_number, "") + " " + repetition + " " + street).str.split().str.join(" ")
@@ -162,7 +233,9 @@ def dwelling_keys(
     )
     key = address.where(has_street, ("LIEU DIT " + place).where(place.ne(""), "POSITION " + points))
     types = {_fold(k): v for k, v in settings.street_types.items()}
-    street_type = part("street_type").map(lambda t: types.get(_fold(t), t))
+    street_type = _memo(
+        part("street_type"), lambda t: types.get(_fold(t), t), memo.setdefault("types", {})
+    )
     label_parts = (
         part("street_number").str.lstrip("0")
         + " "
@@ -172,10 +245,12 @@ def dwelling_keys(
         + " "
         + part("street_name")
     )
-    label = label_parts.str.split().str.join(" ").map(french_title)
-    label = label.where(has_street, part("place_name").map(french_title))
+    label = _memo(label_parts.str.split().str.join(" "), french_title, titles)
+    label = label.where(has_street, _memo(part("place_name"), french_title, titles))
     if settings.key == "batiment":
-        building = normalise(part("building") + " " + part("block") + " " + part("entrance"))
+        building = normalise(
+            part("building") + " " + part("block") + " " + part("entrance"), memo=plain
+        )
         has_building = building.ne("")
         key = key.where(~has_building, key + " BAT " + building)
         kind = kind.where(~has_building, "bâtiment")
@@ -184,7 +259,7 @@ def dwelling_keys(
         has_programme = programme.ne("")
         key = key.where(~has_programme, "PROGRAMME " + programme)
         kind = kind.where(~has_programme, "programme")
-    group_key = parts["commune_code"].astype(str) + "|" + part("bailleur") + "|" + key
+    group_key = part("commune_code") + "|" + part("bailleur") + "|" + key
     return pd.DataFrame({"group_key": group_key, "label": label, "kind": kind})
 
 
@@ -203,6 +278,18 @@ def _mode(counts: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
     return pd.Series(out, index=counts.index, dtype=object)
 
 
+def _residence_numbers(frame: pd.DataFrame, split_keys: set) -> np.ndarray:
+    """A number per residence for each row: its group's, or its point's when the group is
+    split (the split groups' points are numbered after all the groups)."""
+    codes, uniques = pd.factorize(frame["group_key"])
+    numbers = codes.astype(np.int64)
+    split = frame["group_key"].isin(split_keys).to_numpy()
+    if split.any():
+        sub = frame[split].groupby(["group_key", "px", "py"], sort=True).ngroup().to_numpy()
+        numbers[split] = len(uniques) + sub
+    return numbers
+
+
 def residences_from_partials(
     partials: pd.DataFrame, years: pd.DataFrame, settings: GroupingSettings
 ) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -211,9 +298,10 @@ def residences_from_partials(
     Parameters
     ----------
     partials : pandas.DataFrame
-        Indexed by (``group_key``, ``px``, ``py``) — the key and the geocoded point (Lambert-93,
-        metre): ``n`` dwellings, typology counts, surface and rent sums, QPV flags, DPE and
-        financing counts, ``label``, ``kind``, ``commune_code``, ``bailleur``.
+        Indexed by (``group_key``, ``px``, ``py``) — the group (any identifier) and the
+        geocoded point (Lambert-93, metre): ``n`` dwellings, typology counts, surface and rent
+        sums, QPV flags, DPE and financing counts, ``key_text`` (the grouping key as text),
+        ``label``, ``kind``, ``commune_code``, ``bailleur``.
     years : pandas.DataFrame
         Columns ``group_key``, ``px``, ``py``, ``year``, ``n``.
     settings : GroupingSettings
@@ -230,40 +318,41 @@ def residences_from_partials(
     )
     spread = np.maximum(extent["x1"] - extent["x0"], extent["y1"] - extent["y0"])
     split_keys = set(spread.index[spread > settings.max_spread_m])
+    frame["residence"] = _residence_numbers(frame, split_keys)
     is_split = frame["group_key"].isin(split_keys)
-    point = frame["px"].astype(str) + "," + frame["py"].astype(str)
-    frame["residence_key"] = frame["group_key"].where(~is_split, frame["group_key"] + "@" + point)
+    frame["residence_key"] = frame["key_text"].where(
+        ~is_split,
+        frame["key_text"] + "@" + frame["px"].astype(str) + "," + frame["py"].astype(str),
+    )
     frame["wx"], frame["wy"] = frame["px"] * frame["n"], frame["py"] * frame["n"]
     sums = [c for c in frame.columns if c.startswith(("n", "surf", "rent", "qpv", "dpe_", "fin_"))]
     sums = [c for c in sums if pd.api.types.is_numeric_dtype(frame[c])] + ["wx", "wy"]
-    grouped = frame.groupby("residence_key", sort=True)
+    grouped = frame.groupby("residence", sort=True)
     out = grouped[sums].sum()
-    first = grouped[["group_key", "label", "kind", "commune_code", "bailleur"]].first()
-    out = out.join(first)
+    described = ["group_key", "residence_key", "label", "kind", "commune_code", "bailleur"]
+    out = out.join(grouped[described].first())
     out["x"], out["y"] = out["wx"] / out["n"], out["wy"] / out["n"]
-    out["is_split"] = out.index.to_series().str.contains("@", regex=False)
+    out["is_split"] = out["group_key"].isin(split_keys)
     if len(split_keys):
         rank = out[out["is_split"]].groupby("group_key").cumcount() + 1
         out.loc[rank.index, "label"] = (
             out.loc[rank.index, "label"] + " (lieu " + rank.astype(str) + ")"
         )
-    years = years.copy()
-    years_split = years["group_key"].isin(split_keys)
-    years_point = years["px"].astype(str) + "," + years["py"].astype(str)
-    years["residence_key"] = years["group_key"].where(
-        ~years_split, years["group_key"] + "@" + years_point
+    years = years.merge(
+        frame[["group_key", "px", "py", "residence"]], on=["group_key", "px", "py"], how="inner"
     )
-    per_year = years.groupby(["residence_key", "year"])["n"].sum().reset_index()
-    per_year = per_year.sort_values(["residence_key", "n", "year"], ascending=[True, False, True])
-    mode = per_year.drop_duplicates("residence_key").set_index("residence_key")["year"]
-    gap = per_year.groupby("residence_key")["year"].agg(lambda y: int(y.max() - y.min()))
+    per_year = years.groupby(["residence", "year"])["n"].sum().reset_index()
+    per_year = per_year.sort_values(["residence", "n", "year"], ascending=[True, False, True])
+    mode = per_year.drop_duplicates("residence").set_index("residence")["year"]
+    span = per_year.groupby("residence")["year"].agg(["min", "max"])
+    gap = span["max"] - span["min"]
     out["year_built"] = mode.reindex(out.index).astype(int)
     out["year_gap"] = gap.reindex(out.index).astype(int)
     out["dpe_label"] = _mode(out, DPE_COLUMNS)
     fin_columns = tuple(c for c in out.columns if c.startswith("fin_"))
     out["financing"] = _mode(out, fin_columns) if fin_columns else None
     out["residence_id"] = [
-        residence_id(c, k) for c, k in zip(out["commune_code"], out.index, strict=True)
+        residence_id(c, k) for c, k in zip(out["commune_code"], out["residence_key"], strict=True)
     ]
     counts = {
         "residences": len(out),
@@ -271,4 +360,4 @@ def residences_from_partials(
         "split_residences": int(out["is_split"].sum()),
         "wide_year_gap": int((out["year_gap"] > settings.max_year_gap).sum()),
     }
-    return out.reset_index(), counts
+    return out.reset_index(drop=True), counts

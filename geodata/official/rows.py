@@ -14,6 +14,20 @@ import pandas as pd
 from geodata.errors import located
 
 
+def strip_cells(cells: pd.Series) -> pd.Series:
+    """Cells as stripped text, computed once per distinct value (files repeat their values)."""
+    codes, uniques = pd.factorize(cells.fillna(""), use_na_sentinel=False)
+    stripped = np.array([str(u).strip() for u in uniques], dtype=object)
+    return pd.Series(stripped[codes] if len(uniques) else [], index=cells.index, dtype=object)
+
+
+def per_distinct(cells: pd.Series, fn) -> pd.Series:
+    """``fn`` applied to the distinct values of ``cells`` only, spread back to every row."""
+    codes, uniques = pd.factorize(cells, use_na_sentinel=False)
+    values = fn(pd.Series(uniques, dtype=object))
+    return pd.Series(np.asarray(values, dtype=object)[codes], index=cells.index, dtype=object)
+
+
 class RowChecker:
     """Rows of a chunk being checked: which are still kept, and why the others were rejected.
 
@@ -35,13 +49,17 @@ class RowChecker:
         self.frame, self.lines, self.columns = frame, lines, columns
         self.report, self.name = report, name
         self.keep = np.ones(len(frame), dtype=bool)
+        self._text: dict[str, pd.Series] = {}
 
     def text(self, field: str) -> pd.Series:
         """Stripped text of a field (empty strings when the file has no such column)."""
-        column = self.columns.get(field)
-        if column is None:
-            return pd.Series("", index=self.frame.index, dtype=object)
-        return self.frame[column].fillna("").astype(str).str.strip()
+        if field not in self._text:
+            column = self.columns.get(field)
+            if column is None:
+                self._text[field] = pd.Series("", index=self.frame.index, dtype=object)
+            else:
+                self._text[field] = strip_cells(self.frame[column])
+        return self._text[field]
 
     def reject(self, mask, field, expected, values=None, problems=None) -> None:
         """Reject the kept rows of ``mask``: counted under « column : expected », examples kept."""

@@ -43,7 +43,7 @@ from geodata.official.grouping import (
     load_grouping,
     residences_from_partials,
 )
-from geodata.official.rows import RowChecker
+from geodata.official.rows import RowChecker, per_distinct
 from geodata.parsing import parse_numbers
 from geodata.placement import (
     check_epsg,
@@ -85,7 +85,7 @@ LABEL_FAMILIES = (
 )
 MAX_ROOMS, MIN_SURFACE, MAX_SURFACE = 20, 5.0, 400.0
 MIN_RENT_M2, MAX_RENT_M2 = 0.5, 30.0
-CONSOLIDATE_EVERY = 10
+CONSOLIDATE_EVERY = 4
 
 
 @dataclass(frozen=True)
@@ -189,25 +189,39 @@ def _points(
     return lx, ly
 
 
+def _financing_family(code: str, label: str, codes: dict[str, str]) -> str | None:
+    family = codes.get(code.lstrip("0") or "0")
+    if family is None:
+        upper = label.upper()
+        family = next((fam for needle, fam in LABEL_FAMILIES if needle in upper), None)
+    if family is None and (code or label):
+        return "autre"
+    return family
+
+
 def _financing(chunk: RowChecker, settings: RplsSettings) -> pd.Series:
-    codes = chunk.text("financing_code").str.lstrip("0").map(lambda c: c or "0")
-    family = codes.map(settings.financing_codes)
-    labels = chunk.text("financing_label").str.upper()
-    for needle, fam in LABEL_FAMILIES:
-        hit = family.isna() & labels.str.contains(needle, regex=False)
-        family = family.where(~hit, fam)
-    present = chunk.text("financing_code").ne("") | labels.ne("")
-    return family.where(family.notna() | ~present, "autre")
+    pairs = chunk.text("financing_code") + "\x1f" + chunk.text("financing_label")
+    return per_distinct(
+        pairs,
+        lambda distinct: [
+            _financing_family(*pair.split("\x1f", 1), settings.financing_codes) for pair in distinct
+        ],
+    )
+
+
+def _qpv_flags(values: pd.Series) -> np.ndarray:
+    """1 for a QPV code or « oui », 0 for « non » or empty, NaN when unreadable."""
+    upper = values.str.upper()
+    is_code = upper.str.match(r"^Q[A-Z]?\d").to_numpy(dtype=bool)
+    flag = np.where(is_code | upper.isin(QPV_TRUE).to_numpy(), 1.0, np.nan)
+    return np.where(upper.isin(QPV_FALSE).to_numpy(), 0.0, flag)
 
 
 def _qualifiers(chunk: RowChecker, settings: RplsSettings, ignored: dict) -> pd.DataFrame:
-    dpe = chunk.text("dpe").str.upper()
+    dpe = per_distinct(chunk.text("dpe"), lambda values: values.str.upper())
     known = dpe.isin(DPE_LABELS)
     chunk.ignore(~known & ~dpe.isin(MISSING_WORDS), "dpe", "une étiquette A à G", ignored)
-    qpv = chunk.text("qpv").str.upper()
-    is_code = qpv.str.match(r"^Q[A-Z]?\d").to_numpy(dtype=bool)
-    flag = np.where(is_code | qpv.isin(QPV_TRUE).to_numpy(), 1.0, np.nan)
-    flag = np.where(qpv.isin(QPV_FALSE).to_numpy(), 0.0, flag)
+    flag = per_distinct(chunk.text("qpv"), _qpv_flags).to_numpy(dtype=float)
     chunk.ignore(np.isnan(flag), "qpv", "un code de QPV, 1 / oui ou 0 / non", ignored)
     rent, _ = parse_numbers(chunk.text("rent_eur_month"))
     rent_surface, _ = parse_numbers(chunk.text("rent_surface_m2"))
@@ -235,22 +249,42 @@ def _qualifiers(chunk: RowChecker, settings: RplsSettings, ignored: dict) -> pd.
 
 
 class _Accumulator:
-    """Partial sums per (key, point), consolidated every few chunks to bound memory."""
+    """Partial sums per (key, point), consolidated every few chunks to bound memory.
+
+    Keys are numbered as they come (``gid``): grouping on integers is much cheaper than on the
+    long key texts; what describes a key (text, label, kind, commune, bailleur) is kept once.
+    """
+
+    DESCRIPTION = ("group_key", "label", "kind", "commune_code", "bailleur")
 
     def __init__(self):
         self.partials: list[pd.DataFrame] = []
         self.years: list[pd.DataFrame] = []
-        self.kinds: dict[str, int] = {}
+        self.ids: dict[str, int] = {}
+        self.described: list[tuple] = []
+
+    def _gids(self, dwellings: pd.DataFrame) -> np.ndarray:
+        codes, uniques = pd.factorize(dwellings["group_key"])
+        first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
+        described = dwellings[list(self.DESCRIPTION)].to_numpy(dtype=object)[first]
+        gids = np.empty(len(uniques), dtype=np.int64)
+        for i, key in enumerate(uniques):
+            gid = self.ids.get(key)
+            if gid is None:
+                gid = self.ids[key] = len(self.described)
+                self.described.append(tuple(described[i]))
+            gids[i] = gid
+        return gids[codes]
 
     def add(self, dwellings: pd.DataFrame) -> None:
-        group = ["group_key", "px", "py"]
-        numeric = [c for c in dwellings.columns if c not in (*group, "label", "kind", "year")]
-        numeric = [c for c in numeric if c not in ("commune_code", "bailleur")]
-        grouped = dwellings.groupby(group, sort=False)
-        partial = grouped[numeric].sum()
-        partial = partial.join(grouped[["label", "kind", "commune_code", "bailleur"]].first())
-        self.partials.append(partial)
-        years = dwellings.groupby([*group, "year"], sort=False).size().rename("n").reset_index()
+        numeric = [c for c in dwellings.columns if c not in (*self.DESCRIPTION, "px", "py", "year")]
+        frame = dwellings[numeric].copy()
+        frame["gid"] = self._gids(dwellings)
+        frame["px"], frame["py"] = dwellings["px"].to_numpy(), dwellings["py"].to_numpy()
+        group = ["gid", "px", "py"]
+        self.partials.append(frame.groupby(group, sort=False)[numeric].sum())
+        frame["year"] = dwellings["year"].to_numpy()
+        years = frame.groupby([*group, "year"], sort=False).size().rename("n").reset_index()
         self.years.append(years)
         if len(self.partials) >= CONSOLIDATE_EVERY:
             self.consolidate()
@@ -258,20 +292,26 @@ class _Accumulator:
     def consolidate(self) -> None:
         if len(self.partials) > 1:
             both = pd.concat(self.partials)
-            grouped = both.groupby(level=[0, 1, 2], sort=False)
-            numeric = [c for c in both.columns if pd.api.types.is_numeric_dtype(both[c])]
-            merged = grouped[numeric].sum()
-            merged = merged.join(grouped[["label", "kind", "commune_code", "bailleur"]].first())
-            self.partials = [merged]
-            years = pd.concat(self.years)
+            self.partials = [both.groupby(level=[0, 1, 2], sort=False).sum()]
+            years = pd.concat(self.years, ignore_index=True)
             self.years = [
-                years.groupby(["group_key", "px", "py", "year"], sort=False)["n"]
-                .sum()
-                .reset_index()
+                years.groupby(["gid", "px", "py", "year"], sort=False)["n"].sum().reset_index()
             ]
 
+    def result(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Partials indexed by (key number, ``px``, ``py``) with their description (the key as
+        text in ``key_text``), and the year counts, as :func:`residences_from_partials` reads
+        them."""
+        self.consolidate()
+        described = pd.DataFrame(self.described, columns=list(self.DESCRIPTION))
+        described = described.rename(columns={"group_key": "key_text"})
+        partials = self.partials[0].reset_index().join(described, on="gid")
+        partials = partials.rename(columns={"gid": "group_key"})
+        years = self.years[0].rename(columns={"gid": "group_key"})
+        return partials.set_index(["group_key", "px", "py"]), years
 
-def _dwellings(chunk: RowChecker, settings, grouping, names, ignored) -> pd.DataFrame | None:
+
+def _dwellings(chunk: RowChecker, settings, grouping, names, ignored, memo) -> pd.DataFrame | None:
     rooms = _numbers(chunk, "rooms", 1, MAX_ROOMS, True, f"un nombre de pièces de 1 à {MAX_ROOMS}")
     surface = _numbers(
         chunk,
@@ -309,7 +349,7 @@ def _dwellings(chunk: RowChecker, settings, grouping, names, ignored) -> pd.Data
     }
     bailleur = chunk.text("bailleur")[keep].reset_index(drop=True)
     parts["bailleur"] = bailleur.where(bailleur.ne(""), settings.unknown_bailleur)
-    keys = dwelling_keys(parts, points, grouping)
+    keys = dwelling_keys(parts, points, grouping, memo)
     out = pd.concat([keys, qualifiers[keep].reset_index(drop=True)], axis=1)
     out["commune_code"] = parts["commune_code"].to_numpy()
     out["bailleur"] = parts["bailleur"].to_numpy()
@@ -325,7 +365,6 @@ def _dwellings(chunk: RowChecker, settings, grouping, names, ignored) -> pd.Data
 
 
 def _finish(acc: _Accumulator, grouping: GroupingSettings, settings, report, name):
-    acc.consolidate()
     if not acc.partials:
         raise DataValidationError(
             f"fichier « {name} » : aucun logement des 40 communes du Grand Poitiers n'a pu être "
@@ -333,7 +372,7 @@ def _finish(acc: _Accumulator, grouping: GroupingSettings, settings, report, nam
             file=name,
             expected="des logements du Grand Poitiers",
         )
-    residences, counts = residences_from_partials(acc.partials[0], acc.years[0], grouping)
+    residences, counts = residences_from_partials(*acc.result(), grouping)
     duplicates = residences["residence_id"].duplicated(keep=False)
     if duplicates.any():  # a 40-bit hash collision: keep ids unique, deterministically
         rank = residences[duplicates].groupby("residence_id").cumcount() + 1
@@ -425,7 +464,7 @@ def convert_rpls(
     name: str | None = None,
     *,
     progress: Callable[[float], None] | None = None,
-    chunk_rows: int = 100_000,
+    chunk_rows: int = 50_000,
 ) -> tuple[gpd.GeoDataFrame, SourceReport]:
     """Convert an RPLS file at dwelling level into residences of the Grand Poitiers.
 
@@ -437,7 +476,7 @@ def convert_rpls(
         File name quoted in messages.
     progress : callable, optional
         Called with the fraction of the file read (0 to 1) after each chunk.
-    chunk_rows : int, default 100 000
+    chunk_rows : int, default 50 000
         Dwellings read at a time.
 
     Returns
@@ -454,11 +493,16 @@ def convert_rpls(
     path = Path(path)
     name = name or path.name
     settings, grouping = load_rpls_settings(), load_grouping()
-    fmt, header, chunks = open_table(path, name, chunk_rows=chunk_rows)
+    fmt, header, chunks = open_table(
+        path,
+        name,
+        chunk_rows=chunk_rows,
+        columns_for=lambda h: [c for c in _resolve(h, settings, grouping, name)[0].values() if c],
+    )
     columns, layout = _resolve(header, settings, grouping, name)
     report = SourceReport(name, KIND, LAYOUT_LABELS[layout], fmt.label)
     epci, names = epci_commune_codes(), commune_names()
-    acc, ignored = _Accumulator(), {}
+    acc, ignored, memo = _Accumulator(), {}, {}
     for raw in chunks:
         report.rows_read += len(raw.frame)
         chunk = RowChecker(raw.frame, raw.lines, columns, report, name)
@@ -469,7 +513,7 @@ def convert_rpls(
         chunk.reject(~well_formed, "commune_code", "un code INSEE de commune de 5 caractères")
         chunk.keep &= in_epci
         if chunk.keep.any():
-            dwellings = _dwellings(chunk, settings, grouping, names, ignored)
+            dwellings = _dwellings(chunk, settings, grouping, names, ignored, memo)
             if dwellings is not None:
                 report.rows_kept += len(dwellings)
                 acc.add(dwellings)
