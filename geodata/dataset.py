@@ -84,7 +84,9 @@ class Assembly:
 def empty_table(name: str) -> pd.DataFrame:
     """A table of the data dictionary with no row and the right dtypes."""
     table = TABLES[name]
-    frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in table.names if c != "geometry"})
+    frame = pd.DataFrame(
+        {c: pd.Series([], dtype=object) for c in table.all_names if c != "geometry"}
+    )
     return coerce_table(frame, table)
 
 
@@ -208,7 +210,7 @@ def _derive(frames: dict, origins: dict, supplied: Supplied, notes: list) -> Non
     ):
         _derive_distances(res, frames["equipment"], supplied, notes)
     table = TABLES["residences"]
-    res = gpd.GeoDataFrame(coerce_table(res[table.names].copy(), table), crs=CRS_WGS84)
+    res = gpd.GeoDataFrame(coerce_table(res[table.all_names].copy(), table), crs=CRS_WGS84)
     validate_table(res, table, file=supplied.files.get("residences", "residences"), first_line=2)
     frames["residences"] = res
 

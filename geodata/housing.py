@@ -153,7 +153,9 @@ def _as_code(values: pd.Series) -> pd.Series:
 
 def coerce_table(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     """Give every column of a validated table its dtype (codes keep their leading zeros)."""
-    for col in table.columns:
+    for col in table.all_columns:
+        if col.name not in frame.columns:
+            continue
         values = frame[col.name]
         if col.dtype == "string":
             frame[col.name] = (
@@ -171,9 +173,9 @@ def coerce_table(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
 
 
 def with_optional_columns(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
-    """Add the optional columns a file leaves out, as missing values."""
-    for col in table.columns:
-        if col.optional and col.name not in frame.columns:
+    """Add the optional columns (:attr:`Table.extra`) a file leaves out, as missing values."""
+    for col in table.extra:
+        if col.name not in frame.columns:
             frame[col.name] = None
     return frame
 
@@ -188,7 +190,7 @@ def _read(table_name: str, path: Path, mtime_ns: int) -> pd.DataFrame:
     validate_table(frame, table, file=path.name, first_line=FIRST_ROW)
     if "geometry" in table.names:
         frame = _check_points(frame, path.name)
-    frame = coerce_table(frame[table.names].copy(), table)
+    frame = coerce_table(frame[table.all_names].copy(), table)
     if table.key:
         frame = frame.sort_values(list(table.key), ignore_index=True)
     return frame

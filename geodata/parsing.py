@@ -140,7 +140,7 @@ def parse_table(
     DataValidationError
         At the first cell that cannot be read (columns in dictionary order).
     """
-    names = list(columns) if columns is not None else table.names
+    names = list(columns) if columns is not None else table.all_names
     out = raw.copy()
     for name in names:
         if name not in raw.columns:

@@ -59,9 +59,6 @@ class Column:
         The only values allowed (categorical columns).
     minimum, maximum : float, optional
         Closed bounds for numeric columns.
-    optional : bool
-        Whether a file may leave the column out (it is then read as missing everywhere); only
-        for nullable columns added after the first data sets.
     """
 
     name: str
@@ -73,26 +70,42 @@ class Column:
     allowed: tuple | None = None
     minimum: float | None = None
     maximum: float | None = None
-    optional: bool = False
 
 
 @dataclass(frozen=True)
 class Table:
-    """A table of the data dictionary: its columns and its primary key."""
+    """A table of the data dictionary: its columns, its primary key and its optional columns.
+
+    ``extra`` columns came after the first data sets (the demo among them): a file may leave
+    them out, they are then read as missing everywhere.
+    """
 
     name: str
     label: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = field(default_factory=tuple)
+    extra: tuple[Column, ...] = field(default_factory=tuple)
 
     @property
     def names(self) -> list[str]:
-        """Column names, in dictionary order."""
+        """Names of the columns every file has, in dictionary order."""
         return [c.name for c in self.columns]
+
+    @property
+    def all_columns(self) -> tuple[Column, ...]:
+        """Every column, the optional ones last but before a geometry."""
+        core = tuple(c for c in self.columns if c.dtype != "geometry")
+        geometry = tuple(c for c in self.columns if c.dtype == "geometry")
+        return core + self.extra + geometry
+
+    @property
+    def all_names(self) -> list[str]:
+        """Names of :attr:`all_columns`."""
+        return [c.name for c in self.all_columns]
 
     def column(self, name: str) -> Column:
         """Return the column called ``name``."""
-        for col in self.columns:
+        for col in self.all_columns:
             if col.name == name:
                 return col
         raise KeyError(f"colonne inconnue dans la table {self.name} : {name!r}")
@@ -333,6 +346,10 @@ RESIDENCES = Table(
             minimum=0,
             maximum=40,
         ),
+        Column("geometry", "geometry", "", "Localisation (point)", "RPLS"),
+    ),
+    key=("residence_id",),
+    extra=(
         Column(
             "financing",
             "string",
@@ -341,7 +358,6 @@ RESIDENCES = Table(
             "RPLS",
             nullable=True,
             allowed=FINANCING_FAMILIES,
-            optional=True,
         ),
         Column(
             "qpv_code",
@@ -350,11 +366,8 @@ RESIDENCES = Table(
             "Code du quartier prioritaire (QPV 2024) où se trouve la résidence",
             "ANCT / RPLS",
             nullable=True,
-            optional=True,
         ),
-        Column("geometry", "geometry", "", "Localisation (point)", "RPLS"),
     ),
-    key=("residence_id",),
 )
 
 # --- OPS: occupancy surveys, one row per residence and survey -------------------------------------

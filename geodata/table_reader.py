@@ -45,7 +45,7 @@ COMMUNE_TABLES = ("residences", "sru_inventory", "sru_production")
 
 def _rename_columns(raw: RawTable, table: Table) -> list[str]:
     """Map header names to dictionary names (case-insensitive); return the ignored ones."""
-    wanted = {n.casefold(): n for n in table.names}
+    wanted = {n.casefold(): n for n in table.all_names}
     wanted.update({a.casefold(): a for pair in COORDINATES for a in pair})
     wanted["epsg"] = "epsg"
     renames, ignored = {}, []
@@ -217,7 +217,7 @@ def read_table(table_name: str, path: str | Path, name: str | None = None) -> Ta
             expected="au moins une ligne de données",
         )
     frame = with_optional_columns(raw.frame, table)
-    attributes = [n for n in table.names if n != "geometry"]
+    attributes = [n for n in table.all_names if n != "geometry"]
     if any(n not in frame.columns for n in attributes):
         validate_table(frame, table, file=name, lines=raw.lines, columns=attributes)  # names them
     text = frame
@@ -227,9 +227,9 @@ def read_table(table_name: str, path: str | Path, name: str | None = None) -> Ta
         check_commune_codes(frame["commune_code"], file=name, lines=raw.lines)
     if table_name == "demands":
         _check_requested_communes(frame, name, raw.lines)
-    if "geometry" in table.names:
+    if "geometry" in table.all_names:
         geometry, _, _ = _geometry(frame, name, raw.lines)
         frame = gpd.GeoDataFrame(frame, geometry=geometry.to_numpy(), crs=CRS_WGS84)
-    typed = coerce_table(frame[table.names].copy(), table)
+    typed = coerce_table(frame[table.all_names].copy(), table)
     report.rows_read = report.rows_kept = len(typed)
     return TableRead(typed, raw.lines, report)

@@ -295,7 +295,10 @@ def validate_table(
         On the first problem found, with a French message naming the file, line, column, value
         and what was expected.
     """
-    names = list(columns) if columns is not None else table.names
+    if columns is not None:
+        names = list(columns)
+    else:
+        names = table.names + [c.name for c in table.extra if c.name in df.columns]
     missing = [n for n in names if n not in df.columns]
     if missing:
         where = f"fichier « {file} », ligne 1 (en-tête) : " if file else ""

@@ -416,7 +416,7 @@ def _finish(acc: _Accumulator, grouping: GroupingSettings, settings, report, nam
     geometry = gpd.points_from_xy(residences["x"], residences["y"], crs=CRS_LAMBERT93)
     frame = gpd.GeoDataFrame(frame, geometry=geometry).to_crs(CRS_WGS84)
     validate_table(frame, RESIDENCES, file=name, first_line=1)
-    typed = coerce_table(frame[RESIDENCES.names].copy(), RESIDENCES)
+    typed = coerce_table(frame[RESIDENCES.all_names].copy(), RESIDENCES)
     typed = gpd.GeoDataFrame(typed, geometry="geometry", crs=CRS_WGS84)
     _grouping_notes(report, residences, counts, grouping)
     return typed.sort_values("residence_id", ignore_index=True)

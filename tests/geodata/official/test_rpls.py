@@ -52,7 +52,7 @@ def test_older_layout_residences_are_exact(older):
         "L’Église": ["86041", False, 2, 0, 0, 2, 0, 0, 70.0, 1955, None, "avant 1977"],
         "5 Allée des Pins": ["86214", False, 1, 0, 1, 0, 0, 0, 50.0, 2015, "A", "PLI"],
     }
-    assert list(residences.columns) == RESIDENCES.names
+    assert list(residences.columns) == RESIDENCES.all_names
     assert residences.crs.to_epsg() == 4326
     ecoles = residences[residences["residence_name"] == "12 Rue des Écoles"].iloc[0]
     assert ecoles["address"] == "12 Rue des Écoles, Poitiers"
