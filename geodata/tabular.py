@@ -420,9 +420,10 @@ def _fast_chunks(
         reader = csv.reader(fh, delimiter=layout.delimiter, strict=True)
         while reader.line_num < layout.header_end:
             next(reader)
-        cells = _cells_reader(layout, keep, chunk_rows)
+        cells = None
         previous = layout.header_end
         while True:
+            chunk_start = previous
             lengths, ends, odd = [], [], {}
             add_length, add_end = lengths.append, ends.append
             try:
@@ -440,15 +441,30 @@ def _fast_chunks(
             previous = int(ends_array[-1])
             blank, restored = _irregular(odd, width, layout, starts)
             try:
-                frame = next(cells)
-            except StopIteration:
-                frame = pd.DataFrame({i: pd.Series([], dtype=str) for i in keep})
-            frame = _realign(frame, len(lengths), odd, restored, layout.raw_width, keep)
+                cells = cells or _cells_reader(layout, keep, chunk_rows)
+                frame = next(cells, None)
+                if frame is None:
+                    frame = pd.DataFrame({i: pd.Series([], dtype=str) for i in keep})
+                frame = _realign(frame, len(lengths), odd, restored, layout.raw_width, keep)
+            except (ValueError, pd.errors.ParserError):
+                # Records the C parser cannot align (extra empty cells on the first line…): the
+                # exact reader takes over from the start of this chunk.
+                yield from _exact_after(layout, chunk_start, usecols, chunk_rows)
+                return
             rows = np.ones(len(lengths), dtype=bool)
             rows[blank] = False
             frame = frame[rows]
             frame.columns = [header[i] for i in keep]
             yield RawChunk(frame.reset_index(drop=True), starts[rows])
+
+
+def _exact_after(
+    layout: _Layout, after_line: int, usecols: Sequence[str] | None, chunk_rows: int
+) -> Iterator[RawChunk]:
+    """The records that start after ``after_line``, read by the exact (slower) reader."""
+    records = _csv_records(layout.path, layout.name, layout.encoding, layout.delimiter)
+    later = ((start, row) for start, row in records if start > after_line)
+    yield from _row_chunks(later, layout.header, layout.name, usecols, chunk_rows, layout.delimiter)
 
 
 def _irregular(odd: dict, width: int, layout: _Layout, starts: np.ndarray):
@@ -472,11 +488,7 @@ def _realign(frame, n, odd, restored, raw_width, keep) -> pd.DataFrame:
         return frame.set_axis(np.arange(n))
     positions = np.delete(np.arange(n), skipped)
     if len(frame) != len(positions):
-        raise DataValidationError(
-            "lecture du fichier incohérente (enregistrements mal délimités), attendu un CSV "
-            "régulier : réenregistrez-le depuis un tableur.",
-            expected="un CSV régulier",
-        )
+        raise ValueError("the C parser and the csv module disagree on the records")
     frame = frame.set_axis(positions)
     if skipped:
         extra = pd.DataFrame(

@@ -174,3 +174,11 @@ def test_parquet_files_become_text_and_broken_ones_are_refused(tmp_path):
 
 def test_missing_file_is_refused(tmp_path):
     _refused(tmp_path / "absent.csv", "introuvable")
+
+
+def test_extra_empty_cells_on_the_first_line_and_a_long_line_later(tmp_path):
+    rows = "\n".join(f"{i};x" for i in range(5))
+    table = read_all(_write(tmp_path, "t.csv", f"a;b\n1;2;;\n{rows}\n".encode()))
+    assert table.frame["a"].tolist() == ["1", "0", "1", "2", "3", "4"]
+    assert table.lines.tolist() == [2, 3, 4, 5, 6, 7]
+    _refused(_write(tmp_path, "u.csv", f"a;b\n{rows}\n9;9;9\n".encode()), "ligne 7", "au plus 2")
