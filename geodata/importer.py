@@ -178,9 +178,10 @@ def _read_one(
         supplied.frames[layer] = frame
         supplied.files[layer] = name
     else:
-        level, frame, report = convert_ops(path, name, survey_year=survey_year)
+        level, frame, lines, report = convert_ops(path, name, survey_year=survey_year)
         years = set(frame["survey_year"].astype(int))
         supplied.frames[level] = frame
+        supplied.lines[level] = lines
         supplied.files[level] = name
         supplied.keep_from_base[level] = lambda base, y=years: ~base["survey_year"].isin(y)
     step(1.0)
@@ -442,6 +443,13 @@ def main(argv: list[str]) -> int:
     except (DataValidationError, ConfigError) as exc:
         print(f"Import refusé, aucune donnée modifiée : {exc}")
         return 1
+    except Exception as exc:  # a defect of the importer itself: said plainly, never a traceback
+        print(
+            "Import interrompu par une erreur inattendue, aucune donnée modifiée "
+            f"({type(exc).__name__} : {exc}). Signalez-la au service informatique avec le "
+            "fichier en cause."
+        )
+        return 3
     for note in info.notes:
         print(note)
     print(f"Version {info.version_id} créée et rendue courante.")

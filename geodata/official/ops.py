@@ -13,6 +13,7 @@ The rows replace those of the same survey year in the version; the other years a
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,17 @@ from geodata.schemas import OCCUPANCY, OCCUPANCY_COMMUNES, OCCUPANCY_SHARES, val
 from geodata.tabular import read_all
 
 KIND = "ops"
+
+
+class OpsRead(NamedTuple):
+    """An OPS file read: its level (table name), its rows, the line of each row, the report."""
+
+    level: str
+    frame: pd.DataFrame
+    lines: np.ndarray
+    report: SourceReport
+
+
 LABELS = {
     "occupancy": "enquête OPS par résidence",
     "occupancy_communes": "enquête OPS par commune",
@@ -109,7 +121,7 @@ def _shares(raw, columns, missing_words, name, report) -> pd.DataFrame:
 
 def convert_ops(
     path: str | Path, name: str | None = None, *, survey_year: int | None = None
-) -> tuple[str, pd.DataFrame, SourceReport]:
+) -> OpsRead:
     """Read an OPS table by residence or by commune.
 
     Parameters
@@ -123,9 +135,9 @@ def convert_ops(
 
     Returns
     -------
-    tuple
-        The table name (``occupancy`` or ``occupancy_communes``), its rows (typed) and the
-        report.
+    OpsRead
+        The table name (``occupancy`` or ``occupancy_communes``), its rows (typed), the line of
+        each row in the file and the report.
 
     Raises
     ------
@@ -203,4 +215,4 @@ def convert_ops(
         f"Enquête{'s' if len(years) > 1 else ''} {', '.join(map(str, years))} : les lignes des "
         "mêmes années remplacent celles de la version courante, les autres années sont gardées."
     )
-    return level, typed, report
+    return OpsRead(level, typed, lines, report)

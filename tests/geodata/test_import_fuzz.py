@@ -94,7 +94,7 @@ OFFICIAL = {
     "rpls_2023": (convert_rpls, "rpls_2023_utf8_bom.csv"),
     "bpe": (convert_bpe, "bpe_86_extrait.csv"),
     "arrets": (convert_stops, "gtfs_stops.txt"),
-    "ops": (lambda p, n: convert_ops(p, n)[1:], "ops_communes_cp1252.txt"),
+    "ops": (lambda p, n: convert_ops(p, n)[1::2], "ops_communes_cp1252.txt"),
     "iris": (convert_iris, "contours_iris.geojson"),
     "qpv": (convert_qpv, "qp2024_extrait.geojson"),
 }

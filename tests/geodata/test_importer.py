@@ -193,3 +193,24 @@ def test_the_report_keeps_the_files_and_counts(residences_csv):
     assert info.sources[0]["file"] == "mes résidences.csv"
     assert info.sources[0]["rows_kept"] == 3
     assert pd.Series(info.tables).map(lambda t: t["origin"]).to_dict()["residences"] == "imported"
+
+
+def test_an_ops_survey_naming_an_unknown_residence_names_its_line(residences_csv, tmp_path):
+    import_files([ImportFile("residences", residences_csv)])
+    survey = tmp_path / "ops.csv"
+    survey.write_text("residence_id;annee;menages;apl_pct\n\nGP-9999;2024;10;40\n")
+    with pytest.raises(DataValidationError) as info:
+        import_files([ImportFile("ops", survey)])
+    assert "fichier « ops.csv », ligne 3, colonne « residence_id », valeur « GP-9999 »" in str(
+        info.value
+    )
+
+
+def test_an_unexpected_defect_is_said_plainly(monkeypatch, residences_csv, capsys):
+    def broken(*args, **kwargs):
+        raise RuntimeError("panne")
+
+    monkeypatch.setattr("geodata.importer.prepare_import", broken)
+    assert main([f"residences={residences_csv}"]) == 3
+    out = capsys.readouterr().out
+    assert "erreur inattendue, aucune donnée modifiée (RuntimeError : panne)" in out

@@ -14,7 +14,8 @@ SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 
 def test_ops_by_commune_with_withheld_cells():
-    level, frame, report = convert_ops(SAMPLES / "ops_communes_cp1252.txt")
+    level, frame, lines, report = convert_ops(SAMPLES / "ops_communes_cp1252.txt")
+    assert lines.tolist() == [2, 3]
     assert level == "occupancy_communes"
     assert frame["commune_code"].tolist() == ["86194", "86041"]
     assert frame["n_households"].tolist() == [9850, 1020]
@@ -28,7 +29,7 @@ def test_ops_by_commune_with_withheld_cells():
 def test_proportions_are_turned_into_percentages(tmp_path):
     path = tmp_path / "ops.csv"
     path.write_text("residence_id;annee;menages;apl_pct\nR1;2024;20;0,5\nR2;2024;15;0,25\n")
-    level, frame, report = convert_ops(path)
+    level, frame, _, report = convert_ops(path)
     assert level == "occupancy"
     assert frame["housing_benefit_pct"].tolist() == [50.0, 25.0]
     assert any("proportions" in n for n in report.notes)
