@@ -1,0 +1,258 @@
+"""A load client that speaks Streamlit's websocket protocol: many sessions, no browser.
+
+Each :class:`Session` opens ``/_stcore/stream`` like a browser tab does, asks the server to run a
+page for a link (page name + query string) and waits for the end of the run. It records the
+run's wall time, the bytes received and whether the page raised (an exception element, a
+« page not found » or a run that never ends). Runs requested by the script itself (``st.rerun``)
+are followed to the end, as a user waits for them.
+
+:func:`run_load` drives many sessions at once, each acting every ``think_seconds`` with its own
+links, and returns every run for medians and percentiles. Used by ``bench/bench_load.py`` and by
+the concurrency test of the frame (several sessions opening pages at the same moment).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+FINISHED = {
+    ForwardMsg.FINISHED_SUCCESSFULLY,
+    ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A page of the dashboard with its link parameters (``page`` is the URL path, "" = home)."""
+
+    page: str
+    query: str = ""
+
+    def __str__(self) -> str:
+        return f"/{self.page}" + (f"?{self.query}" if self.query else "")
+
+
+@dataclass
+class RunResult:
+    """One page run as a user sees it: from the request to the last message of the last run."""
+
+    link: Link
+    seconds: float
+    received_bytes: int
+    errors: list[str] = field(default_factory=list)
+    session: int = 0
+    started: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Whether the run ended without exception, missing page or timeout."""
+        return not self.errors
+
+
+def _exception_text(msg: ForwardMsg) -> str | None:
+    if msg.WhichOneof("type") != "delta":
+        return None
+    delta = msg.delta
+    if delta.WhichOneof("type") != "new_element":
+        return None
+    element = delta.new_element
+    if element.WhichOneof("type") != "exception":
+        return None
+    return f"{element.exception.type}: {element.exception.message}"
+
+
+class Session:
+    """One browser tab's websocket session on a Streamlit server.
+
+    Parameters
+    ----------
+    base_url : str
+        ``http://host:port`` of the server (or of the proxy in front of servers).
+    timeout : float, default 60
+        Seconds after which a run that has not finished counts as an error.
+    """
+
+    def __init__(self, base_url: str, timeout: float = 60.0) -> None:
+        self.ws_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
+        self.timeout = timeout
+        self._ws = None
+
+    async def __aenter__(self) -> Session:
+        self._ws = await websockets.connect(
+            self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout
+        )
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self._ws.close()
+
+    async def open(self, link: Link) -> RunResult:
+        """Run the page of ``link`` and wait until every run it triggers has finished."""
+        back = BackMsg()
+        back.rerun_script.query_string = link.query
+        back.rerun_script.page_name = link.page
+        start = time.perf_counter()
+        await self._ws.send(back.SerializeToString())
+        received, errors = 0, []
+        try:
+            received, errors = await asyncio.wait_for(self._drain(), self.timeout)
+        except TimeoutError:
+            errors.append(f"pas de fin de page après {self.timeout:.0f} s")
+        return RunResult(link, time.perf_counter() - start, received, errors)
+
+    async def _drain(self) -> tuple[int, list[str]]:
+        received, errors = 0, []
+        while True:
+            raw = await self._ws.recv()
+            received += len(raw)
+            msg = ForwardMsg()
+            msg.ParseFromString(raw)
+            kind = msg.WhichOneof("type")
+            text = _exception_text(msg)
+            if text:
+                errors.append(text)
+            elif kind == "page_not_found":
+                errors.append(f"page introuvable : {msg.page_not_found.page_name}")
+            elif (
+                kind == "script_finished"
+                and msg.script_finished in FINISHED
+                and not await self._rerun_follows()
+            ):
+                # a script-requested rerun would have been announced by its own new_session;
+                # after FINISHED_EARLY_FOR_RERUN the next run's messages simply follow
+                return received, errors
+
+    async def _rerun_follows(self, grace: float = 0.15) -> bool:
+        try:
+            raw = await asyncio.wait_for(self._ws.recv(), grace)
+        except TimeoutError:
+            return False
+        msg = ForwardMsg()
+        msg.ParseFromString(raw)
+        if msg.WhichOneof("type") == "new_session":
+            return True
+        # a late message of the finished run (e.g. a session status): keep waiting a little
+        return await self._rerun_follows(grace)
+
+
+async def _user(
+    index: int,
+    base_url: str,
+    links: Sequence[Link],
+    duration: float,
+    think_seconds: float,
+    seed: int,
+    results: list[RunResult],
+    t0: float,
+) -> None:
+    rng = random.Random(seed * 1_000 + index)
+    await asyncio.sleep(rng.uniform(0, think_seconds))
+    async with Session(base_url) as session:
+        while time.perf_counter() - t0 < duration:
+            link = links[rng.randrange(len(links))]
+            started = time.perf_counter() - t0
+            result = await session.open(link)
+            result.session, result.started = index, started
+            results.append(result)
+            if think_seconds:
+                await asyncio.sleep(max(0.0, think_seconds - result.seconds))
+
+
+def run_load(
+    base_url: str,
+    links_per_session: Sequence[Sequence[Link]],
+    duration: float,
+    think_seconds: float = 5.0,
+    seed: int = 0,
+) -> list[RunResult]:
+    """Run one session per entry of ``links_per_session`` for ``duration`` seconds.
+
+    Parameters
+    ----------
+    base_url : str
+        Server (or proxy) URL.
+    links_per_session : sequence of sequences of Link
+        The links each session picks from at random (its own choices).
+    duration : float
+        Seconds after which no session starts a new run.
+    think_seconds : float, default 5
+        Each session acts every ``think_seconds`` (0: back to back, the closed-loop worst case).
+    seed : int, default 0
+        Seed of the sessions' random choices.
+
+    Returns
+    -------
+    list of RunResult
+        Every run, in the order they ended.
+    """
+
+    async def main() -> list[RunResult]:
+        results: list[RunResult] = []
+        t0 = time.perf_counter()
+        await asyncio.gather(
+            *(
+                _user(i, base_url, links, duration, think_seconds, seed, results, t0)
+                for i, links in enumerate(links_per_session)
+            )
+        )
+        return results
+
+    return asyncio.run(main())
+
+
+def open_all_at_once(base_url: str, links: Sequence[Link]) -> list[RunResult]:
+    """Open every link in its own new session at the same moment (a burst of first visits)."""
+
+    async def one(link: Link) -> RunResult:
+        async with Session(base_url) as session:
+            return await session.open(link)
+
+    async def main() -> list[RunResult]:
+        return list(await asyncio.gather(*(one(link) for link in links)))
+
+    return asyncio.run(main())
+
+
+def open_together(base_url: str, n_sessions: int, rounds: Sequence[Link]) -> list[RunResult]:
+    """``n_sessions`` open sessions open the same link at the same moment, round after round.
+
+    The case where shared page objects collide: several people opening one page at once.
+    """
+
+    async def main() -> list[RunResult]:
+        results: list[RunResult] = []
+        sessions = [Session(base_url) for _ in range(n_sessions)]
+        for session in sessions:
+            await session.__aenter__()
+        try:
+            for link in rounds:
+                runs = await asyncio.gather(*(s.open(link) for s in sessions))
+                for index, run in enumerate(runs):
+                    run.session = index
+                results.extend(runs)
+        finally:
+            for session in sessions:
+                await session.__aexit__(None, None, None)
+        return results
+
+    return asyncio.run(main())
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0–100) of ``values`` by linear interpolation."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    if len(ordered) == 1:
+        return ordered[0]
+    return statistics.quantiles(ordered, n=100, method="inclusive")[min(max(int(q), 1), 99) - 1]
