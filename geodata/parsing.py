@@ -49,20 +49,31 @@ def parse_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
     Each distinct text is parsed once: files repeat their values (rooms, years, codes).
     """
-    cells = text if pd.api.types.is_object_dtype(text.dtype) else text.astype(str)
-    codes, uniques = pd.factorize(cells.fillna(""), use_na_sentinel=False)
+    cells = text.astype(object)
+    if pd.api.types.infer_dtype(cells, skipna=False) != "string":
+        cells = cells.map(lambda c: c if isinstance(c, str) else "" if pd.isna(c) else str(c))
+    codes, uniques = pd.factorize(cells, use_na_sentinel=False)
     if len(uniques) < len(text) // 2:
         values, bad = _parse_numbers(pd.Series(uniques, dtype=object))
         return values[codes], bad[codes]
-    return _parse_numbers(text)
+    return _parse_numbers(cells)
 
 
 def _parse_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    text = text.astype(str)
-    empty = text.eq("").to_numpy()
-    good = text.str.fullmatch(NUMBER).to_numpy(dtype=bool)
-    cleaned = text.where(good, "").str.replace(SPACES, "", regex=True).str.replace(",", ".")
-    values = pd.to_numeric(cleaned.where(good, None), errors="coerce").to_numpy(
+    cells = text.to_numpy(dtype=object)
+    empty = np.array([c == "" for c in cells], dtype=bool)
+    # Whole numbers without separators (coordinates, years, counts) need no pattern.
+    digits = np.array([c.isdigit() and c.isascii() for c in cells], dtype=bool)
+    good = digits.copy()
+    other = np.flatnonzero(~digits & ~empty)
+    if other.size:
+        rest = pd.Series(cells[other], dtype=object)
+        good[other] = rest.str.fullmatch(NUMBER).to_numpy(dtype=bool)
+    cleaned = np.where(good, cells, None).astype(object)
+    special = np.flatnonzero(good & ~digits)
+    if special.size:
+        cleaned[special] = [SPACES.sub("", c).replace(",", ".") for c in cells[special]]
+    values = pd.to_numeric(pd.Series(cleaned, dtype=object), errors="coerce").to_numpy(
         dtype=float, na_value=np.nan
     )
     return values, ~empty & ~good
