@@ -6,10 +6,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 PORT ?= 8501
+WORKERS ?= $(shell nproc)
+BASE_PORT ?= 8601
 
-.PHONY: setup run test bench lint chromium demo-data clean
+.PHONY: setup run serve test bench lint chromium postgresql demo-data clean
 
-setup: $(STAMP) chromium
+setup: $(STAMP) chromium postgresql
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +28,26 @@ chromium:
 	echo "Installation de chromium (Debian)…"; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
 
+# Debian's PostgreSQL: the store's tests run on SQLite and on a throwaway PostgreSQL server.
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	else echo "PostgreSQL est absent : installez-le avec « sudo apt-get install postgresql » (requis pour les tests du magasin)."; exit 1; fi; \
+	echo "Installation de postgresql (Debian)…"; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null
+
 run: setup
 	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+# One server process per core on BASE_PORT, BASE_PORT+1… (loopback), to put behind a reverse
+# proxy with sticky sessions (README). Set COTATION_DATABASE_URL for servers on several machines.
+serve: setup
+	@trap 'kill 0' INT TERM; \
+	for i in $$(seq 0 $$(($(WORKERS) - 1))); do \
+		port=$$(($(BASE_PORT) + i)); echo "Serveur $$((i + 1)) sur 127.0.0.1:$$port"; \
+		$(BIN)/streamlit run app.py --server.port $$port --server.address 127.0.0.1 & \
+	done; wait
 
 test: setup
 	$(BIN)/python -m pytest

@@ -1,9 +1,11 @@
 """Benchmarks of the cotation engine, side by side with a straightforward pandas implementation.
 
 Measured: rescoring after a weight change (demo parc, 100,000 and 1,000,000 residences), a full
-fit + transform, the explanation of one residence and a 1,000-draw sensitivity analysis. The
-demo parc is ``geodata.load_residences()`` when it exists, else 600 synthetic residences; the
-large sizes are synthetic tables of 20 indicators in 4 pillars with about 3 % missing values.
+fit + transform, a fit that treats extreme values (1,000,000 residences with skewed indicators),
+the explanation of one residence, a 1,000-draw sensitivity analysis and the class certainty from
+1,000 draws of weights, normalisation and treatment. The demo parc is
+``geodata.load_residences()`` when it exists, else 600 synthetic residences; the large sizes are
+synthetic tables of 20 indicators in 4 pillars with about 3 % missing values.
 
 The pandas baseline is what one would write without the engine: per-column normalisation with
 ``Series.min()``/``max()``, per-pillar weighted means accumulated column by column, ``pd.cut``
@@ -21,6 +23,8 @@ import pandas as pd
 
 from bench.timing import fmt_ms, markdown_table, median_seconds, section
 from scoring import CompositeIndex, IndexSpec, Indicator, Method, Pillar, load_profile
+from scoring.certainty import class_certainty
+from scoring.draws import UNCERTAIN_TREATMENTS, uncertainty_normalisations
 from scoring.sensitivity import run_sensitivity
 from services.indicators import build_indicator_table
 
@@ -131,6 +135,18 @@ def _large_table(n: int, spec: IndexSpec, seed: int) -> pd.DataFrame:
     return pd.DataFrame(
         values, columns=list(spec.codes), index=pd.RangeIndex(n, name="residence_id")
     )
+
+
+def _skewed_table(n: int, spec: IndexSpec, seed: int) -> pd.DataFrame:
+    """Like :func:`_large_table`, with indicators the treatment must handle: three log-normal
+    ones (logarithm) and three with a few far values (winsorisation)."""
+    table = _large_table(n, spec, seed)
+    rng = np.random.default_rng(seed + 1)
+    for j in (0, 6, 12):
+        table.iloc[:, j] = rng.lognormal(0.0, 1.2, n)
+    for j in (3, 9, 15):
+        table.iloc[rng.integers(0, n, 3), j] = rng.uniform(5e3, 1e4, 3)
+    return table
 
 
 # --- Straightforward pandas implementation ---------------------------------------------------
@@ -308,6 +324,14 @@ def _large_rows(n: int, spec: IndexSpec, target_rescore: float, with_fit: bool) 
             lambda: CompositeIndex(spec).fit(table).transform(table), repeat=5, warmup=1
         )
         rows.append(_row("Ajustement + notation (fit + transform)", size, engine, baseline, 1.0))
+        treated = spec.with_method(treatment="winsorise")
+        skewed = _skewed_table(n, spec, seed=n + 1)
+        kinds = CompositeIndex(treated).fit(skewed).bounds_["treatment"].value_counts()
+        assert kinds.get("log", 0) == 3 and kinds.get("winsorised", 0) == 3, kinds
+        engine = median_seconds(lambda: CompositeIndex(treated).fit(skewed), repeat=5, warmup=1)
+        rows.append(
+            _row("Ajustement avec traitement des valeurs extrêmes (fit)", size, engine, None, 1.0)
+        )
     return rows
 
 
@@ -317,13 +341,17 @@ def run() -> str:
     residences, demo_source = _load_demo_residences()
     demo = build_indicator_table(residences)
     spec = load_profile("reference")
+    # The pandas baseline knows neither the treatment nor natural breaks: it is checked on the
+    # profile without them, the engine is timed on the profile as shipped.
+    plain = spec.with_method(treatment="none", class_method="thresholds")
     n_demo = f"{len(demo)} × {len(spec.codes)}"
 
+    _check(CompositeIndex(plain).fit(demo).transform(), pandas_score(demo, plain), "démo")
     index = CompositeIndex(spec).fit(demo)
     move = _weight_moves(spec)
-    _check(index.rescore(spec), pandas_score(demo, spec), "parc de démonstration")
+    plain_move = _weight_moves(plain)
     engine = median_seconds(lambda: index.rescore(move()), repeat=51, warmup=5)
-    baseline = median_seconds(lambda: pandas_score(demo, move()), repeat=15, warmup=2)
+    baseline = median_seconds(lambda: pandas_score(demo, plain_move()), repeat=15, warmup=2)
     rows.append(_row("Nouvelle pondération (rescore)", n_demo, engine, baseline, 0.005))
 
     engine = median_seconds(lambda: CompositeIndex(spec).fit(demo).transform(demo), repeat=21)
@@ -338,11 +366,12 @@ def run() -> str:
     )
     rows.append(_row("Explication d'une résidence", "1 résidence", engine, baseline, 0.001))
 
+    draws = {"methods": uncertainty_normalisations(spec), "treatments": UNCERTAIN_TREATMENTS}
     engine = median_seconds(
-        lambda: run_sensitivity(demo, spec, n_draws=N_DRAWS), repeat=3, warmup=1
+        lambda: run_sensitivity(demo, spec, n_draws=N_DRAWS, **draws), repeat=3, warmup=1
     )
     baseline = median_seconds(
-        lambda: _pandas_sensitivity(demo, spec, BASELINE_DRAWS), repeat=3, warmup=0
+        lambda: _pandas_sensitivity(demo, plain, BASELINE_DRAWS), repeat=3, warmup=0
     ) * (N_DRAWS / BASELINE_DRAWS)
     rows.append(
         _row(
@@ -354,6 +383,11 @@ def run() -> str:
             note=f" (extrapolé de {BASELINE_DRAWS} tirages)",
         )
     )
+
+    engine = median_seconds(
+        lambda: class_certainty(demo, spec, n_draws=N_DRAWS, index=index), repeat=3, warmup=1
+    )
+    rows.append(_row(f"Certitude des classes, {N_DRAWS} tirages", n_demo, engine, None, 2.0))
 
     large_spec = _large_spec()
     for n, target in zip(LARGE_SIZES, (0.020, 0.200), strict=True):
@@ -376,9 +410,16 @@ def run() -> str:
             "20 indicateurs en 4 piliers, environ 3 % de valeurs manquantes.",
             "Moteur : `CompositeIndex(spec).fit(table)` une fois, puis "
             "`index.rescore(spec.with_weights(...))` à chaque mouvement de curseur "
-            "(création du nouveau profil comprise) ; explication : `index.explain(une_ligne)`.",
+            "(création du nouveau profil comprise) ; explication : `index.explain(une_ligne)`. "
+            "Parc de démonstration : profil de référence tel qu'il est livré (valeurs extrêmes "
+            "traitées, seuils naturels recalculés à chaque notation) ; sensibilité et certitude "
+            "des classes : tirages de poids, de traitement (avec et sans) et de normalisation "
+            "(toutes, les classes étant relatives), seuils naturels recalculés à chaque tirage. "
+            "Ajustement avec traitement : 1 000 000 résidences dont 3 indicateurs log-normaux "
+            "(logarithme) et 3 avec quelques valeurs lointaines (winsorisation).",
             "Référence pandas : normalisation colonne par colonne, moyennes pondérées par pilier "
-            "accumulées colonne par colonne, `pd.cut` et `Series.rank` ; elle re-normalise à "
+            "accumulées colonne par colonne, `pd.cut` et `Series.rank`, sans traitement des "
+            "valeurs extrêmes ni seuils naturels ; elle re-normalise à "
             "chaque changement de poids. Pour la ligne « Ajustement + notation », la référence "
             "est la même fonction (elle fait toujours tout le travail). Ses notes sont vérifiées "
             "égales à celles du moteur avant la mesure.",

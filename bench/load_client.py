@@ -169,17 +169,6 @@ async def _user(
                 await asyncio.sleep(max(0.0, think_seconds - result.seconds))
 
 
-def run_coroutine(factory):
-    """Run ``factory()`` to completion, in a thread of its own when this thread already runs an
-    event loop (Playwright's synchronous API does, in the browser tests)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(factory())
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(factory())).result()
-
-
 def run_load(
     base_url: str,
     links_per_session: Sequence[Sequence[Link]],
@@ -219,7 +208,7 @@ def run_load(
         )
         return results
 
-    return run_coroutine(main)
+    return _run(main())
 
 
 def open_all_at_once(base_url: str, links: Sequence[Link]) -> list[RunResult]:
@@ -232,7 +221,7 @@ def open_all_at_once(base_url: str, links: Sequence[Link]) -> list[RunResult]:
     async def main() -> list[RunResult]:
         return list(await asyncio.gather(*(one(link) for link in links)))
 
-    return run_coroutine(main)
+    return _run(main())
 
 
 def open_together(base_url: str, n_sessions: int, rounds: Sequence[Link]) -> list[RunResult]:
@@ -257,7 +246,18 @@ def open_together(base_url: str, n_sessions: int, rounds: Sequence[Link]) -> lis
                 await session.__aexit__(None, None, None)
         return results
 
-    return run_coroutine(main)
+    return _run(main())
+
+
+def _run(coroutine):
+    """Run ``coroutine`` to its end, in a thread of its own when this thread already runs an
+    event loop (Playwright's synchronous API does, in the browser tests)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -457,4 +457,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    print(
+        "Importez avec « python -m services.data_import table=fichier … » : il enregistre la "
+        "version des données et prévient les serveurs en cours."
+    )
+    sys.exit(2)

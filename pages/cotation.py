@@ -20,11 +20,13 @@ from ui.cotation_view import (
     selected_residence,
 )
 from ui.frame import start_page
+from ui.profile_store_view import saved_profile_panel
 from ui.weights import weight_panel
 
 start_page("Cotation des résidences", notice=not projector_requested())
 projector = projector_toggle()
 weighting = weight_panel()
+saved_profile_panel(weighting)
 result = cotation_result(weighting)
 selected = selected_residence()
 

@@ -11,6 +11,7 @@ from ui.methode_view import (
     method_steps,
     sources_section,
 )
+from ui.treatment_view import treatment_section
 from ui.weights import profile_byline, profile_picker, session_spec
 
 start_page("Méthode et sources")
@@ -23,6 +24,7 @@ with st.sidebar:
     name = profile_picker()
 spec = cache.profile(name)
 current = session_spec(name)
+index = cache.refitted_index(name, current.method.normalisation, current.method.treatment)
 st.caption(profile_byline(spec))
 method_note(spec, current)
 
@@ -30,7 +32,11 @@ st.header("Les indicateurs", divider="gray")
 indicator_tables(spec, current)
 
 st.header("Les étapes du calcul", divider="gray")
-st.markdown(method_steps(current, len(cache.residences())))
+scores = index.reweight(current).transform()["score"]
+st.markdown(method_steps(current, len(cache.residences()), scores))
+
+st.header("Valeurs extrêmes et bornes du catalogue", divider="gray")
+treatment_section(current, index)
 
 st.header("Sources, millésimes et licences", divider="gray")
 sources_section(spec)

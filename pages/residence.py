@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import cache
+from ui.export_residence import residence_pdf_button
 from ui.frame import current_role, start_page
 from ui.residence_view import (
     empty_state,
@@ -21,6 +22,7 @@ if selected is None:
     st.stop()
 
 role = current_role()
+residence_pdf_button(selected)
 render_card(cache.residence_card(selected, role), printing)
 if printing:
     simulation_result(selected, role, printing=True)

@@ -1,1 +1,2 @@
-"""Exports without Streamlit: the files of the tables shown on the pages (CSV, Excel)."""
+"""Exports without Streamlit: table files (CSV, Excel), map snapshots, fiches territoriales (PDF,
+Word), their batches and the command line (``python -m reports``)."""

@@ -2,12 +2,16 @@
 
 One module per step of the pipeline, as COINr: :mod:`~scoring.spec` (the immutable spec),
 :mod:`~scoring.catalogue` and :mod:`~scoring.profiles` (reading ``config/``),
+:mod:`~scoring.method` (the method choices), :mod:`~scoring.treatment` (extreme values),
 :mod:`~scoring.normalise`, :mod:`~scoring.aggregate`, :mod:`~scoring.classify`,
-:mod:`~scoring.index` (the fitted :class:`CompositeIndex`), :mod:`~scoring.explain`,
-:mod:`~scoring.compare`, :mod:`~scoring.sensitivity` and :mod:`~scoring.territory`.
+:mod:`~scoring.index` (the fitted :class:`CompositeIndex`, with :mod:`~scoring.bounds_check`),
+:mod:`~scoring.explain`, :mod:`~scoring.compare`, :mod:`~scoring.draws` (the uncertainty draws),
+:mod:`~scoring.sensitivity`, :mod:`~scoring.certainty` (how sure each class is) and
+:mod:`~scoring.territory`.
 """
 
 from scoring.catalogue import load_catalogue, load_scales, parse_catalogue
+from scoring.certainty import ClassCertainty, class_certainty
 from scoring.compare import ProfileComparison, compare_profiles, compare_results
 from scoring.explain import Explanation
 from scoring.index import CompositeIndex, NotFittedError
@@ -20,6 +24,7 @@ from scoring.spec import (
     NORMALISATIONS,
     NOT_RATED,
     NOT_RATED_LABEL,
+    TREATMENTS,
     IndexSpec,
     Indicator,
     Method,
@@ -35,6 +40,8 @@ __all__ = [
     "NORMALISATIONS",
     "NOT_RATED",
     "NOT_RATED_LABEL",
+    "TREATMENTS",
+    "ClassCertainty",
     "CompositeIndex",
     "Explanation",
     "IndexSpec",
@@ -46,6 +53,7 @@ __all__ = [
     "SensitivityResult",
     "SpecError",
     "aggregate_territory",
+    "class_certainty",
     "compare_profiles",
     "compare_results",
     "effective_weights",

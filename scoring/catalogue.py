@@ -28,7 +28,7 @@ _INDICATOR_FIELDS = {
     "source": str,
     "weight": float,
 }
-_OPTIONAL_INDICATOR_FIELDS = {"normalisation", "bounds"}
+_OPTIONAL_INDICATOR_FIELDS = {"normalisation", "bounds", "treatment"}
 _SECTIONS = {"catalogue", "pillars", "indicators", "scales"}
 
 
@@ -130,6 +130,7 @@ def parse_catalogue(data: Mapping) -> IndexSpec:
                     weight=float(fields["weight"]),
                     normalisation=fields.get("normalisation"),
                     bounds=_bounds(fields.get("bounds")),  # type: ignore[arg-type]
+                    treatment=fields.get("treatment"),
                 )
             )
     problems += _scale_problems(data.get("scales", {}))

@@ -3,7 +3,10 @@
 ``CompositeIndex(spec).fit(reference)`` fits the normalisation bounds on the reference population
 (all residences of the territory) and keeps the reference normalised once. ``transform(df)``
 scores any table with those bounds, so a residence's score, class and rank never depend on which
-subset is displayed; classes by quintiles and ranks are relative to the reference population.
+subset is displayed; classes by quintiles or natural breaks and ranks are relative to the
+reference population. The fit also decides the treatment of extreme values (winsorisation or
+logarithm, :mod:`scoring.treatment`) and checks the catalogue's plausible bounds against the data
+(:mod:`scoring.bounds_check`).
 
 Live re-weighting (the weight sliders) never re-normalises::
 
@@ -28,10 +31,11 @@ import numpy as np
 import pandas as pd
 
 from scoring.aggregate import Aggregate, aggregate
+from scoring.bounds_check import check_bounds
 from scoring.classify import (
     class_codes,
     class_labels,
-    quantile_thresholds,
+    class_thresholds,
     rank_against,
     rank_array,
     rank_descending,
@@ -116,9 +120,13 @@ class CompositeIndex:
     Attributes
     ----------
     normalisation_ : FittedNormalisation
-        Bounds fitted on the reference population.
+        Treatment of extreme values and bounds fitted on the reference population.
     bounds_ : pandas.DataFrame
-        The same bounds as a table indexed by indicator code (for display).
+        The same as a table indexed by indicator code (for display): normalisation, bounds,
+        treatment, values winsorised, skewness and kurtosis before and after.
+    bounds_check_ : pandas.DataFrame
+        The catalogue's plausible bounds against the reference values
+        (:func:`scoring.bounds_check.check_bounds`).
     reference_ : NormalisedTable
         The reference population, normalised once.
     feature_names_in_ : numpy.ndarray
@@ -164,6 +172,7 @@ class CompositeIndex:
             )
         self.normalisation_ = fit_normalisation(raw, self.spec)
         self.bounds_ = self.normalisation_.table()
+        self.bounds_check_ = check_bounds(raw, self.spec)
         self.reference_ = normalise_table(raw, df.index, self.normalisation_)
         self.feature_names_in_ = np.array(self.spec.codes, dtype=object)
         self.n_reference_ = len(df)
@@ -213,6 +222,7 @@ class CompositeIndex:
         other = CompositeIndex(spec)
         other.normalisation_ = self.normalisation_
         other.bounds_ = self.bounds_
+        other.bounds_check_ = self.bounds_check_
         other.reference_ = self.reference_
         other.feature_names_in_ = self.feature_names_in_
         other.n_reference_ = self.n_reference_
@@ -237,20 +247,29 @@ class CompositeIndex:
         return normalise_table(indicator_matrix(df, self.spec.codes), df.index, self.normalisation_)
 
     def _thresholds(self, reference_score: np.ndarray | None) -> tuple[float, ...]:
-        if self.spec.method.class_method == "thresholds":
-            return self.spec.method.thresholds
+        method = self.spec.method
+        if method.class_method == "thresholds":
+            return method.thresholds
         if reference_score is not None:
-            return quantile_thresholds(reference_score)
+            return class_thresholds(reference_score, method.class_method, method.thresholds)
         return self._reference()[1]
 
     def _reference(self) -> tuple[np.ndarray, tuple[float, ...]]:
-        """Sorted reference scores and quantile thresholds under the current spec (cached)."""
+        """Sorted reference scores and class thresholds under the current spec (cached)."""
         state = self._reference_state
         if state is None or state[0] is not self.spec:
             score = aggregate(self.reference_, self.spec).score
-            state = (self.spec, sorted_reference(score), quantile_thresholds(score))
+            method = self.spec.method
+            thresholds = class_thresholds(score, method.class_method, method.thresholds)
+            state = (self.spec, sorted_reference(score), thresholds)
             self._reference_state = state
         return state[1], state[2]
+
+    def class_thresholds(self) -> tuple[float, ...]:
+        """Lower bounds of classes A, B, C and D under the current spec: the fixed thresholds,
+        or those computed on the reference population's scores (quintiles, natural breaks)."""
+        self._check()
+        return tuple(float(t) for t in self._thresholds(None))
 
     def _score(self, table: NormalisedTable, is_reference: bool, *, with_shares: bool = False):
         agg = aggregate(table, self.spec, with_shares=with_shares)

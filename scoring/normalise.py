@@ -17,6 +17,11 @@ The bounds are *fitted* once on the reference population (all residences of the 
 :func:`fit_normalisation`; :meth:`FittedNormalisation.apply` then normalises any table with
 those bounds, so that filtering a map never rescales the scores. Min–max, z-score and goalposts
 are affine maps and are applied to the whole matrix at once.
+
+When the method treats extreme values (:mod:`scoring.treatment`), the treatment is fitted first
+on the same reference population, and the bounds are fitted on the treated values: a winsorised
+indicator is scaled between its winsorised extremes, a log-transformed one on the log scale. The
+treatment is applied again, with the reference's parameters, to every table normalised later.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.spec import NORMALISATIONS, IndexSpec
+from scoring.treatment import FittedTreatment, fit_treatment
 
 _AFFINE = ("minmax", "zscore", "goalposts")
 
@@ -150,9 +156,11 @@ class FittedNormalisation:
     directions : numpy.ndarray
         +1 or −1 per indicator.
     lower, upper : numpy.ndarray
-        Min and max of the reference (``minmax``) or fixed bounds (``goalposts``); NaN otherwise.
+        Min and max of the (treated) reference (``minmax``) or fixed bounds (``goalposts``); NaN
+        otherwise.
     mean, std : numpy.ndarray
-        Mean and population standard deviation of the reference (``zscore``); NaN otherwise.
+        Mean and population standard deviation of the (treated) reference (``zscore``); NaN
+        otherwise.
     centre, scale, base : numpy.ndarray
         The affine map ``z = clip((x − centre) · scale + base, 0, 100)`` of each affine
         indicator, direction included; NaN for ``rank`` indicators.
@@ -162,6 +170,8 @@ class FittedNormalisation:
         Number of non-missing reference values per indicator.
     zscore_span : float
         Standard deviations mapped to each end of the scale by ``zscore``.
+    treatment : FittedTreatment
+        The treatment of extreme values applied before the affine map or the rank.
     """
 
     codes: tuple[str, ...]
@@ -177,6 +187,7 @@ class FittedNormalisation:
     reference_sorted: tuple[np.ndarray, ...]
     n_available: np.ndarray
     zscore_span: float
+    treatment: FittedTreatment
 
     def apply(self, raw: np.ndarray) -> np.ndarray:
         """Normalise a raw matrix with the fitted bounds.
@@ -208,15 +219,26 @@ class FittedNormalisation:
         out *= self.scale[:, None]
         out += self.base[:, None]
         np.clip(out, 0.0, 100.0, out=out)
+        treated = set(self.treatment.treated)
         for j, method in enumerate(self.methods):
             if method == "rank":
-                z = n_rank(raw[:, j], self.reference_sorted[j])
+                column = self.treatment.apply_column(j, raw[:, j])
+                z = n_rank(column, self.reference_sorted[j])
                 out[j] = 100.0 - z if self.directions[j] < 0 else z
+            elif j in treated:
+                column = self.treatment.apply_column(j, raw[:, j])
+                out[j] = _affine(column, self.centre[j], self.scale[j], self.base[j])
         return out
 
     def table(self) -> pd.DataFrame:
-        """The fitted bounds as a table indexed by indicator code (for the *Méthode* page)."""
-        return pd.DataFrame(
+        """The fitted bounds as a table indexed by indicator code (for the *Méthode* page).
+
+        ``normalisation``, ``direction``, ``lower``, ``upper``, ``mean``, ``std`` (on the treated
+        scale), ``n_available``, then the treatment's columns (see
+        :meth:`scoring.treatment.FittedTreatment.table`: ``treatment``, ``n_winsorised``,
+        ``skew_before``, ``kurtosis_before``, ``skew_after``, ``kurtosis_after``…).
+        """
+        bounds = pd.DataFrame(
             {
                 "normalisation": list(self.methods),
                 "direction": self.directions.astype(int),
@@ -228,17 +250,20 @@ class FittedNormalisation:
             },
             index=pd.Index(list(self.codes), name="code"),
         )
+        return bounds.join(self.treatment.table())
 
 
 def fit_normalisation(raw: np.ndarray, spec: IndexSpec) -> FittedNormalisation:
-    """Fit the normalisation of every indicator of ``spec`` on a reference matrix.
+    """Fit the treatment and the normalisation of every indicator of ``spec`` on a reference
+    matrix.
 
     Parameters
     ----------
     raw : numpy.ndarray, shape (n, k)
         Raw values of the reference population, columns in the order of ``spec.codes``.
     spec : IndexSpec
-        Gives each indicator's normalisation (override or method), bounds and direction.
+        Gives each indicator's normalisation (override or method), bounds and direction, and the
+        treatment of extreme values (:func:`scoring.treatment.fit_treatment`).
 
     Returns
     -------
@@ -252,6 +277,8 @@ def fit_normalisation(raw: np.ndarray, spec: IndexSpec) -> FittedNormalisation:
     unknown = sorted(set(methods) - set(NORMALISATIONS))
     if unknown:
         raise ValueError(f"normalisation inconnue : {', '.join(unknown)}.")
+    treatment = fit_treatment(raw, spec)
+    treated = set(treatment.treated)
     present = ~np.isnan(raw)
     n_available = present.sum(axis=0)
     lower = np.full(k, np.nan)
@@ -262,7 +289,7 @@ def fit_normalisation(raw: np.ndarray, spec: IndexSpec) -> FittedNormalisation:
     sorted_values: list[np.ndarray] = [np.empty(0)] * k
     span = float(spec.method.zscore_span)
     for j, (ind, method) in enumerate(zip(spec.indicators, methods, strict=True)):
-        column = raw[:, j]
+        column = treatment.apply_column(j, raw[:, j]) if j in treated else raw[:, j]
         has_values = n_available[j] > 0
         if method == "minmax" and has_values:
             lower[j], upper[j] = np.nanmin(column), np.nanmax(column)
@@ -298,6 +325,7 @@ def fit_normalisation(raw: np.ndarray, spec: IndexSpec) -> FittedNormalisation:
         reference_sorted=tuple(sorted_values),
         n_available=n_available,
         zscore_span=span,
+        treatment=treatment,
     )
 
 

@@ -3,7 +3,8 @@
 A profile is an immutable spec of the cotation agreed by a working group: who wrote it, when and
 why, the pillar weights, the indicator weights and the method choices. It is applied on top of
 the catalogue: an indicator or pillar the profile does not name keeps the catalogue's default
-weight. File format::
+weight, a method choice it does not name keeps :data:`PROFILE_METHOD_DEFAULTS` (extreme values
+treated) or else :class:`~scoring.method.Method`'s default. File format::
 
     [profile]
     name = "reference"            # must match the file name
@@ -16,8 +17,12 @@ weight. File format::
     normalisation = "minmax"      # minmax | rank | zscore | goalposts
     aggregation = "arithmetic"    # arithmetic | geometric
     min_coverage = 0.7
-    class_method = "thresholds"   # thresholds | quantiles
+    class_method = "thresholds"   # thresholds | quantiles | natural_breaks
     thresholds = [80, 65, 50, 35]
+    treatment = "winsorise"       # winsorise (default of a profile) | none
+    winsor_max = 5                # at most 5 values winsorised per indicator, then log
+    skew_threshold = 2.0          # treated when |skewness| > 2 …
+    kurtosis_threshold = 3.5      # … and kurtosis > 3.5
 
     [pillar_weights]
     patrimoine = 30
@@ -42,6 +47,9 @@ _SECTIONS = ("profile", "method", "pillar_weights", "indicator_weights")
 _REQUIRED_META = ("name", "author", "date", "comment")
 _OPTIONAL_META = ("label",)
 _METHOD_FIELDS = {f.name for f in dataclasses.fields(Method)}
+# A profile treats extreme values unless it says otherwise (the engine's Method does not).
+PROFILE_METHOD_DEFAULTS: dict[str, object] = {"treatment": "winsorise"}
+_FLOAT_FIELDS = ("min_coverage", "zscore_span", "skew_threshold", "kurtosis_threshold")
 
 
 def _number(value: object) -> bool:
@@ -124,7 +132,7 @@ def _method(section: object) -> tuple[dict, list[str]]:
             continue
         if key == "thresholds" and isinstance(value, list):
             value = tuple(float(v) if _number(v) else v for v in value)
-        elif key in ("min_coverage", "zscore_span") and _number(value):
+        elif key in _FLOAT_FIELDS and _number(value):
             value = float(value)
         changes[key] = value
     return changes, problems
@@ -176,7 +184,9 @@ def parse_profile(
     if problems:
         raise SpecError(problems, context)
     try:
-        method = dataclasses.replace(catalogue.method, **method_changes)
+        method = dataclasses.replace(
+            catalogue.method, **{**PROFILE_METHOD_DEFAULTS, **method_changes}
+        )
         pillars = tuple(
             dataclasses.replace(p, weight=pillar_w.get(p.code, p.weight)) for p in catalogue.pillars
         )

@@ -1,11 +1,9 @@
 """Sensitivity: is the ranking robust to the choice of weights (and of normalisation)?
 
-Monte Carlo over weights: each draw takes pillar weights from a Dirichlet distribution centred on
-the profile's pillar shares, and within each pillar indicator weights from a Dirichlet centred on
-the profile's shares; ``concentration`` is the sum of the Dirichlet parameters (the larger, the
-closer the draws stay to the profile: a share ``w`` varies with standard deviation
-``sqrt(w (1 − w) / (concentration + 1))``). Zero weights stay zero. Optionally each draw also
-picks a normalisation method at random among ``methods``.
+Monte Carlo over weights (:mod:`scoring.draws`): each draw takes pillar and indicator weights
+from Dirichlet distributions centred on the profile's shares. Optionally each draw also picks a
+normalisation among ``methods`` and a treatment of extreme values among ``treatments``. The
+classes of each draw are cut with the profile's class method on that draw's scores.
 
 For each residence: median rank, 5–95 % rank interval and share of the draws in which it keeps
 the class it has under the profile. For each indicator: its *effective weight*, its share of the
@@ -26,14 +24,28 @@ import numpy as np
 import pandas as pd
 
 from scoring.aggregate import aggregate_arrays
-from scoring.classify import class_codes, quantile_thresholds, rank_descending
+from scoring.certainty import certainty_frame, draw_class_codes
+from scoring.classify import CLASS_CATEGORIES, rank_descending
+from scoring.draws import (
+    DEFAULT_CONCENTRATION,
+    DEFAULT_DRAWS,
+    draw_weights,
+    fit_variants,
+    plan_draws,
+)
 from scoring.explain import contribution_matrix
 from scoring.index import CompositeIndex
-from scoring.normalise import NormalisedTable
-from scoring.spec import NORMALISATIONS, IndexSpec, SpecError
+from scoring.spec import IndexSpec
 
-DEFAULT_DRAWS = 1000
-DEFAULT_CONCENTRATION = 50.0
+__all__ = [
+    "DEFAULT_CONCENTRATION",
+    "DEFAULT_DRAWS",
+    "SensitivityResult",
+    "draw_weights",
+    "effective_weights",
+    "run_sensitivity",
+    "variance_shares",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,8 +57,10 @@ class SensitivityResult:
     residences : pandas.DataFrame
         Indexed by residence: ``score``, ``score_class`` and ``rank`` under the profile,
         ``rank_median``, ``rank_p05``, ``rank_p95`` (over the draws where the residence is
-        rated), ``class_kept_pct`` (share of draws with the same class, ``NC`` included) and
-        ``rated_pct`` (share of draws where it is rated).
+        rated), ``class_kept_pct`` (share of draws with the same class, ``NC`` included),
+        ``rated_pct`` (share of draws where it is rated), ``class_best`` and ``class_worst``
+        (range of the class over the central 90 % of the draws where it is rated, see
+        :mod:`scoring.certainty`).
     indicators : pandas.DataFrame
         Indexed by indicator code: ``pillar``, ``nominal_weight_pct`` (share of the score when
         nothing is missing), ``effective_weight_pct`` (share of the variance of the score under
@@ -56,6 +70,8 @@ class SensitivityResult:
     concentration : float
     methods : tuple of str
         Normalisation methods drawn (the profile's only, by default).
+    treatments : tuple of str
+        Treatments of extreme values drawn (the profile's only, by default).
     """
 
     residences: pd.DataFrame
@@ -63,6 +79,7 @@ class SensitivityResult:
     n_draws: int
     concentration: float
     methods: tuple[str, ...]
+    treatments: tuple[str, ...] = ()
 
 
 def variance_shares(contributions: np.ndarray, score: np.ndarray) -> np.ndarray:
@@ -123,70 +140,6 @@ def effective_weights(index: CompositeIndex) -> pd.Series:
     )
 
 
-def draw_weights(
-    spec: IndexSpec, n_draws: int, concentration: float, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Draw pillar and indicator weights from Dirichlet distributions centred on ``spec``.
-
-    Parameters
-    ----------
-    spec : IndexSpec
-        The profile whose weights are the centre of the draws.
-    n_draws : int
-        Number of draws.
-    concentration : float
-        Sum of the Dirichlet parameters (larger = closer to the profile).
-    rng : numpy.random.Generator
-        Source of randomness.
-
-    Returns
-    -------
-    indicator_weights : numpy.ndarray, shape (n_draws, k)
-        Indicator weights, summing to 1 within each pillar.
-    pillar_weights : numpy.ndarray, shape (n_draws, p)
-        Pillar weights, summing to 1.
-    """
-    pillar_w = np.zeros((n_draws, len(spec.pillars)))
-    positive = spec.pillar_weights > 0
-    pillar_w[:, positive] = _dirichlet(spec.pillar_weights[positive], concentration, n_draws, rng)
-    indicator_w = np.zeros((n_draws, len(spec.codes)))
-    weights = spec.indicator_weights
-    for p in range(len(spec.pillars)):
-        members = np.flatnonzero((spec.pillar_of == p) & (weights > 0))
-        indicator_w[:, members] = _dirichlet(weights[members], concentration, n_draws, rng)
-    return indicator_w, pillar_w
-
-
-def _dirichlet(
-    weights: np.ndarray, concentration: float, n_draws: int, rng: np.random.Generator
-) -> np.ndarray:
-    if weights.size == 1:
-        return np.ones((n_draws, 1))
-    shares = weights / weights.sum()
-    return rng.dirichlet(shares * concentration, size=n_draws)
-
-
-def _check_arguments(
-    spec: IndexSpec, n_draws: int, concentration: float, methods: Sequence[str]
-) -> None:
-    problems = []
-    if not isinstance(n_draws, int) or n_draws < 1:
-        problems.append(f"nombre de tirages « {n_draws} » invalide, attendu un entier positif.")
-    if not (isinstance(concentration, int | float) and concentration > 0):
-        problems.append(
-            f"concentration « {concentration} » invalide, attendu un nombre strictement positif."
-        )
-    unknown = [m for m in methods if m not in NORMALISATIONS]
-    if unknown:
-        problems.append(
-            "normalisation(s) inconnue(s) : "
-            + ", ".join(f"« {m} »" for m in unknown)
-            + f" (attendu : {', '.join(NORMALISATIONS)})."
-        )
-    if problems:
-        raise SpecError(problems, f"analyse de sensibilité du profil « {spec.name} »")
-
-
 def run_sensitivity(
     table: pd.DataFrame,
     spec: IndexSpec,
@@ -194,9 +147,10 @@ def run_sensitivity(
     n_draws: int = DEFAULT_DRAWS,
     concentration: float = DEFAULT_CONCENTRATION,
     methods: Sequence[str] | None = None,
+    treatments: Sequence[str] | None = None,
     seed: int | None = 0,
 ) -> SensitivityResult:
-    """Monte Carlo sensitivity of the ranking to the weights (and normalisation).
+    """Monte Carlo sensitivity of the ranking to the weights (and normalisation, treatment).
 
     Parameters
     ----------
@@ -212,46 +166,44 @@ def run_sensitivity(
     methods : sequence of str, optional
         Normalisation methods to draw from, uniformly (indicators with a normalisation override
         keep it). By default only the profile's method.
+    treatments : sequence of str, optional
+        Treatments of extreme values to draw from (``winsorise``, ``none``). By default only the
+        profile's.
     seed : int or None, default 0
-        Seed of the random generator (None for a fresh one).
+        Seed of the random generator (None for a fresh one). The same seed and choices give the
+        same draws as :func:`scoring.certainty.class_certainty`.
 
     Returns
     -------
     SensitivityResult
     """
-    methods = tuple(methods) if methods else (spec.method.normalisation,)
-    _check_arguments(spec, n_draws, concentration, methods)
-    rng = np.random.default_rng(seed)
+    plan = plan_draws(
+        spec,
+        n_draws=n_draws,
+        concentration=concentration,
+        normalisations=methods,
+        treatments=treatments,
+        seed=seed,
+    )
     nominal_index = CompositeIndex(spec).fit(table)
     nominal = nominal_index.transform()
-    tables: dict[str, NormalisedTable] = {spec.method.normalisation: nominal_index.reference_}
-    for method in methods:
-        if method not in tables:
-            refitted = CompositeIndex(spec.with_method(normalisation=method)).fit(table)
-            tables[method] = refitted.reference_
-    nominal_codes = np.asarray(nominal["score_class"].cat.codes, dtype=np.int8)
-    indicator_w, pillar_w = draw_weights(spec, n_draws, concentration, rng)
-    picks = rng.integers(len(methods), size=n_draws) if len(methods) > 1 else np.zeros(n_draws, int)
+    tables = fit_variants(table, nominal_index, plan.variants)
+    nominal_codes = np.asarray(nominal["score_class"].cat.codes, dtype=np.intp)
     n = len(nominal)
     ranks = np.zeros((n_draws, n))
-    kept = np.zeros(n)
-    rated = np.zeros(n)
+    counts = np.zeros((len(CLASS_CATEGORIES), n), dtype=np.int64)
+    positions = np.arange(n)
     effective = np.zeros((n_draws, len(spec.codes)))
-    fixed_thresholds = spec.method.class_method == "thresholds"
     for d in range(n_draws):
-        normalised = tables[methods[picks[d]]]
-        agg = aggregate_arrays(
+        normalised = tables[plan.variants[plan.picks[d]]]
+        agg, codes = draw_class_codes(
             normalised,
-            indicator_w[d],
-            pillar_w[d],
-            spec.pillar_of,
-            aggregation=spec.method.aggregation,
-            min_coverage=spec.method.min_coverage,
+            spec,
+            plan.indicator_weights[d],
+            plan.pillar_weights[d],
             with_shares=True,
         )
-        thresholds = spec.method.thresholds if fixed_thresholds else quantile_thresholds(agg.score)
-        kept += class_codes(agg.score, thresholds) == nominal_codes
-        rated += agg.is_rated
+        counts[codes, positions] += 1
         ranks[d] = rank_descending(agg.score)
         contributions = contribution_matrix(
             normalised, agg, spec.pillar_of, spec.method.aggregation
@@ -268,8 +220,11 @@ def run_sensitivity(
         eff_median = np.nanmedian(effective, axis=0) * 100.0
         eff_p05 = np.nanpercentile(effective, 5, axis=0) * 100.0
         eff_p95 = np.nanpercentile(effective, 95, axis=0) * 100.0
-    residences["class_kept_pct"] = kept / n_draws * 100.0
-    residences["rated_pct"] = rated / n_draws * 100.0
+    certainty = certainty_frame(counts, nominal_codes, nominal.index, n_draws)
+    residences["class_kept_pct"] = certainty["class_probability_pct"]
+    residences["rated_pct"] = certainty["rated_pct"]
+    residences["class_best"] = certainty["class_best"]
+    residences["class_worst"] = certainty["class_worst"]
     indicators = pd.DataFrame(
         {
             "pillar": [i.pillar for i in spec.indicators],
@@ -286,5 +241,6 @@ def run_sensitivity(
         indicators=indicators,
         n_draws=n_draws,
         concentration=float(concentration),
-        methods=methods,
+        methods=plan.normalisations,
+        treatments=plan.treatments,
     )

@@ -2,8 +2,9 @@
 
 A spec gathers what the cotation needs and nothing else: the pillars (code, French label,
 weight), the indicators (code, label, description, pillar, unit, direction, source, weight,
-optional normalisation override and fixed bounds) and the method choices (normalisation,
-aggregation, minimum coverage, classes). It is built from ``config/indicators.toml`` and a
+optional normalisation override, fixed bounds and treatment) and the method choices
+(:class:`~scoring.method.Method`: normalisation, treatment of extreme values, aggregation,
+minimum coverage, classes). It is built from ``config/indicators.toml`` and a
 profile of ``config/profiles/`` (see :mod:`scoring.catalogue` and :mod:`scoring.profiles`) and is
 validated when it is created: an invalid spec cannot exist. Every problem is reported in French
 and names the offending code.
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 import math
 import re
 from collections.abc import Mapping
@@ -27,25 +27,41 @@ from functools import cached_property
 import numpy as np
 
 from config import ConfigError
+from scoring.method import (
+    AGGREGATIONS,
+    CLASS_METHODS,
+    CLASSES,
+    DEFAULT_THRESHOLDS,
+    INDICATOR_TREATMENTS,
+    NORMALISATIONS,
+    NOT_RATED,
+    NOT_RATED_LABEL,
+    TREATMENTS,
+    Method,
+    method_problems,
+)
+from scoring.method import fmt_value as _fmt
+from scoring.method import is_number as _is_number
 
-NORMALISATIONS: dict[str, str] = {
-    "minmax": "Min–max sur la population de référence (0 à 100)",
-    "rank": "Rang centile dans la population de référence (0 à 100)",
-    "zscore": "Score z ramené sur 0 à 100 (moyenne = 50)",
-    "goalposts": "Bornes fixes du catalogue, valeurs écrêtées (0 à 100)",
-}
-AGGREGATIONS: dict[str, str] = {
-    "arithmetic": "Moyenne arithmétique pondérée",
-    "geometric": "Moyenne géométrique pondérée (calculée sur 1 à 100)",
-}
-CLASS_METHODS: dict[str, str] = {
-    "thresholds": "Seuils fixes",
-    "quantiles": "Quintiles de la population de référence",
-}
-CLASSES: tuple[str, ...] = ("A", "B", "C", "D", "E")
-NOT_RATED = "NC"
-NOT_RATED_LABEL = "non cotée — données insuffisantes"
-DEFAULT_THRESHOLDS: tuple[float, ...] = (80.0, 65.0, 50.0, 35.0)
+__all__ = [
+    "AGGREGATIONS",
+    "CLASSES",
+    "CLASS_METHODS",
+    "DEFAULT_THRESHOLDS",
+    "INDICATOR_TREATMENTS",
+    "NORMALISATIONS",
+    "NOT_RATED",
+    "NOT_RATED_LABEL",
+    "TREATMENTS",
+    "IndexSpec",
+    "Indicator",
+    "Method",
+    "Pillar",
+    "SpecError",
+    "block_weights",
+    "nominal_weights",
+    "validate_spec",
+]
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 _RESERVED_PILLARS = {"class"}
@@ -68,16 +84,6 @@ class SpecError(ConfigError):
         else:
             message = head + f"{len(self.problems)} problèmes\n- " + "\n- ".join(self.problems)
         super().__init__(message)
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,13 @@ class Indicator:
     normalisation : str, optional
         Overrides the method's normalisation for this indicator.
     bounds : tuple of float, optional
-        Fixed ``(lower, upper)`` bounds used by the ``goalposts`` normalisation.
+        Fixed ``(lower, upper)`` bounds used by the ``goalposts`` normalisation, and checked
+        against the data when the index is fitted (plausible range).
+    treatment : str, optional
+        What the catalogue says of the treatment of extreme values of this indicator (see
+        :data:`INDICATOR_TREATMENTS`): ``goalposts`` when its bounds are authoritative (with the
+        treatment on, it is normalised between them, values outside clipped), ``none`` when it
+        must never be treated; by default the skewness and kurtosis rule decides.
     """
 
     code: str
@@ -138,85 +150,7 @@ class Indicator:
     source: str = ""
     normalisation: str | None = None
     bounds: tuple[float, float] | None = None
-
-
-@dataclass(frozen=True)
-class Method:
-    """Method choices of a profile.
-
-    Parameters
-    ----------
-    normalisation : str, default ``"minmax"``
-        One of ``minmax``, ``rank``, ``zscore``, ``goalposts`` (see :data:`NORMALISATIONS`).
-    aggregation : str, default ``"arithmetic"``
-        Aggregation of the indicators within a pillar: ``arithmetic`` or ``geometric``.
-    min_coverage : float, default 0.7
-        Minimum share (0 to 1) of the weighted indicators that must be available for a residence
-        to be rated; below it the residence is *non cotée*.
-    class_method : str, default ``"thresholds"``
-        ``thresholds`` (fixed thresholds) or ``quantiles`` (quintiles of the reference
-        population).
-    thresholds : tuple of float, default (80, 65, 50, 35)
-        Lower bounds of classes A, B, C and D (E below the last one).
-    zscore_span : float, default 3.0
-        For the ``zscore`` normalisation, the number of standard deviations mapped to each end of
-        the 0–100 scale (50 ± 50 · z / span, clipped).
-    """
-
-    normalisation: str = "minmax"
-    aggregation: str = "arithmetic"
-    min_coverage: float = 0.7
-    class_method: str = "thresholds"
-    thresholds: tuple[float, ...] = DEFAULT_THRESHOLDS
-    zscore_span: float = 3.0
-
-
-def _method_problems(method: Method) -> list[str]:
-    problems = []
-    if method.normalisation not in NORMALISATIONS:
-        problems.append(
-            f"méthode : normalisation « {method.normalisation} » inconnue, attendu l'une de : "
-            + ", ".join(NORMALISATIONS)
-            + "."
-        )
-    if method.aggregation not in AGGREGATIONS:
-        problems.append(
-            f"méthode : agrégation « {method.aggregation} » inconnue, attendu l'une de : "
-            + ", ".join(AGGREGATIONS)
-            + "."
-        )
-    if not (_is_number(method.min_coverage) and 0.0 <= method.min_coverage <= 1.0):
-        problems.append(
-            f"méthode : couverture minimale « {_fmt(method.min_coverage)} » invalide, attendu une "
-            "part entre 0 et 1 (par exemple 0.7 pour 70 %)."
-        )
-    if method.class_method not in CLASS_METHODS:
-        problems.append(
-            f"méthode : classement « {method.class_method} » inconnu, attendu l'une de : "
-            + ", ".join(CLASS_METHODS)
-            + "."
-        )
-    thresholds = method.thresholds
-    ok = (
-        isinstance(thresholds, tuple)
-        and len(thresholds) == len(CLASSES) - 1
-        and all(_is_number(t) and 0.0 < t < 100.0 for t in thresholds)
-        and all(a > b for a, b in itertools.pairwise(thresholds))
-    )
-    if not ok:
-        shown = (
-            ", ".join(_fmt(t) for t in thresholds) if isinstance(thresholds, tuple) else thresholds
-        )
-        problems.append(
-            f"méthode : seuils de classes [{shown}] invalides, attendu 4 seuils strictement "
-            "décroissants entre 0 et 100 (bas des classes A, B, C et D)."
-        )
-    if not (_is_number(method.zscore_span) and method.zscore_span > 0):
-        problems.append(
-            f"méthode : amplitude du score z « {_fmt(method.zscore_span)} » invalide, attendu un "
-            "nombre strictement positif d'écarts types."
-        )
-    return problems
+    treatment: str | None = None
 
 
 def _pillar_problems(pillars: tuple[Pillar, ...]) -> list[str]:
@@ -291,7 +225,27 @@ def _indicator_problems(ind: Indicator, pillar_codes: list[str]) -> list[str]:
                 f"{name} : bornes [{shown}] invalides, attendu [minimum, maximum] avec "
                 "minimum < maximum."
             )
+    problems += _indicator_treatment_problems(ind, name)
     return problems
+
+
+def _indicator_treatment_problems(ind: Indicator, name: str) -> list[str]:
+    if ind.treatment is None:
+        return []
+    if ind.treatment not in INDICATOR_TREATMENTS:
+        return [
+            f"{name} : traitement « {ind.treatment} » inconnu, attendu l'un de : "
+            + ", ".join(INDICATOR_TREATMENTS)
+            + " (ou rien : la règle d'asymétrie et d'aplatissement décide)."
+        ]
+    if ind.treatment == "goalposts" and ind.bounds is None:
+        return [f"{name} : traitement par bornes du catalogue sans bornes (clé « bounds »)."]
+    if ind.treatment == "goalposts" and ind.normalisation not in (None, "goalposts"):
+        return [
+            f"{name} : traitement par bornes du catalogue incompatible avec la normalisation "
+            f"« {ind.normalisation} » imposée à l'indicateur."
+        ]
+    return []
 
 
 @dataclass(frozen=True)
@@ -358,8 +312,17 @@ class IndexSpec:
         raise KeyError(f"pilier inconnu : « {code} »")
 
     def normalisation_of(self, code: str) -> str:
-        """Normalisation applied to indicator ``code`` (its override, else the method's)."""
-        return self.indicator(code).normalisation or self.method.normalisation
+        """Normalisation applied to indicator ``code``.
+
+        Its override; else ``goalposts`` when the treatment of extreme values is on and the
+        catalogue makes its bounds authoritative; else the method's.
+        """
+        ind = self.indicator(code)
+        if ind.normalisation:
+            return ind.normalisation
+        if ind.treatment == "goalposts" and self.method.treatment != "none":
+            return "goalposts"
+        return self.method.normalisation
 
     # --- Arrays used by the engine (read-only) -----------------------------------------------
 
@@ -400,10 +363,11 @@ class IndexSpec:
         """What the fitted normalisation depends on; two specs with equal keys share it."""
         return (
             tuple(
-                (i.code, int(i.direction), self.normalisation_of(i.code), i.bounds)
+                (i.code, int(i.direction), self.normalisation_of(i.code), i.bounds, i.treatment)
                 for i in self.indicators
             ),
             float(self.method.zscore_span),
+            self.method.treatment_key,
         )
 
     # --- New specs ----------------------------------------------------------------------------
@@ -453,8 +417,9 @@ class IndexSpec:
         ----------
         **changes
             New values of fields of :class:`Method` (``normalisation``, ``aggregation``,
-            ``min_coverage``, ``class_method``, ``thresholds``, ``zscore_span``); the others,
-            the weights and the metadata are kept.
+            ``min_coverage``, ``class_method``, ``thresholds``, ``zscore_span``,
+            ``treatment``, ``winsor_max``, ``skew_threshold``, ``kurtosis_threshold``); the
+            others, the weights and the metadata are kept.
 
         Raises
         ------
@@ -576,9 +541,9 @@ def validate_spec(spec: IndexSpec) -> list[str]:
     if not isinstance(spec.method, Method):
         problems.append("méthode manquante.")
         return problems
-    method_problems = _method_problems(spec.method)
-    problems += method_problems
-    if not method_problems:
+    found = method_problems(spec.method)
+    problems += found
+    if not found:
         for ind in indicators:
             norm = ind.normalisation or spec.method.normalisation
             if norm == "goalposts" and ind.bounds is None:

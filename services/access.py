@@ -170,3 +170,46 @@ class Viewer:
 
 
 PUBLIC = Viewer()
+
+
+class AccessDeniedError(PermissionError):
+    """An action refused to the viewer's role; the message is in French."""
+
+
+def require(viewer: Viewer, capability: str) -> None:
+    """Refuse ``capability`` to a viewer whose role does not allow it.
+
+    Raises
+    ------
+    AccessDeniedError
+        Naming the action and the viewer's role, in French.
+    """
+    if not viewer.can(capability):
+        raise AccessDeniedError(
+            f"action réservée : « {CAPABILITY_LABELS[capability]} » n'est pas permis au rôle "
+            f"« {viewer.role.label} »."
+        )
+
+
+CAPABILITY_LABELS = {
+    "explore_weights": "modifier les pondérations pour soi",
+    "save_profiles": "enregistrer et proposer des profils de pondération",
+    "set_reference": "choisir le profil de référence de la CIL",
+    "write_fiches": "écrire les orientations et actions des fiches territoriales",
+    "export_fiches": "exporter les fiches et les cartes",
+    "simulate": "simuler une attribution",
+    "import_data": "importer des données",
+    "view_journal": "consulter le journal des décisions",
+    "manage_users": "gérer les comptes et les rôles",
+}
+
+
+def legacy_role(viewer: Viewer) -> str:
+    """The former access-profile code of a viewer, for services not yet taking a viewer.
+
+    ``public`` when the role sees no residence, ``bailleur`` when it sees its own,
+    ``service_habitat`` when it sees them all.
+    """
+    return {"none": "public", "own": "bailleur", "all": "service_habitat"}[
+        viewer.role.residence_access
+    ]

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from scoring.classify import fisher_jenks_bins
+
 METHODS = {"quantiles": "quantiles", "natural_breaks": "seuils naturels (Jenks)"}
 
 
@@ -65,39 +67,15 @@ def quantile_breaks(values: pd.Series, k: int = 5) -> Classification:
 def natural_breaks(values: pd.Series, k: int = 5) -> Classification:
     """Fisher-Jenks optimal classes: minimise the within-class sum of squared deviations.
 
-    Exact dynamic programme, O(k·n²): fine for the communes and quartiers of one EPCI.
+    Computed by the ``mapclassify`` library (:func:`scoring.classify.fisher_jenks_bins`), as the
+    cotation's natural-break classes; fewer classes when there are fewer distinct values.
     """
     arr = np.sort(_valid(values))
-    n = arr.size
     k = max(1, min(k, np.unique(arr).size))
     if k == 1:
         return Classification("natural_breaks", (float(arr[0]), float(arr[-1])))
-    csum = np.concatenate([[0.0], np.cumsum(arr)])
-    csq = np.concatenate([[0.0], np.cumsum(arr**2)])
-
-    def ssd(i: int, j: int) -> float:  # sum of squared deviations of arr[i:j]
-        s = csum[j] - csum[i]
-        return float(csq[j] - csq[i] - s * s / (j - i))
-
-    cost = np.full((k + 1, n + 1), np.inf)
-    split = np.zeros((k + 1, n + 1), dtype=int)
-    cost[0, 0] = 0.0
-    for c in range(1, k + 1):
-        for j in range(c, n + 1):
-            best, arg = np.inf, c - 1
-            for i in range(c - 1, j):
-                value = cost[c - 1, i] + ssd(i, j)
-                if value < best:
-                    best, arg = value, i
-            cost[c, j], split[c, j] = best, arg
-    cuts, j = [], n
-    for c in range(k, 0, -1):
-        i = split[c, j]
-        cuts.append(i)
-        j = i
-    starts = sorted(cuts)[1:]
-    bounds = [float(arr[0])] + [float(arr[s - 1]) for s in starts] + [float(arr[-1])]
-    return Classification("natural_breaks", tuple(bounds))
+    bins = fisher_jenks_bins(arr, k)
+    return Classification("natural_breaks", (float(arr[0]), *(float(b) for b in bins)))
 
 
 def classify_values(values: pd.Series, method: str = "quantiles", k: int = 5) -> Classification:

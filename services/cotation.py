@@ -22,7 +22,7 @@ from scoring import (
     IndexSpec,
     ProfileComparison,
 )
-from scoring.classify import quantile_thresholds
+from scoring.classify import class_thresholds
 
 REFERENCE_PROFILE = "reference"
 CLASS_NAMES = {
@@ -182,7 +182,7 @@ def class_counts(scores: pd.DataFrame) -> pd.Series:
 def class_ranges(
     spec: IndexSpec, reference_scores: pd.Series | np.ndarray | None = None
 ) -> dict[str, str]:
-    """What each class means under ``spec``, in French (score bounds or quintiles).
+    """What each class means under ``spec``, in French (score bounds, quintiles or breaks).
 
     Parameters
     ----------
@@ -190,33 +190,91 @@ def class_ranges(
         Gives the class method, the fixed thresholds and the minimum coverage.
     reference_scores : pandas.Series or numpy.ndarray, optional
         Scores of the reference population under ``spec`` (NaN when not rated): with classes by
-        quintiles, the score bounds of each quintile are added, rounded to 0.1 point
-        (``note ≥ 71,3``).
+        quintiles or natural breaks, the score bounds of each class are added, rounded to 0.1
+        point (``note ≥ 71,3``).
 
     Returns
     -------
     dict of str to str
         By class code (``A``…``E``, ``NC``).
     """
-    if spec.method.class_method == "quantiles":
-        ranges = {
-            "A": "les 20 % les mieux notées",
-            "B": "entre les 20 % et les 40 % les mieux notées",
-            "C": "entre les 40 % et les 60 % les mieux notées",
-            "D": "entre les 60 % et les 80 % les mieux notées",
-            "E": "les 20 % les moins bien notées",
-        }
-        if reference_scores is not None:
-            bounds = quantile_thresholds(np.asarray(reference_scores, dtype=float))
-            if not np.isnan(bounds).any():
-                scores = _score_ranges(bounds, decimals=1)
-                ranges = {c: f"{ranges[c]}, {scores[c]}" for c in CLASSES}
-    else:
+    method = spec.method.class_method
+    if method == "thresholds":
         ranges = _score_ranges(spec.method.thresholds)
+    else:
+        ranges = dict(RELATIVE_CLASS_TEXT[method])
+        bounds = class_bounds(spec, reference_scores)
+        if bounds is not None and method == "natural_breaks":
+            # The groups are said by the legend's title; their bounds are what a reader needs.
+            ranges = _score_ranges(bounds, decimals=1)
+        elif bounds is not None:
+            scores = _score_ranges(bounds, decimals=1)
+            ranges = {c: f"{ranges[c]}, {scores[c]}" for c in CLASSES}
     ranges[NOT_RATED] = (
         f"moins de {_num(spec.method.min_coverage * 100)} % des indicateurs renseignés"
     )
     return ranges
+
+
+RELATIVE_CLASS_TEXT: dict[str, dict[str, str]] = {
+    "quantiles": {
+        "A": "les 20 % les mieux notées",
+        "B": "entre les 20 % et les 40 % les mieux notées",
+        "C": "entre les 40 % et les 60 % les mieux notées",
+        "D": "entre les 60 % et les 80 % les mieux notées",
+        "E": "les 20 % les moins bien notées",
+    },
+    "natural_breaks": {
+        "A": "le groupe de notes le plus haut",
+        "B": "le deuxième groupe de notes",
+        "C": "le groupe de notes du milieu",
+        "D": "le quatrième groupe de notes",
+        "E": "le groupe de notes le plus bas",
+    },
+}
+
+
+def class_bounds(
+    spec: IndexSpec, reference_scores: pd.Series | np.ndarray | None = None
+) -> tuple[float, ...] | None:
+    """Lower bounds of classes A, B, C and D under ``spec``.
+
+    The fixed thresholds, or those of the quintiles or natural breaks of ``reference_scores``;
+    None when they are relative and no reference score is given or rated.
+    """
+    method = spec.method
+    if method.class_method == "thresholds":
+        return tuple(method.thresholds)
+    if reference_scores is None:
+        return None
+    bounds = class_thresholds(
+        np.asarray(reference_scores, dtype=float), method.class_method, method.thresholds
+    )
+    return None if np.isnan(bounds).any() else bounds
+
+
+def class_method_text(spec: IndexSpec, reference_scores: pd.Series | np.ndarray | None) -> str:
+    """Which class method is in force and where its breaks fall, in one French sentence.
+
+    E.g. ``"Seuils naturels (Jenks–Fisher) des notes du territoire : A dès 76,2 ; B dès 70,5 ;
+    C dès 63,9 ; D dès 56,2 ; E en dessous."``.
+    """
+    method = spec.method.class_method
+    name = {
+        "thresholds": "Seuils fixes du profil",
+        "quantiles": "Quintiles des notes du territoire",
+        "natural_breaks": "Seuils naturels (Jenks–Fisher) des notes du territoire",
+    }[method]
+    bounds = class_bounds(spec, reference_scores)
+    if bounds is None:
+        return f"{name}."
+    decimals = None if method == "thresholds" else 1
+    parts = [
+        f"{code} dès {_num(round(b, decimals) if decimals is not None else b)}"
+        for code, b in zip(CLASSES, bounds, strict=False)
+        if np.isfinite(b)
+    ]
+    return f"{name} : " + " ; ".join(parts) + f" ; {CLASSES[len(parts)]} en dessous."
 
 
 def _score_ranges(thresholds: tuple[float, ...], decimals: int | None = None) -> dict[str, str]:

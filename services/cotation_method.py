@@ -1,36 +1,48 @@
 """The method choices of a cotation working session, without Streamlit.
 
-A working group may change three method choices of the profile during a meeting: the
-normalisation of the indicators, their aggregation within a pillar and the way classes are cut.
-This module gives the choices a working group may make for a profile, with French labels; writes
-those that differ from the profile as a short text for a shareable link
-(``normalisation:rank,classes:quantiles``) and reads it back with French errors; gives a
+A working group may change four method choices of the profile during a meeting: the treatment
+of extreme values, the normalisation of the indicators, their aggregation within a pillar and
+the way classes are cut. This module gives the choices a working group may make for a profile,
+with French labels; writes those that differ from the profile as a short text for a shareable
+link (``extremes:none,classes:natural_breaks``) and reads it back with French errors; gives a
 hashable key of the method for the caches and French sentences saying what was changed.
 
 The values of the text are the engine's codes (those of the profile files), the names are French:
-``normalisation`` (:data:`scoring.NORMALISATIONS`), ``agregation``
-(:data:`scoring.AGGREGATIONS`) and ``classes`` (:data:`scoring.CLASS_METHODS`).
+``extremes`` (:data:`scoring.TREATMENTS`), ``normalisation`` (:data:`scoring.NORMALISATIONS`),
+``agregation`` (:data:`scoring.AGGREGATIONS`) and ``classes`` (:data:`scoring.CLASS_METHODS`:
+``thresholds``, ``quantiles``, ``natural_breaks``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scoring import AGGREGATIONS, CLASS_METHODS, NORMALISATIONS, IndexSpec, SpecError
+from scoring import (
+    AGGREGATIONS,
+    CLASS_METHODS,
+    NORMALISATIONS,
+    TREATMENTS,
+    IndexSpec,
+    SpecError,
+)
 
-# Name in a shared link → field of scoring.Method, in the order of the panel.
+# Name in a shared link → field of scoring.Method, in the order of the panel (and of the
+# calculation: extreme values are treated before the normalisation).
 METHOD_CHOICES: dict[str, str] = {
+    "extremes": "treatment",
     "normalisation": "normalisation",
     "agregation": "aggregation",
     "classes": "class_method",
 }
 _LABELS: dict[str, dict[str, str]] = {
+    "treatment": TREATMENTS,
     "normalisation": NORMALISATIONS,
     "aggregation": AGGREGATIONS,
     "class_method": CLASS_METHODS,
 }
 # Short French labels for a narrow sidebar: each is the start of the engine's label.
 SHORT_LABELS: dict[str, dict[str, str]] = {
+    "treatment": {"winsorise": "Valeurs extrêmes traitées", "none": "Aucun traitement"},
     "normalisation": {
         "minmax": "Min–max",
         "rank": "Rang centile",
@@ -38,9 +50,14 @@ SHORT_LABELS: dict[str, dict[str, str]] = {
         "goalposts": "Bornes fixes",
     },
     "aggregation": {"arithmetic": "Moyenne arithmétique", "geometric": "Moyenne géométrique"},
-    "class_method": {"thresholds": "Seuils fixes", "quantiles": "Quintiles"},
+    "class_method": {
+        "thresholds": "Seuils fixes",
+        "quantiles": "Quintiles",
+        "natural_breaks": "Seuils naturels",
+    },
 }
 _NAMES: dict[str, str] = {
+    "treatment": "valeurs extrêmes",
     "normalisation": "normalisation",
     "aggregation": "agrégation dans un pilier",
     "class_method": "classes",
@@ -54,8 +71,8 @@ class MethodOverrides:
     Attributes
     ----------
     changes : dict of str to str
-        New value by field of :class:`scoring.Method` (``normalisation``, ``aggregation``,
-        ``class_method``); fields not named keep the profile's.
+        New value by field of :class:`scoring.Method` (``treatment``, ``normalisation``,
+        ``aggregation``, ``class_method``); fields not named keep the profile's.
     problems : list of str
         French description of every part of the text that was ignored.
     """
@@ -75,9 +92,9 @@ def method_options(base: IndexSpec) -> dict[str, list[str]]:
     Returns
     -------
     dict of str to list of str
-        By field (``normalisation``, ``aggregation``, ``class_method``), the engine's codes in
-        catalogue order, keeping only those that give a valid spec (e.g. ``goalposts`` only when
-        every indicator has fixed bounds).
+        By field (``treatment``, ``normalisation``, ``aggregation``, ``class_method``), the
+        engine's codes in catalogue order, keeping only those that give a valid spec (e.g.
+        ``goalposts`` only when every indicator has fixed bounds).
     """
     options: dict[str, list[str]] = {}
     for field, labels in _LABELS.items():
@@ -110,7 +127,7 @@ def method_label(field: str, code: str, spec: IndexSpec) -> str:
 def format_method_overrides(spec: IndexSpec, base: IndexSpec) -> str:
     """The method choices of ``spec`` that differ from ``base``, as ``nom:valeur`` pairs.
 
-    In the order of :data:`METHOD_CHOICES`, e.g. ``"normalisation:rank,classes:quantiles"``.
+    In the order of :data:`METHOD_CHOICES`, e.g. ``"extremes:none,classes:quantiles"``.
     Empty when ``spec`` has ``base``'s method.
     """
     return ",".join(
@@ -130,7 +147,7 @@ def parse_method_overrides(text: str | None, base: IndexSpec) -> MethodOverrides
     Parameters
     ----------
     text : str or None
-        E.g. ``"normalisation:rank,classes:quantiles"``.
+        E.g. ``"extremes:none,normalisation:rank,classes:natural_breaks"``.
     base : IndexSpec
         The profile the choices apply to.
     """

@@ -1,8 +1,8 @@
-"""Imports point down only: pages → ui → reports → services → {scoring, geodata} → config.
+"""Imports point down only: pages → ui → reports → services → {scoring, geodata, store} → config.
 
-Parses every module with ``ast`` and checks the layer of each first-party import. ``scoring`` and
-``geodata`` never import each other; only ``pages`` and ``ui`` import Streamlit; ``scoring`` does
-no I/O of its own.
+Parses every module with ``ast`` and checks the layer of each first-party import. ``scoring``,
+``geodata`` and ``store`` never import each other; only ``pages`` and ``ui`` import Streamlit;
+``scoring`` does no I/O of its own.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {
-    "pages": {"ui", "reports", "services", "scoring", "geodata", "config"},
-    "ui": {"ui", "reports", "services", "scoring", "geodata", "config"},
-    "reports": {"reports", "services", "scoring", "geodata", "config"},
-    "services": {"services", "scoring", "geodata", "config"},
+    "pages": {"ui", "reports", "services", "scoring", "geodata", "store", "config"},
+    "ui": {"ui", "reports", "services", "scoring", "geodata", "store", "config"},
+    "reports": {"reports", "services", "scoring", "geodata", "store", "config"},
+    "services": {"services", "scoring", "geodata", "store", "config"},
     "scoring": {"scoring", "config"},
     "geodata": {"geodata", "config"},
+    "store": {"store", "config"},
     "config": {"config"},
 }
 STREAMLIT_ALLOWED = {"pages", "ui"}

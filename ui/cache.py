@@ -15,8 +15,8 @@ import streamlit as st
 
 import geodata
 from geodata import housing
-from geodata.quartiers import quartiers_path
 from scoring import (
+    ClassCertainty,
     CompositeIndex,
     IndexSpec,
     SensitivityResult,
@@ -24,33 +24,39 @@ from scoring import (
     load_profile,
     run_sensitivity,
 )
+from scoring import class_certainty as compute_class_certainty
+from scoring.draws import UNCERTAIN_TREATMENTS, uncertainty_normalisations
 from services import cotation as cotation_service
-from services import cotation_method, cotation_weights, sru_progress
+from services import cotation_method, cotation_weights, data_state, profiles_store, sru_progress
 from services import residence_card as card_service
 from services import simulation as simulation_service
 from services import sru as sru_service
 from services import sru_rules as sru_rules_service
+from services.export_data import ExportData
 from services.indicators import build_indicator_table
 from services.map_indicators import TerritoryInputs
 from services.peers import PeerAnalysis, peer_analysis
 from services.simulation_score import CotationChange, simulate_cotation
 from services.territory import commune_figures, epci_figures, quartier_figures
-from ui import parc_data, sru_tables
+from ui import parc_data, profile_catalogue, sru_tables
 from ui.maps import polygons_geojson
 
 _loaded_version: tuple | None = None
 
 
 def data_version() -> tuple:
-    """Every data file read (imported or demo) and its modification time: changes on an import
-    or a rollback (each dataset version is a directory of its own)."""
-    paths = [housing.table_path(name) for name in housing.HOUSING_TABLES]
-    paths.append(quartiers_path())
-    return tuple((str(p), p.stat().st_mtime_ns) for p in paths if p is not None and p.exists())
+    """The store's address and data version (:func:`services.data_state.data_token`): it moves
+    on every import and every new reference profile, whichever server did it."""
+    return data_state.data_token()
+
+
+def loaded_data_token() -> tuple | None:
+    """The data version the caches of this process were computed for."""
+    return _loaded_version
 
 
 def refresh_if_data_changed() -> bool:
-    """Drop every cache when the data files changed since they were loaded (an import).
+    """Drop every cache when the data version moved since they were computed.
 
     Called once per run by the frame; returns whether the caches were cleared.
     """
@@ -168,36 +174,68 @@ def indicator_table() -> pd.DataFrame:
     return build_indicator_table(residences())
 
 
-@st.cache_resource(show_spinner=False)
+def profile_token(name: str) -> tuple[int, int] | None:
+    """Id and version of the saved profile behind ``name`` (None: a shipped profile).
+
+    Part of the cache keys of everything computed from a profile, so that a new version saved
+    on any server is used at the next run.
+    """
+    record = profile_catalogue.stored_record(name)
+    return None if record is None else (record.id, record.version)
+
+
 def profile(name: str) -> IndexSpec:
-    """A validated weight profile of ``config/profiles``."""
-    return load_profile(name)
+    """A validated weight profile: shipped in ``config/profiles`` or saved in the store;
+    ``"reference"`` is the CIL's saved reference when there is one."""
+    return _profile(name, profile_token(name))
 
 
 @st.cache_resource(show_spinner=False)
+def _profile(name: str, token: tuple[int, int] | None) -> IndexSpec:
+    if token is None:
+        return load_profile(name)
+    record = profile_catalogue.stored_record(name)
+    return profiles_store.spec_of(record, as_reference=name == profiles_store.REFERENCE)
+
+
 def fitted_index(name: str) -> CompositeIndex:
     """The index of profile ``name`` fitted on the whole territory (shared, read-only).
 
     Re-weighting calls :meth:`CompositeIndex.rescore`, which reuses this fit and never
     re-normalises; another normalisation needs another fit (:func:`refitted_index`).
     """
-    return CompositeIndex(profile(name)).fit(indicator_table())
+    return _fitted_index(name, profile_token(name))
 
 
 @st.cache_resource(show_spinner=False)
-def refitted_index(name: str, normalisation: str) -> CompositeIndex:
-    """The index of profile ``name`` with the normalisation ``normalisation``, fitted on the
-    whole territory (shared, read-only).
+def _fitted_index(name: str, token: tuple[int, int] | None) -> CompositeIndex:
+    return CompositeIndex(profile(name)).fit(indicator_table())
 
-    The method panel of the cotation page may change the normalisation: the bounds are fitted
-    again on the reference population (a few milliseconds), once per profile and
-    normalisation. Weights, aggregation and classes are then re-weightings of this fit
-    (:meth:`CompositeIndex.reweight`). The profile's own normalisation is :func:`fitted_index`.
+
+def refitted_index(name: str, normalisation: str, treatment: str | None = None) -> CompositeIndex:
+    """The index of profile ``name`` with the normalisation ``normalisation`` and the treatment
+    of extreme values ``treatment`` (the profile's when None), fitted on the whole territory
+    (shared, read-only).
+
+    The method panel of the cotation page may change the normalisation and the treatment: the
+    treatment and the bounds are fitted again on the reference population (a few milliseconds),
+    once per profile, normalisation and treatment. Weights, aggregation and classes are then
+    re-weightings of this fit (:meth:`CompositeIndex.reweight`). The profile's own method is
+    :func:`fitted_index`.
     """
+    return _refitted_index(name, normalisation, treatment, profile_token(name))
+
+
+@st.cache_resource(show_spinner=False)
+def _refitted_index(
+    name: str, normalisation: str, treatment: str | None, token: tuple[int, int] | None
+) -> CompositeIndex:
     base = profile(name)
-    if normalisation == base.method.normalisation:
+    treatment = treatment or base.method.treatment
+    if (normalisation, treatment) == (base.method.normalisation, base.method.treatment):
         return fitted_index(name)
-    return CompositeIndex(base.with_method(normalisation=normalisation)).fit(indicator_table())
+    spec = base.with_method(normalisation=normalisation, treatment=treatment)
+    return CompositeIndex(spec).fit(indicator_table())
 
 
 # --- SRU et contrat de mixité sociale ; Tableau de bord du parc social ------------------------
@@ -368,7 +406,6 @@ def residence_coordinates() -> pd.DataFrame:
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
 def sensitivity(
     profile_name: str, weights: tuple[float, ...], method: tuple[str, ...]
 ) -> SensitivityResult:
@@ -376,12 +413,66 @@ def sensitivity(
     ``method``.
 
     ``weights``: pillars then indicators, see :func:`services.cotation_weights.weight_key`;
-    ``method``: normalisation, aggregation and classes, see
-    :func:`services.cotation_method.method_key`. About 0.3 s, kept per weighting and method.
+    ``method``: treatment of extreme values, normalisation, aggregation and classes, see
+    :func:`services.cotation_method.method_key`. The draws are those of
+    :func:`class_certainty` (weights, normalisation, treatment). From 0.5 s to 2 s (natural
+    breaks recomputed on every draw), kept per weighting and method.
     """
+    return _sensitivity(profile_name, profile_token(profile_name), weights, method)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _sensitivity(
+    profile_name: str,
+    token: tuple[int, int] | None,
+    weights: tuple[float, ...],
+    method: tuple[str, ...],
+) -> SensitivityResult:
+    spec = _session_spec(profile_name, weights, method)
+    return run_sensitivity(
+        indicator_table(),
+        spec,
+        methods=uncertainty_normalisations(spec),
+        treatments=UNCERTAIN_TREATMENTS,
+    )
+
+
+def _session_spec(
+    profile_name: str, weights: tuple[float, ...], method: tuple[str, ...]
+) -> IndexSpec:
     spec = cotation_weights.with_weight_key(profile(profile_name), weights)
-    spec = cotation_method.with_method_key(spec, method)
-    return run_sensitivity(indicator_table(), spec)
+    return cotation_method.with_method_key(spec, method)
+
+
+def class_certainty(
+    profile_name: str, weights: tuple[float, ...], method: tuple[str, ...]
+) -> ClassCertainty:
+    """How sure each residence's class is around profile ``profile_name`` with ``weights`` and
+    ``method`` (keys as for :func:`sensitivity`): 1,000 draws of weights, normalisation and
+    treatment (:func:`scoring.class_certainty`). From 0.2 s (fixed thresholds) to 1.5 s
+    (natural breaks, recomputed on every draw), kept per weighting and method.
+    """
+    return _class_certainty(profile_name, profile_token(profile_name), weights, method)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _class_certainty(
+    profile_name: str,
+    token: tuple[int, int] | None,
+    weights: tuple[float, ...],
+    method: tuple[str, ...],
+) -> ClassCertainty:
+    spec = _session_spec(profile_name, weights, method)
+    index = refitted_index(profile_name, spec.method.normalisation, spec.method.treatment)
+    return compute_class_certainty(indicator_table(), spec, index=index)
+
+
+def reference_certainty() -> ClassCertainty:
+    """How sure each residence's class is under the reference profile (fiche résidence)."""
+    spec = profile("reference")
+    return class_certainty(
+        "reference", cotation_weights.weight_key(spec), cotation_method.method_key(spec)
+    )
 
 
 # --- Fiche résidence ; Groupes de pairs --------------------------------------------------------
@@ -449,3 +540,25 @@ def peer_members() -> pd.DataFrame:
         table[column] = analysis[column].reindex(table.index)
     table["flag"] = table["flag"].fillna("not_evaluated")
     return table.join(residence_coordinates())
+
+
+# --- Exports (map snapshots, fiches territoriales) --------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def export_data() -> ExportData:
+    """The data of the exports, built from the tables cached above (nothing computed twice)."""
+    tables = parc_tables()
+    return ExportData(
+        communes=communes(),
+        quartiers=quartiers(),
+        residences=residences(),
+        sru_inventory=sru_inventory(),
+        occupancy=tables["occupancy"],
+        attributions=tables["attributions"],
+        departures=tables["departures"],
+        vacancies=tables["vacancies"],
+        is_demo=is_demo(),
+        scores=reference_scores(),
+        analysis=peers(),
+    )

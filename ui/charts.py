@@ -10,39 +10,12 @@ from __future__ import annotations
 import plotly.express as px
 import plotly.graph_objects as go
 
-# Okabe-Ito, safe for the common forms of colour blindness.
-CATEGORICAL = (
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#D55E00",
-    "#CC79A7",
-    "#56B4E9",
-    "#F0E442",
-    "#000000",
-)
-# Cotation classes, A (most attractive) to E, and NC (non cotée): ColorBrewer RdYlBu.
-CLASS_COLORS = {
-    "A": "#2c7bb6",
-    "B": "#abd9e9",
-    "C": "#ffffbf",
-    "D": "#fdae61",
-    "E": "#d7191c",
-    "NC": "#bdbdbd",
-}
-# Rebalancing flags.
-FLAG_COLORS = {
-    "rebalance": "#d7191c",
-    "capacity": "#2c7bb6",
-    "balanced": "#a6d96a",
-    "not_evaluated": "#bdbdbd",
-}
-FLAG_LABELS = {
-    "rebalance": "À rééquilibrer",
-    "capacity": "Capacité d'accueil",
-    "balanced": "Équilibrée",
-    "not_evaluated": "Non évaluée",
-}
+# The palettes are shared with the maps and the static exports; re-exported here for the charts.
+from services.map_style import CATEGORICAL as CATEGORICAL
+from services.map_style import CLASS_COLORS as CLASS_COLORS
+from services.map_style import FLAG_COLORS as FLAG_COLORS
+from services.map_style import FLAG_LABELS as FLAG_LABELS
+
 # plotly.express picks its colours itself: make it use the same palette as every chart.
 px.defaults.color_discrete_sequence = list(CATEGORICAL)
 # The toolbar of plotly.js only speaks English: hidden; every chart has its table and CSV.

@@ -30,6 +30,7 @@ from services.cotation_review import (
 from services.cotation_weights import weight_key
 from ui import cache
 from ui.charts import CATEGORICAL, CLASS_COLORS, PLOTLY_CONFIG, french_layout
+from ui.class_certainty import draws_text
 from ui.cotation_view import CotationResult, fmt_count, fmt_shift
 from ui.fmt import fmt_int, fmt_number, fmt_pct
 
@@ -258,17 +259,17 @@ def sensitivity_view(result: CotationResult, selected: str | None) -> None:
     A fragment: switching the computation on reruns this tab only.
     """
     on = st.toggle(
-        f"Calculer la sensibilité ({fmt_int(DEFAULT_DRAWS)} tirages de poids)",
+        f"Calculer la sensibilité ({fmt_int(DEFAULT_DRAWS)} tirages de poids et de méthode)",
         key="cotation_sensibilite",
         help="Tire des poids au hasard autour des poids actuels (loi de Dirichlet, "
-        f"concentration {fmt_number(DEFAULT_CONCENTRATION)}) et recalcule le classement à "
-        "chaque tirage.",
+        f"concentration {fmt_number(DEFAULT_CONCENTRATION)}), avec et sans traitement des "
+        "valeurs extrêmes, et recalcule le classement et les classes à chaque tirage.",
     )
     if not on:
         st.info(
-            "Le classement dépend-il beaucoup des poids choisis ? Activez le calcul ci-dessus "
-            "(environ une demi-seconde) pour voir, pour chaque résidence, l'intervalle de rang "
-            "et la part des tirages où elle garde sa classe.",
+            "Le classement dépend-il beaucoup des poids et de la méthode choisis ? Activez le "
+            "calcul ci-dessus (une à deux secondes) pour voir, pour chaque résidence, "
+            "l'intervalle de rang et la part des tirages où elle garde sa classe.",
             icon=":material/casino:",
         )
         return
@@ -316,11 +317,9 @@ def sensitivity_view(result: CotationResult, selected: str | None) -> None:
         key="cotation_instables",
     )
     st.caption(
-        f"{fmt_int(sensitivity.n_draws)} tirages de poids autour de la pondération actuelle "
-        f"(concentration {fmt_number(sensitivity.concentration)} : plus elle est grande, plus "
-        "les tirages restent proches des poids choisis) ; normalisation inchangée. Une "
-        "résidence dont l'intervalle est étroit garde sa place quelle que soit la pondération "
-        "raisonnable retenue."
+        f"{draws_text(sensitivity)} Plus la concentration est grande, plus les tirages restent "
+        "proches des poids choisis. Une résidence dont l'intervalle est étroit garde sa place "
+        "quelle que soit la pondération raisonnable retenue."
     )
 
 

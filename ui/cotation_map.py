@@ -21,9 +21,11 @@ from jinja2 import Template
 from streamlit_folium import st_folium
 
 from scoring import NOT_RATED
+from services import map_views
 from services.cotation import class_label
+from services.map_style import CLASS_COLORS, point_radius
 from ui import cache
-from ui.charts import CLASS_COLORS
+from ui.export_map import map_download
 from ui.fmt import fmt_int, fmt_number
 from ui.maps import LegendEntry, offline_map
 
@@ -146,7 +148,7 @@ def point_rows(table: pd.DataFrame) -> list[list]:
     """Rows of :class:`ClassPoints` for the residences of ``table``."""
     coords = cache.residence_coordinates().reindex(table.index)
     ranks = table["rank"].astype("Float64").to_numpy(dtype=float, na_value=float("nan"))
-    radius = 3.0 + table["n_dwellings"].clip(upper=400).to_numpy(dtype=float) ** 0.5 / 3.0
+    radius = point_radius(table["n_dwellings"], base=3.0).to_numpy(dtype=float)
     return [
         [
             float(lon),
@@ -210,7 +212,12 @@ def class_legend(counts: pd.Series, ranges: dict[str, str]) -> list[LegendEntry]
 def residence_map(
     table: pd.DataFrame, selected: str | None, commune: str | None, height: int = 620
 ) -> str | None:
-    """Draw the map and return the residence clicked on it (None when nothing was clicked)."""
+    """Draw the map and its download control; return the residence clicked on it (None when
+    nothing was clicked).
+
+    The map returns the clicked residence only, so panning never reruns this page (the one
+    where weights move live): its snapshot shows the commune chosen, or the whole territory.
+    """
     returned = st_folium(
         base_map(commune),
         key=MAP_KEY,
@@ -218,6 +225,14 @@ def residence_map(
         use_container_width=True,
         returned_objects=RETURNED,
         feature_group_to_add=class_layer(table, selected),
+    )
+    labels = {code: class_label(code) for code in CLASS_COLORS}
+    map_download(
+        lambda: map_views.cotation_map(
+            cache.export_data(), table["score_class"], labels, commune=commune
+        ),
+        key="telecharger_cotation",
+        file_stem="carte_cotation" + (f"_{commune}" if commune else ""),
     )
     drawing = (returned or {}).get("last_active_drawing") or {}
     return (drawing.get("properties") or {}).get("residence_id")

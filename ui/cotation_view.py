@@ -20,6 +20,7 @@ from scoring import NOT_RATED, NOT_RATED_LABEL, ProfileComparison, compare_resul
 from services.cotation import (
     class_counts,
     class_label,
+    class_method_text,
     class_ranges,
     scored_residences,
     search_residences,
@@ -28,8 +29,17 @@ from services.cotation_method import method_changes
 from services.cotation_review import comparison_summary
 from ui import cache
 from ui.charts import CLASS_COLORS
+from ui.class_certainty import (
+    PROBABILITY_COLUMN,
+    RANGE_COLUMN,
+    card_row,
+    certainty_in_force,
+    certainty_toggle,
+    draws_text,
+    with_certainty,
+)
 from ui.cotation_map import class_legend
-from ui.fmt import MISSING, fmt_int, fmt_number, fmt_rank
+from ui.fmt import MISSING, fmt_int, fmt_number, fmt_pct, fmt_rank
 from ui.weights import Weighting, profile_byline
 from ui.widgets import key_figures, legend, query_value, set_query_value
 
@@ -244,13 +254,14 @@ def class_legend_strip(result: CotationResult) -> None:
 
 
 def class_legend_block(result: CotationResult) -> None:
-    """The legend of the map's classes, with counts."""
+    """The legend of the map's classes, with counts, the class method and its breaks."""
     legend(
         "Classe de cotation (nombre de résidences)",
         class_legend(result.counts, result.ranges),
-        "Couleurs adaptées aux daltoniens (ColorBrewer RdYlBu). Taille du point : nombre de "
-        "logements.",
+        f"{class_method_text(result.weighting.spec, result.scores['score'])} Couleurs adaptées "
+        "aux daltoniens (ColorBrewer RdYlBu). Taille du point : nombre de logements.",
     )
+    certainty_toggle(result.weighting)
 
 
 def residence_panel(result: CotationResult, selected: str | None) -> str | None:
@@ -291,6 +302,7 @@ def residence_card(result: CotationResult, residence: str) -> None:
             f"référence : {fmt_number(shifts['score_a'], 1)}",
         ),
         ("Classe", class_label(row["score_class"]), f"référence : {shifts['class_a']}"),
+        card_row(certainty_in_force(result.weighting), residence),
         (
             "Rang",
             fmt_rank(row["rank"], n_rated),
@@ -395,12 +407,18 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
         )
         return
     pillars = result.weighting.spec.pillars
+    with st.spinner("Certitude des classes : tirages en cours…"):
+        certainty = certainty_in_force(result.weighting)
+    certainty_columns = [PROBABILITY_COLUMN, RANGE_COLUMN] if certainty is not None else []
+    if certainty is not None:
+        found = with_certainty(found, certainty)
     columns = [
         "rank",
         "residence_name",
         "commune_name",
         "score",
         "class_shown",
+        *certainty_columns,
         "rank_shift",
         "rank_reference",
         *[f"score_{p.code}" for p in pillars],
@@ -420,6 +438,7 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
         {
             **{c: (lambda v: fmt_number(v, 1)) for c in score_columns},
             "rank_shift": fmt_shift,
+            PROBABILITY_COLUMN: lambda v: fmt_pct(v, 0),
             "rank": lambda v: MISSING if pd.isna(v) else fmt_int(v),
             "rank_reference": lambda v: MISSING if pd.isna(v) else fmt_int(v),
             "n_dwellings": fmt_int,
@@ -443,6 +462,17 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
         ),
         "rank_reference": st.column_config.NumberColumn(
             "Rang (référence)", help="Rang sous le profil de référence."
+        ),
+        PROBABILITY_COLUMN: st.column_config.NumberColumn(
+            "Sûre à",
+            help="Part des tirages qui donnent à la résidence sa classe : "
+            + (draws_text(certainty) if certainty is not None else ""),
+            width="small",
+        ),
+        RANGE_COLUMN: st.column_config.TextColumn(
+            "Classes possibles",
+            help="Classes obtenues dans 90 % des tirages (les 5 % extrêmes de chaque côté "
+            "écartés).",
         ),
         "rank_shift": st.column_config.NumberColumn(
             "Écart de rang",

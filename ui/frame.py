@@ -17,25 +17,21 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from geodata.communes import EPCI_NAME
 from geodata.schemas import DEMO_NOTICE
-from services.access import PUBLIC, Viewer
-from services.masking import ROLES
-from ui import cache
-from ui.fmt import fmt_number
-from ui.widgets import demo_notice, page_style, query_choice
-
-_ROLE_HELP = (
-    "**Public** : élus en réunion publique et documents diffusés ; le secret statistique (moins "
-    "de {households} ménages) et la règle de dominance (un bailleur au-delà de {share} % des "
-    "logements) s'appliquent à toute donnée d'occupation. **Bailleur social** et **service "
-    "habitat** de Grand Poitiers voient les chiffres par résidence."
-)
+from services.access import CAPABILITY_LABELS, Viewer, legacy_role
+from ui import auth, cache, profile_catalogue
+from ui.login_view import login_form
+from ui.run_state import run_values
+from ui.widgets import demo_notice, page_style
 
 # Set by the frame and consumed by the page within one script run (runs use one thread each).
 _run = threading.local()
 
 # (file, title, icon, url path) of each page, by section; the first page is the default.
 PAGE_LIST: dict[str, list[tuple[str, str, str, str | None]]] = {
-    "Territoire": [("pages/carte.py", "Carte du territoire", ":material/map:", None)],
+    "Territoire": [
+        ("pages/carte.py", "Carte du territoire", ":material/map:", None),
+        ("pages/fiches.py", "Fiches territoriales", ":material/description:", "fiches"),
+    ],
     "Suivi": [
         ("pages/sru.py", "SRU et mixité sociale", ":material/balance:", "sru"),
         ("pages/parc.py", "Parc social", ":material/apartment:", "parc"),
@@ -48,68 +44,121 @@ PAGE_LIST: dict[str, list[tuple[str, str, str, str | None]]] = {
     "Référence": [
         ("pages/methode.py", "Méthode et sources", ":material/menu_book:", "methode"),
     ],
+    "Compte": [
+        ("pages/connexion.py", "Connexion", ":material/login:", "connexion"),
+        ("pages/utilisateurs.py", "Utilisateurs", ":material/group:", "utilisateurs"),
+        ("pages/journal.py", "Journal des décisions", ":material/history:", "journal"),
+    ],
 }
+# Pages listed in the navigation only for the roles with this capability. They stay reachable
+# by their address (hidden), where the page itself refuses in French: a link never grants access.
+PAGE_CAPABILITY = {"utilisateurs": "manage_users", "journal": "view_journal"}
 
 
-def build_pages() -> dict[str, list[st.Page]]:
+def open_session() -> Viewer:
+    """Start a run: refresh the caches if the data changed, decide who is looking (from the
+    server-side session and the store) and read the saved profiles the viewer may use."""
+    values = run_values()
+    values.clear()
+    viewer, notes = auth.open_session()
+    profile_catalogue.refresh(viewer)
+    values["viewer"] = viewer
+    values["notes"] = notes
+    return viewer
+
+
+def build_pages(viewer: Viewer | None = None) -> dict[str, list[st.Page]]:
     """New ``st.Page`` objects for ``st.navigation``, built for each script run.
 
     Streamlit marks the page object picked by the navigation as runnable and clears the mark
     when it runs: page objects shared between sessions (built once at import) let two sessions
-    opening the same page at once collide (« This page cannot be called directly »).
+    opening the same page at once collide (« This page cannot be called directly »). Pages of
+    :data:`PAGE_CAPABILITY` are hidden from the navigation of roles without the capability;
+    the « Connexion » page is titled « Mon compte » once logged in.
     """
+    viewer = viewer or current_viewer()
     first = True
     sections: dict[str, list[st.Page]] = {}
     for section, entries in PAGE_LIST.items():
         pages = []
         for path, title, icon, url_path in entries:
             options = {"url_path": url_path} if url_path else {"default": first}
+            capability = PAGE_CAPABILITY.get(url_path or "")
+            if capability and not viewer.can(capability):
+                options["visibility"] = "hidden"
+            if url_path == "connexion" and not viewer.is_public:
+                title, icon = "Mon compte", ":material/account_circle:"
             pages.append(st.Page(path, title=title, icon=icon, **options))
             first = False
         sections[section] = pages
     return sections
 
 
-def sidebar() -> None:
-    """The sidebar shared by all pages: territory name, data origin and the access profile."""
+def sidebar(viewer: Viewer | None = None, page: str = "") -> None:
+    """The sidebar shared by all pages: territory name, data origin, who is logged in.
+
+    ``page`` is the URL path of the page shown (the login page needs no second login form).
+    """
     _run.framed = True
-    if cache.refresh_if_data_changed():
-        st.toast("Nouvelles données importées : tableaux recalculés.", icon=":material/sync:")
+    viewer = viewer or current_viewer()
     with st.sidebar:
         st.markdown(f"**{EPCI_NAME}**  \nPolitique d'attribution et mixité sociale")
         if cache.is_demo():
             st.caption(f":material/science: {DEMO_NOTICE}")
-        rules = cache.masking_rules()
-        query_choice(
-            "Profil d'accès",
-            list(ROLES),
-            "profil_acces",
-            "public",
-            lambda code: ROLES[code].label,
-            help=_ROLE_HELP.format(
-                households=rules.min_households, share=fmt_number(rules.dominance_pct, 0)
-            ),
+        account_box(viewer, with_form=page != "connexion")
+
+
+def account_box(viewer: Viewer, with_form: bool = True) -> None:
+    """Who is logged in, with the logout button; or the public view and a folded login form
+    (logging in keeps the page and its link: a shared link shows more once logged in)."""
+    if viewer.is_public:
+        st.caption(
+            ":material/public: **Vue publique** : secret statistique appliqué à toute donnée "
+            "d'occupation."
         )
-
-
-def current_role() -> str:
-    """The access profile chosen in the sidebar (``public``, ``bailleur``, ``service_habitat``)."""
-    return st.session_state.get("qp_profil_acces", "public")
+        if with_form:
+            with st.expander("Se connecter", icon=":material/login:"):
+                login_form("laterale")
+        return
+    bailleurs = f" · {', '.join(sorted(viewer.bailleurs))}" if viewer.bailleurs else ""
+    st.caption(
+        f":material/account_circle: **{viewer.display_name}**  \n{viewer.role.label}{bailleurs}"
+    )
+    st.button(
+        "Se déconnecter",
+        icon=":material/logout:",
+        on_click=auth.log_out,
+        args=(viewer,),
+        key="deconnexion",
+    )
 
 
 def current_viewer() -> Viewer:
-    """The viewer of this run, as a :class:`services.access.Viewer`.
+    """The viewer of this run: the logged-in account re-read from the store, else the public."""
+    values = run_values()
+    if "viewer" not in values:
+        values["viewer"], _ = auth.open_session()
+    return values["viewer"]
 
-    Transitional: derived from the sidebar's access profile until the login replaces it. The
-    former « bailleur » profile saw every residence, hence the bailleurs of the whole parc.
-    """
-    code = current_role()
-    if code == "public":
-        return PUBLIC
-    if code == "bailleur":
-        names = frozenset(cache.residences()["bailleur"].dropna().astype(str))
-        return Viewer("bailleur", "bailleur", "Bailleur social", names)
-    return Viewer(code, code, ROLES[code].label)
+
+def current_role() -> str:
+    """The former access-profile code of the viewer (``public``, ``bailleur`` or
+    ``service_habitat``), for pages and services that do not take a viewer yet."""
+    return legacy_role(current_viewer())
+
+
+def require_page(capability: str) -> Viewer:
+    """Refuse the page, in French and without any data, to a viewer without ``capability``."""
+    viewer = current_viewer()
+    if not viewer.can(capability):
+        st.error(
+            f"Accès refusé : cette page est réservée ({CAPABILITY_LABELS[capability]}). Votre "
+            f"rôle : « {viewer.role.label} ». Connectez-vous avec un compte qui le permet.",
+            icon=":material/block:",
+        )
+        st.page_link("pages/connexion.py", label="Connexion", icon=":material/login:")
+        st.stop()
+    return viewer
 
 
 def start_page(title: str, notice: bool = True) -> None:
@@ -120,5 +169,7 @@ def start_page(title: str, notice: bool = True) -> None:
     _run.framed = False
     page_style()
     st.title(title)
+    for note in run_values().pop("notes", None) or ():
+        st.info(note, icon=":material/info:")
     if notice:
         demo_notice(cache.is_demo())

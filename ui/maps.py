@@ -1,40 +1,33 @@
 """Folium maps of the territory, served with Leaflet from ``static/`` so they work offline.
 
 Geometry is static: the communes and quartiers are simplified and serialised once (cached in
-``ui/cache.py``); a change of indicator only recomputes colours and tooltips. Points (residences)
-are drawn as one GeoJson layer of circle markers, never as thousands of markers.
+``ui/cache.py``); a change of indicator only recomputes colours and tooltips. Classes and
+colours come from :mod:`services.map_style`, shared with the static snapshots of ``reports/``.
+Points (residences) are drawn as one GeoJson layer of circle markers, never as thousands of
+markers.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
 import pandas as pd
 
-from services.classify import Classification
-from ui.fmt import fmt_number
+# NO_DATA and LegendEntry are re-exported for the map modules.
+from services.map_style import NO_DATA as NO_DATA
+from services.map_style import OUTLINE
+from services.map_style import LegendEntry as LegendEntry
 
 STATIC_URL = "/app/static/leaflet"
 LEAFLET_JS = [("leaflet", f"{STATIC_URL}/leaflet.js")]
 LEAFLET_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet.css")]
-NO_DATA = "#d9d9d9"
-OUTLINE = "#4d4d4d"
 TILES = {
     "none": None,
     "osm": ("OpenStreetMap", "© contributeurs OpenStreetMap"),
 }
-
-
-@dataclass(frozen=True)
-class LegendEntry:
-    """One line of a classed legend: its colour and its French label."""
-
-    color: str
-    label: str
 
 
 def offline_map(bounds: Sequence[Sequence[float]], tiles: str = "none") -> folium.Map:
@@ -61,45 +54,6 @@ def offline_map(bounds: Sequence[Sequence[float]], tiles: str = "none") -> foliu
     fmap.default_css = LEAFLET_CSS
     fmap.fit_bounds(bounds)
     return fmap
-
-
-def class_colors(n_classes: int) -> list[str]:
-    """Colours of ``n_classes`` sequential classes, light to dark."""
-    palette = {
-        1: ["#41b6c4"],
-        2: ["#a1dab4", "#2c7fb8"],
-        3: ["#edf8b1", "#7fcdbb", "#2c7fb8"],
-        4: ["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"],
-        5: ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"],
-        6: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"],
-        7: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"],
-    }
-    return palette[max(1, min(n_classes, 7))]
-
-
-def legend_entries(
-    classes: Classification, decimals: int, unit: str, has_missing: bool
-) -> list[LegendEntry]:
-    """French legend lines for ``classes`` (``de 12,0 à 19,6 %``), plus « non disponible »."""
-    colors = class_colors(classes.n_classes)
-    entries = []
-    for i in range(classes.n_classes):
-        low, high = classes.bounds[i], classes.bounds[i + 1]
-        if low == high:
-            label = fmt_number(low, decimals, unit)
-        else:
-            label = f"de {fmt_number(low, decimals)} à {fmt_number(high, decimals, unit)}"
-        entries.append(LegendEntry(colors[i], label))
-    if has_missing:
-        entries.append(LegendEntry(NO_DATA, "non disponible"))
-    return entries
-
-
-def fill_colors(values: pd.Series, classes: Classification) -> pd.Series:
-    """Colour of each value according to its class (grey when missing)."""
-    colors = class_colors(classes.n_classes)
-    idx = classes.classify(values)
-    return idx.map(lambda i: NO_DATA if pd.isna(i) else colors[int(i)]).astype(object)
 
 
 def polygons_geojson(frame: gpd.GeoDataFrame, id_column: str, tolerance: float = 0.0004) -> dict:

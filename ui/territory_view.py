@@ -1,16 +1,24 @@
-"""Render one territory map with its legend, and read the territory the user clicked."""
+"""Render one territory map with its legend and its download control, and read the territory the
+user clicked.
+
+The map runs as a fragment: it returns its bounds (for the snapshot of the view the user looks
+at), so panning reruns the map alone, never the page.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 from streamlit_folium import st_folium
 
+from services import map_views
 from services.map_indicators import MAP_INDICATORS
 from ui import cache
+from ui.export_map import bounds_of, map_download
 from ui.territory_map import build_territory_map, highlight_layer, residence_layer
 from ui.widgets import legend, query_value, set_query_value
 
 
+@st.fragment
 def show_map(
     level: str,
     indicator: str,
@@ -23,8 +31,8 @@ def show_map(
 ) -> None:
     """Draw the map and its legend; a click on a territory selects it (URL parameter).
 
-    Only the clicked feature is returned by the map component, so panning or zooming never
-    reruns the page.
+    The map component returns the clicked feature and the bounds of the view; as a fragment,
+    panning or zooming reruns this map only, never the page.
     """
     spec = MAP_INDICATORS[indicator]
     result = build_territory_map(
@@ -40,7 +48,7 @@ def show_map(
         key=f"{key}_{level}",
         height=520,
         use_container_width=True,
-        returned_objects=["last_active_drawing"],
+        returned_objects=["last_active_drawing", "bounds"],
         feature_group_to_add=groups or None,
     )
     legend(
@@ -51,6 +59,22 @@ def show_map(
     )
     if residence_legend:
         legend("Résidences", residence_legend)
+    bounds, selected = bounds_of(returned), query_value(param)
+    map_download(
+        lambda: map_views.territory_map(
+            cache.export_data(),
+            level,
+            indicator,
+            year,
+            method,
+            show_quartiers=show_quartiers,
+            residence_mode=residence_mode,
+            selected=selected,
+            bounds=bounds,
+        ),
+        key=f"telecharger_{key}_{level}",
+        file_stem=f"carte_{level}_{indicator}" + (f"_{year}" if year else ""),
+    )
     clicked = ((returned or {}).get("last_active_drawing") or {}).get("properties") or {}
     code = clicked.get("code")
     last_key = f"last_click_{key}_{level}"

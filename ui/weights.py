@@ -6,7 +6,7 @@ differences between residences), which a nominal weight does not tell. The chose
 the URL (``profil``) and the weights moved during a session too (``poids=occupation:40,is_qpv:1``,
 only what differs from the profile), so that a link reopens the same cotation. Under the
 sliders, the method panel (:mod:`ui.method_panel`) lets the session change the profile's
-normalisation, aggregation and classes (``methode``).
+treatment of extreme values, normalisation, aggregation and classes (``methode``).
 
 Every move builds a new spec with :meth:`scoring.IndexSpec.with_weights` and re-weights the
 fitted index of the profile and normalisation in force (shared, never re-normalised).
@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from config import profile_names
 from scoring import CompositeIndex, IndexSpec, SpecError, effective_weights
 from services.cotation import REFERENCE_PROFILE
 from services.cotation_weights import (
@@ -28,7 +27,7 @@ from services.cotation_weights import (
     pillar_weight_table,
     weight_table,
 )
-from ui import cache
+from ui import cache, profile_catalogue
 from ui.fmt import fmt_date, fmt_pct
 from ui.method_panel import (
     METHOD_PARAM,
@@ -165,14 +164,24 @@ def profile_byline(spec: IndexSpec) -> str:
     return f"**{spec.label}** — {spec.author}, {date}. {spec.comment}"
 
 
+def _profile_label(name: str) -> str:
+    status = profile_catalogue.status_of(name)
+    label = cache.profile(name).label
+    return f"{label} ({status})" if status else label
+
+
 def profile_picker() -> str:
-    """The profile selectbox, kept in the URL (``profil``); returns the profile name."""
+    """The profile selectbox, kept in the URL (``profil``); returns the profile name.
+
+    The shipped profiles, then the profiles saved in the store that the viewer may use
+    (:mod:`ui.profile_catalogue`), with their status.
+    """
     return query_choice(
         "Profil de pondération",
-        profile_names(),
+        profile_catalogue.names(),
         PROFILE_PARAM,
         REFERENCE_PROFILE,
-        lambda name: cache.profile(name).label,
+        _profile_label,
         help="Un profil fixe les poids de départ et la méthode (normalisation, agrégation, "
         "classes). Changer de profil remet les curseurs à ses poids et la méthode de calcul à "
         "la sienne.",
@@ -207,7 +216,9 @@ def weight_panel() -> Weighting:
             )
             spec = base
         spec = with_panel_method(spec, base)
-        index = cache.refitted_index(name, spec.method.normalisation).reweight(spec)
+        index = cache.refitted_index(
+            name, spec.method.normalisation, spec.method.treatment
+        ).reweight(spec)
         weights = weight_table(spec, effective_weights(index))
         pillars = pillar_weight_table(weights, spec)
         modified = spec.pillars != base.pillars or spec.indicators != base.indicators

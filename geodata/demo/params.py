@@ -27,15 +27,13 @@ VACANCY_REFERENCE = np.datetime64("2025-01-01", "D")
 ROTATION_YEAR = 2025
 SRU_YEARS = tuple(range(2017, 2026))
 PRODUCTION_YEARS = tuple(range(2020, 2026))
-SEED_INVENTORY_YEAR = 2022
-CMS_YEARS = (2023, 2024, 2025)
 
 # --- SRU calibration (contrat de mixité sociale mutualisant) ---------------------------------
+# The rules (target, threshold, catch-up shares, CMS period, total and uplift) are those of
+# config/sru.toml (config.sru_rules), read by geodata.demo.sru: editing them recalibrates the
+# demo. Here only the published rates of the ten deficit communes at the CMS signature, on the
+# inventory the CMS period is computed from.
 
-SRU_TARGET_PCT = 20.0
-SRU_POPULATION_THRESHOLD = 3500
-CMS_TOTAL = 542
-CMS_UPLIFT = 0.15
 SEED_RATES_2022 = {
     "86041": 19.6,  # Buxerolles
     "86070": 16.7,  # Chauvigny

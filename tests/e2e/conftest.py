@@ -55,12 +55,18 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60.0) ->
 
 
 @contextmanager
-def streamlit_server(workdir: Path):
-    """Start ``streamlit run app.py`` on the demo data on a free port; yield its base URL."""
+def streamlit_server(workdir: Path, env: dict[str, str] | None = None, log_name: str = "streamlit"):
+    """Start ``streamlit run app.py`` on a free port; yield its base URL.
+
+    By default on the demo data, with its own data folder and store under ``workdir``; ``env``
+    overrides variables (e.g. a shared ``COTATION_DATABASE_URL``).
+    """
     port = _free_port()
-    env = dict(os.environ)
-    env["COTATION_DATA_DIR"] = str(workdir / "data")
-    log = (workdir / "streamlit.log").open("w")
+    environment = dict(os.environ)
+    environment["COTATION_DATA_DIR"] = str(workdir / "data")
+    environment.pop("COTATION_DATABASE_URL", None)
+    environment.update(env or {})
+    log = (workdir / f"{log_name}.log").open("w")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -78,7 +84,7 @@ def streamlit_server(workdir: Path):
             "false",
         ],
         cwd=ROOT,
-        env=env,
+        env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -178,3 +184,27 @@ def assert_no_exception(page) -> None:
     """Fail when Streamlit shows an exception box on the page."""
     count = page.locator("[data-testid='stException']").count()
     assert count == 0, page.locator("[data-testid='stException']").first.inner_text()
+
+
+# Demonstration accounts (config/demo_accounts.toml): username and password per role.
+DEMO_LOGINS = {
+    "elu": ("demo.elu", "demo-elu-86"),
+    "cil": ("demo.cil", "demo-cil-86"),
+    "bailleur": ("demo.bailleur", "demo-bailleur-86"),
+    "service_habitat": ("demo.habitat", "demo-habitat-86"),
+    "admin": ("demo.admin", "demo-admin-86"),
+}
+
+
+def log_in(page, role: str) -> None:
+    """Log in with the demo account of ``role`` from the sidebar's folded form: the page and
+    its link stay, now shown with the role's rights (the session lives in the server's
+    ``st.session_state``: a reload or a new address starts a public session again)."""
+    username, password = DEMO_LOGINS[role]
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.locator("[data-testid='stExpander'] summary").filter(has_text="Se connecter").click()
+    sidebar.get_by_label("Identifiant").fill(username)
+    sidebar.get_by_label("Mot de passe").fill(password)
+    sidebar.get_by_role("button", name="Se connecter").click()
+    sidebar.get_by_role("button", name="Se déconnecter").wait_for(timeout=30_000)
+    wait_for_app(page)

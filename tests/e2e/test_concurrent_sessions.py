@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bench.load_client import Link, open_together
-from ui.frame import PAGE_LIST
+from ui.frame import PAGE_CAPABILITY, PAGE_LIST
 
 pytestmark = pytest.mark.e2e
 
@@ -24,4 +24,7 @@ def test_eight_sessions_opening_every_page_together_never_fail(server_url):
     failures = [f"{r.link} (session {r.session}) : {r.errors[0]}" for r in results if not r.ok]
     assert len(results) == 8 * len(_all_pages())
     assert failures == []
-    assert all(r.received_bytes > 10_000 for r in results)
+    # Every page open to the public sends its content; the pages kept for some roles send a
+    # refusal only.
+    small = {r.link.page for r in results if r.received_bytes <= 10_000}
+    assert small <= set(PAGE_CAPABILITY), small

@@ -1,7 +1,7 @@
 """A shared link opened first on a freshly started server shows the page inside its frame.
 
 Streamlit would otherwise run a page of the ``pages/`` folder on its own (legacy multipage
-mode) on the very first visit: no shared sidebar, no access profile, the files as menu.
+mode) on the very first visit: no shared sidebar, no login, the files as menu.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def test_a_page_link_opened_first_runs_inside_the_frame(browser, tmp_path):
             timeout=30_000
         )
         sidebar = page.locator("[data-testid='stSidebar']")
-        sidebar.get_by_text("Profil d'accès").wait_for(timeout=30_000)
+        sidebar.get_by_text("Vue publique").wait_for(timeout=30_000)
         assert sidebar.get_by_text("Carte du territoire").count() == 1
         assert sidebar.get_by_text("app", exact=True).count() == 0
         assert page.locator("[data-testid='stDialog']").count() == 0  # no « page not found »

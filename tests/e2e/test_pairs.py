@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.conftest import assert_no_exception, log_in, screenshot, wait_for_app
 from tests.e2e.test_residence import expand_to_content
 
 pytestmark = pytest.mark.e2e
@@ -18,8 +18,9 @@ PLOT = ".js-plotly-plot"
 
 
 def test_the_groups_are_drawn_on_the_map_and_in_the_scatter(server_url, page):
-    page.goto(f"{server_url}/pairs?groupe=2&profil_acces=bailleur")
+    page.goto(f"{server_url}/pairs?groupe=2")
     wait_for_app(page)
+    log_in(page, "bailleur")
     points = page.frame_locator(MAP_FRAME).first.locator("path.leaflet-interactive")
     points.nth(500).wait_for(state="attached", timeout=30_000)
     page.locator(PLOT).first.wait_for(state="attached", timeout=30_000)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, expand_to_content, screenshot, wait_for_app
+from tests.e2e.conftest import (
+    assert_no_exception,
+    expand_to_content,
+    log_in,
+    screenshot,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -44,8 +50,9 @@ def test_parc_dashboard_shows_who_comes_in_leaves_stays_empty_and_asks(server_ur
 
 
 def test_a_quartier_link_opens_the_intake_comparison_for_the_service_habitat(server_url, page):
-    page.goto(f"{server_url}/parc?echelle=quartier&quartier=86194Q02&profil_acces=service_habitat")
+    page.goto(f"{server_url}/parc?echelle=quartier&quartier=86194Q02")
     wait_for_app(page)
+    log_in(page, "service_habitat")
     open_tab(page, "Accueil et occupation", 2, "Résidences où l'accueil renforce")
     assert_no_exception(page)
     page.get_by_text("Quartier de Poitiers : Les Couronneries").first.wait_for(timeout=30_000)

@@ -5,23 +5,31 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_no_exception, expand_to_content, screenshot, wait_for_app
+from tests.e2e.conftest import (
+    assert_no_exception,
+    expand_to_content,
+    log_in,
+    screenshot,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.e2e
 
 PLOT = ".js-plotly-plot"
-CARD = "residence?residence=GP-0001&profil_acces=bailleur"
+CARD = "residence?residence=GP-0001"
 
 
 def test_the_card_draws_its_charts_and_simulates_an_attribution(server_url, page):
     page.goto(f"{server_url}/{CARD}")
     wait_for_app(page)
+    log_in(page, "bailleur")
     page.locator(PLOT).nth(4).wait_for(state="attached", timeout=30_000)
     assert_no_exception(page)
     assert page.locator(PLOT).count() == 5
     main = page.locator("[data-testid='stMain']")
     assert "La Cour de la Fontaine" in main.inner_text()
-    assert "430e sur 541" in main.inner_text()
+    assert "401e sur 541" in main.inner_text()
+    assert "sûre à" in main.inner_text()
     # Each waterfall draws its bars.
     assert page.locator(f"{PLOT} .waterfalllayer .point").count() >= 10
     page.get_by_role("button", name="Simuler l'entrée").click()
@@ -35,8 +43,9 @@ def test_the_card_draws_its_charts_and_simulates_an_attribution(server_url, page
 
 
 def test_typing_a_search_opens_the_best_match(server_url, page):
-    page.goto(f"{server_url}/residence?profil_acces=bailleur")
+    page.goto(f"{server_url}/residence")
     wait_for_app(page)
+    log_in(page, "bailleur")
     search = page.get_by_label("Rechercher une résidence")
     search.fill("square lavoir")
     search.press("Enter")
@@ -49,7 +58,11 @@ def test_typing_a_search_opens_the_best_match(server_url, page):
 
 
 def test_the_print_layout_is_one_column_without_sidebar_nor_inputs(server_url, page):
-    page.goto(f"{server_url}/{CARD}&impression=1")
+    page.goto(f"{server_url}/{CARD}")
+    wait_for_app(page)
+    log_in(page, "bailleur")
+    page.get_by_text("Version imprimable").click()
+    page.wait_for_url(lambda url: "impression=1" in url, timeout=30_000)
     wait_for_app(page)
     page.locator(PLOT).nth(4).wait_for(state="attached", timeout=30_000)
     assert_no_exception(page)

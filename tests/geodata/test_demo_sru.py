@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from config.sru_rules import load_sru_rules
 from geodata.communes import load_communes
-from geodata.demo.sru import droit_commun_objectives
+from geodata.demo.sru import SruCalibration, calibrate_seed_communes, droit_commun_objectives
 from geodata.housing import load_residences, load_sru_inventory, load_sru_production
 
 SEED_RATES = {
@@ -153,3 +155,40 @@ def test_residences_fit_within_the_2025_count(inventory):
     assert (large["residences"] >= 0.85 * large["lls"]).all()
     small = both[both["lls"] < 30]
     assert (small["lls"] - small["residences"] <= 2).all()
+
+
+# --- The demo follows config/sru.toml --------------------------------------------------------
+
+
+def _rules(**changes):
+    rules = load_sru_rules()
+    cms = dataclasses.replace(rules.cms, **changes.pop("cms", {}))
+    return dataclasses.replace(rules, cms=cms, **changes)
+
+
+def test_the_demo_reads_its_rules_from_the_config():
+    calibration = SruCalibration.from_rules()
+    assert calibration.rules == load_sru_rules()
+    assert (calibration.seed_year, calibration.cms_years) == (2022, (2023, 2024, 2025))
+    assert calibration.uplift == pytest.approx(0.15)
+    assert calibration.default_gap == 4.0
+
+
+def test_editing_the_catch_up_share_changes_the_objectives():
+    lls, rp = np.array([196, 167, 75]), np.array([1000] * 3)
+    assert droit_commun_objectives(lls, rp, _rules(default_share_pct=50.0)).tolist() == [4, 17, 63]
+    # At 25 % the gaps are 5.4, 8.3 and 17.5 points: 33 % of 54, 83 and 175 missing dwellings.
+    assert droit_commun_objectives(lls, rp, _rules(target_pct=25.0)).tolist() == [18, 28, 58]
+
+
+def test_editing_the_cms_recalibrates_the_seed_communes(communes):
+    population = communes["population"]
+    shipped = calibrate_seed_communes(population)
+    assert abs(shipped["objective"].sum() - 542 / 1.15) <= 5
+    larger = calibrate_seed_communes(
+        population, SruCalibration.from_rules(_rules(cms={"total_dwellings": 600}))
+    )
+    assert abs(larger["objective"].sum() - 600 / 1.15) <= 5
+    assert (larger["n_rp"] >= shipped["n_rp"]).all()
+    later = SruCalibration.from_rules(_rules(cms={"period": (2026, 2028)}))
+    assert (later.seed_year, later.cms_years) == (2025, (2026, 2027, 2028))

@@ -9,14 +9,39 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from store.clock import utcnow
+from ui.auth import SINCE_KEY, USER_KEY
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def open_page(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
-    """Run ``app.py`` (optionally switched to ``pages/<page>.py``) and return the AppTest."""
+# The demonstration account of each role (config/demo_accounts.toml).
+DEMO_USERS = {
+    "elu": "demo.elu",
+    "cil": "demo.cil",
+    "bailleur": "demo.bailleur",
+    "service_habitat": "demo.habitat",
+    "admin": "demo.admin",
+}
+
+
+def log_in_as(app: AppTest, role: str) -> AppTest:
+    """Put the demo account of ``role`` in the session, as the login page does on success."""
+    if role != "public":
+        app.session_state[USER_KEY] = DEMO_USERS[role]
+        app.session_state[SINCE_KEY] = utcnow()
+    return app
+
+
+def open_page(
+    page: str | None = None, query: dict[str, str] | None = None, role: str = "public"
+) -> AppTest:
+    """Run ``app.py`` (optionally switched to ``pages/<page>.py``) as the demo account of
+    ``role`` (``public``: nobody logged in) and return the AppTest."""
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     for key, value in (query or {}).items():
         app.query_params[key] = value
+    log_in_as(app, role)
     app.run()
     if page is not None:
         app.switch_page(f"pages/{page}.py")

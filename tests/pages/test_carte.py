@@ -66,8 +66,8 @@ def test_choosing_a_commune_shows_its_profile_against_the_epci():
 
 def test_occupancy_is_masked_for_the_public_where_households_are_few():
     app = open_page(query={"indicateur": "res_below_40_pct"})
-    assert "non disponible ou secret statistique" in _legend(app)
-    app = open_page(query={"indicateur": "res_below_40_pct", "profil_acces": "service_habitat"})
+    assert "secret statistique" in _legend(app)
+    app = open_page(query={"indicateur": "res_below_40_pct"}, role="service_habitat")
     assert "secret statistique" not in _legend(app)
 
 

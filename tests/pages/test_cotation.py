@@ -11,12 +11,21 @@ import pandas as pd
 import pytest
 
 import geodata
-from scoring import NOT_RATED, NOT_RATED_LABEL, CompositeIndex, load_profile, run_sensitivity
+from scoring import (
+    NOT_RATED,
+    NOT_RATED_LABEL,
+    CompositeIndex,
+    class_certainty,
+    load_profile,
+    run_sensitivity,
+)
+from scoring.draws import UNCERTAIN_TREATMENTS, uncertainty_normalisations
 from services import build_indicator_table
 from services.cotation import class_counts
 from services.cotation_review import stability_summary
 from tests.pages.conftest import open_page
 from ui.cotation_view import fmt_count
+from ui.fmt import fmt_pct
 
 COMPARISON_TAB = "Écarts avec la référence"
 SENSITIVITY_TAB = "Sensibilité"
@@ -39,11 +48,11 @@ def _slider(app, key: str):
     return app.slider(key=key)
 
 
-METHOD_KEYS = ("methode_normalisation", "methode_agregation", "methode_classes")
+METHOD_KEYS = ("methode_extremes", "methode_normalisation", "methode_agregation", "methode_classes")
 
 
-def _method(app) -> tuple[str, str, str]:
-    """Values of the three selectboxes of the panel « Méthode de calcul »."""
+def _method(app) -> tuple[str, str, str, str]:
+    """Values of the four selectboxes of the panel « Méthode de calcul »."""
     return tuple(app.selectbox(key=key).value for key in METHOD_KEYS)
 
 
@@ -94,10 +103,24 @@ def test_default_view_scores_every_residence_with_the_reference_profile():
     assert all("· effectif " in s.label and s.label.endswith("\u00a0%") for s in sliders)
     assert _slider(app, "poids_pilier_occupation").value == 30
     assert _slider(app, "poids_indicateur_is_qpv").value == 2
-    assert "A — très attractive (note ≥ 80)" in _legend(app)
+    # Natural breaks of the demo parc's scores, said by the legend with where they fall.
+    assert "A — très attractive (note ≥ 76,2) : 108" in _legend(app)
+    assert "E — très peu attractive (note < 56,2) : 34" in _legend(app)
+    assert any(
+        c.value.startswith(
+            "Seuils naturels (Jenks–Fisher) des notes du territoire : A dès 76,2 ; B dès 70,5 ; "
+            "C dès 63,9 ; D dès 56,2 ; E en dessous."
+        )
+        for c in app.caption
+    )
     ranking = app.dataframe[0].value
     assert len(ranking) == 541
     assert list(ranking["rank"].iloc[:3]) == [1, 2, 3]
+    # How sure each class is, from the saved profile's draws.
+    sure = ranking["class_probability_pct"]
+    assert sure.between(0, 100).all() and sure.notna().all()
+    assert ranking["class_range"].str.fullmatch(r"[A-E]( à [A-E])?").all()
+    assert all(t.key != "cotation_certitude" for t in app.toggle)  # the saved profile's
 
 
 def test_moving_a_weight_changes_the_ranking_and_the_classes_shown():
@@ -121,7 +144,7 @@ def test_moving_a_weight_changes_the_ranking_and_the_classes_shown():
 def test_reset_button_restores_the_profile_weights():
     app = open_page("cotation", query={"poids": "occupation:80,is_qpv:0"})
     assert _slider(app, "poids_pilier_occupation").value == 80
-    app.button[0].click().run()
+    next(b for b in app.button if b.label == "Réinitialiser les poids du profil").click().run()
     assert _slider(app, "poids_pilier_occupation").value == 30
     assert _slider(app, "poids_indicateur_is_qpv").value == 2
     assert "poids" not in app.query_params
@@ -251,9 +274,13 @@ def test_every_profile_opens_without_error(profile):
 
 def test_the_method_panel_starts_from_the_profile_method():
     app = open_page("cotation")
-    assert _method(app) == ("minmax", "arithmetic", "thresholds")
+    assert _method(app) == ("winsorise", "minmax", "arithmetic", "natural_breaks")
     classes = app.selectbox(key="methode_classes")
-    assert classes.options == ["Seuils fixes 80 / 65 / 50 / 35", "Quintiles"]
+    assert classes.options == ["Seuils fixes 80 / 65 / 50 / 35", "Quintiles", "Seuils naturels"]
+    assert app.selectbox(key="methode_extremes").options == [
+        "Aucun traitement",
+        "Valeurs extrêmes traitées",
+    ]
     assert app.selectbox(key="methode_normalisation").options == [
         "Min–max",
         "Rang centile",
@@ -277,19 +304,19 @@ def test_quintile_classes_cut_the_parc_in_five_and_a_link_reopens_them():
     assert shown.to_dict() == counts.to_dict()
     _assert_same_scores(app, expected)
     assert _metric(app, "Classe A") == "109 résidences"
-    # The reference profile keeps its fixed thresholds in the comparison: 364 change class.
+    # The reference profile keeps its natural breaks in the comparison: 237 change class.
     reference = _engine_scores("reference")
     moved = (expected["score_class"].astype(str) != reference["score_class"].astype(str)).sum()
-    assert moved == 364
-    assert _metric(app, "Changent de classe") == "364 résidences"
+    assert moved == 237
+    assert _metric(app, "Changent de classe") == "237 résidences"
     assert "A — très attractive (les 20 % les mieux notées, note ≥ " in _legend(app)
     caption = next(c.value for c in app.caption if "Méthode modifiée" in c.value)
-    assert "classes : quintiles au lieu de seuils fixes 80 / 65 / 50 / 35" in caption
+    assert "classes : quintiles au lieu de seuils naturels" in caption
     assert not app.button(key="methode_reinitialiser").disabled
 
     link = {key: app.query_params[key] for key in ("profil", "methode")}
     reopened = open_page("cotation", query=link)
-    assert _method(reopened) == ("minmax", "arithmetic", "quantiles")
+    assert _method(reopened) == ("winsorise", "minmax", "arithmetic", "quantiles")
     assert not reopened.sidebar.warning
     _assert_same_scores(reopened, expected)
 
@@ -305,6 +332,12 @@ def test_quintile_classes_cut_the_parc_in_five_and_a_link_reopens_them():
             None,
             {"normalisation": "rank", "class_method": "quantiles"},
             id="rank-quintiles",
+        ),
+        pytest.param(
+            {"methode": "extremes:none,classes:thresholds"},
+            None,
+            {"treatment": "none", "class_method": "thresholds"},
+            id="raw-values-fixed-thresholds",
         ),
         pytest.param(
             {"methode": "normalisation:goalposts,agregation:geometric", "poids": "occupation:60"},
@@ -334,9 +367,10 @@ def test_a_normalisation_change_changes_the_ranking_table():
     assert _ranking(app) != ranking
     assert app.query_params["methode"] == "normalisation:zscore"
     expected = _engine_scores("reference", normalisation="zscore")
-    assert class_counts(expected).to_dict() == {"A": 0, "B": 2, "C": 438, "D": 100, "E": 1, "NC": 0}
+    counts = class_counts(expected).to_dict()
+    assert counts == {"A": 150, "B": 178, "C": 122, "D": 70, "E": 21, "NC": 0}
     _assert_same_scores(app, expected)
-    assert _metric(app, "Changent de classe") == "533 résidences"
+    assert _metric(app, "Changent de classe") == "161 résidences"
 
 
 def test_weight_moves_after_a_normalisation_change_never_refit(monkeypatch):
@@ -361,7 +395,7 @@ def test_weight_moves_after_a_normalisation_change_never_refit(monkeypatch):
 def test_comparison_tab_says_when_only_the_classes_change():
     app = open_page("cotation", query={"vue": COMPARISON_TAB, "methode": "classes:quantiles"})
     assert not app.exception
-    assert _metric(app, "Changent de classe") == "364 résidences"
+    assert _metric(app, "Changent de classe") == "237 résidences"
     assert _metric(app, "Plus grand déplacement") == "0 rang"
     assert app.get("plotly_chart")  # the transition matrix
     assert any("Aucune résidence ne change de rang" in i.value for i in app.info)
@@ -369,16 +403,16 @@ def test_comparison_tab_says_when_only_the_classes_change():
 
 def test_picking_a_profile_resets_the_method():
     app = open_page("cotation", query={"methode": "agregation:geometric,classes:quantiles"})
-    assert _method(app) == ("minmax", "geometric", "quantiles")
+    assert _method(app) == ("winsorise", "minmax", "geometric", "quantiles")
     app.selectbox(key="qp_profil").select("occupation_sociale").run()
     assert not app.exception
-    assert _method(app) == ("rank", "arithmetic", "quantiles")  # that profile's method
+    assert _method(app) == ("winsorise", "rank", "arithmetic", "quantiles")  # that profile's
     assert "methode" not in app.query_params
     assert not any("Méthode modifiée" in c.value for c in app.caption)
     app.selectbox(key="methode_classes").select("thresholds").run()
     assert app.query_params["methode"] == "classes:thresholds"
     app.selectbox(key="qp_profil").select("reference").run()
-    assert _method(app) == ("minmax", "arithmetic", "thresholds")
+    assert _method(app) == ("winsorise", "minmax", "arithmetic", "natural_breaks")
     assert "methode" not in app.query_params
 
 
@@ -386,7 +420,7 @@ def test_the_method_button_restores_the_profile_method_and_keeps_the_weights():
     app = open_page("cotation", query={"methode": "agregation:geometric", "poids": "occupation:40"})
     assert any("Méthode modifiée" in c.value for c in app.caption)
     app.button(key="methode_reinitialiser").click().run()
-    assert _method(app) == ("minmax", "arithmetic", "thresholds")
+    assert _method(app) == ("winsorise", "minmax", "arithmetic", "natural_breaks")
     assert "methode" not in app.query_params
     assert _slider(app, "poids_pilier_occupation").value == 40
     assert not any("Méthode modifiée" in c.value for c in app.caption)
@@ -398,7 +432,7 @@ def test_an_unknown_method_in_a_link_is_reported_and_the_profile_kept():
     warnings = " ".join(w.value for w in app.sidebar.warning)
     assert "Lien partagé : normalisation : valeur « percentile » inconnue" in warnings
     assert "celle du profil est gardée (minmax)" in warnings
-    assert _method(app) == ("minmax", "arithmetic", "quantiles")
+    assert _method(app) == ("winsorise", "minmax", "arithmetic", "quantiles")
     assert app.query_params["methode"] == "classes:quantiles"
 
 
@@ -410,9 +444,47 @@ def test_the_sensitivity_follows_the_method_in_force():
     app.selectbox(key="methode_classes").select("quantiles").run()
     assert not app.exception
     spec = _engine_spec("reference", class_method="quantiles")
-    bands = stability_summary(run_sensitivity(_indicator_table(), spec)).set_index("label")
+    result = run_sensitivity(
+        _indicator_table(),
+        spec,
+        methods=uncertainty_normalisations(spec),
+        treatments=UNCERTAIN_TREATMENTS,
+    )
+    bands = stability_summary(result).set_index("label")
     expected = [
         fmt_count(bands.loc[label, "n_residences"], "résidence", "résidences") for label in labels
     ]
     assert [_metric(app, label) for label in labels] == expected
     assert expected != before
+
+
+# --- Class certainty ---------------------------------------------------------------------------
+
+
+def _card(app) -> str:
+    return next(m.value for m in app.markdown if "<table class='key-figures'>" in m.value)
+
+
+def test_the_card_and_the_ranking_say_how_sure_each_class_is():
+    app = open_page("cotation", query={"residence": "GP-0001"})
+    expected = class_certainty(_indicator_table(), load_profile("reference")).residences
+    row = expected.loc["GP-0001"]
+    card = _card(app)
+    assert "<th>Certitude de la classe</th>" in card
+    assert f"<td>sûre à {fmt_pct(row['class_probability_pct'], 0)}</td>" in card
+    assert "<td class='ref'>C à D selon les tirages</td>" in card
+    ranking = app.dataframe[0].value.set_index("residence_id").reindex(expected.index)
+    np.testing.assert_allclose(ranking["class_probability_pct"], expected["class_probability_pct"])
+
+
+def test_moved_weights_give_the_certainty_on_demand():
+    app = open_page("cotation", query={"residence": "GP-0001", "poids": "occupation:60"})
+    assert "class_probability_pct" not in app.dataframe[0].value.columns
+    assert "<td>non calculée pour ces poids</td>" in _card(app)
+    app.toggle(key="cotation_certitude").set_value(True).run()
+    assert not app.exception
+    spec = _engine_spec("reference", {"occupation": 60})
+    expected = class_certainty(_indicator_table(), spec).residences
+    ranking = app.dataframe[0].value.set_index("residence_id").reindex(expected.index)
+    np.testing.assert_allclose(ranking["class_probability_pct"], expected["class_probability_pct"])
+    assert "non calculée" not in _card(app)

@@ -38,12 +38,16 @@ def test_method_steps_sources_and_secret_statistique_are_stated():
     assert [h.value for h in app.header] == [
         "Les indicateurs",
         "Les étapes du calcul",
+        "Valeurs extrêmes et bornes du catalogue",
         "Sources, millésimes et licences",
         "Secret statistique",
     ]
     text = _text(app)
     assert "au moins 70\u00a0% du poids total" in text
-    assert "**A** : note ≥ 80" in text and "**E** : note < 35" in text
+    # Reference profile: natural breaks of the demo parc's scores, extreme values treated.
+    assert "**Classes A à E** (seuils naturels (jenks–fisher)" in text
+    assert "**A** : note ≥ 76,2" in text and "**E** : note < 56,2" in text
+    assert "au plus 5 valeurs ; si cela ne suffit pas, l'indicateur est pris en logarithme" in text
     assert "1 = la résidence la plus attractive" in text
     assert "Licence Ouverte" in text
     assert "Dernière enquête OPS par résidence** : 2022 (22 résidences), 2024" in text
@@ -83,9 +87,9 @@ def test_the_method_chosen_on_the_cotation_page_is_described_as_in_force():
     assert not app.exception
     text = _text(app)
     assert "**Classes A à E** (quintiles de la population de référence)" in text
-    assert "**A** : les 20 % les mieux notées" in text and "note ≥ 80" not in text
+    assert "**A** : les 20 % les mieux notées, note ≥ 76,2" in text and "note ≥ 80" not in text
     note = next(c.value for c in app.caption if "Méthode modifiée" in c.value)
-    assert "classes : quintiles au lieu de seuils fixes 80 / 65 / 50 / 35" in note
+    assert "classes : quintiles au lieu de seuils naturels" in note
     # Back on the cotation page, the choice is still there.
     app.switch_page("pages/cotation.py").run()
     assert app.selectbox(key="methode_classes").value == "quantiles"
@@ -108,3 +112,48 @@ def test_another_profile_drops_the_weights_and_method_of_the_link():
     assert "methode" not in app.query_params
     assert not any("Méthode modifiée" in c.value for c in app.caption)
     assert "<td class='num'>9</td>" not in _text(app)
+
+
+def test_the_treatment_of_extreme_values_is_reported_indicator_by_indicator():
+    app = open_page("methode")
+    text = _text(app)
+    # Demo parc: the 1852 building and the vacancy and tranquillity outliers.
+    row = re.search(r"<td class='indicator'>Ancienneté du bâti</td>(.*?)</tr>", text).group(1)
+    assert "<td>winsorisation</td>" in row and "2 valeurs ramenées à 113\u00a0ans" in row
+    assert "<td class='num'>2,44 → 1,65</td>" in row and "<td class='num'>12,01 → 4,09</td>" in row
+    row = re.search(r"<td class='indicator'>Taux de vacance</td>(.*?)</tr>", text).group(1)
+    assert "<td>logarithme</td>" in row and "<td class='num'>8,68 → 0,95</td>" in row
+    row = re.search(r"<td class='indicator'>Ascenseur</td>(.*?)</tr>", text).group(1)
+    assert "<td>aucun</td>" in row and "sous les seuils" in row
+    row = re.search(r"<td class='indicator'>Distance au transport en commun</td>(.*?)</tr>", text)
+    assert "bornes du catalogue" in row.group(1) and "67 valeurs hors des bornes" in row.group(1)
+    caption = next(c.value for c in app.caption if "indicateur(s) traité(s)" in c.value)
+    assert caption.startswith(
+        "3 indicateur(s) traité(s) : ancienneté du bâti, taux de vacance, "
+        "signalements de tranquillité."
+    )
+
+
+def test_catalogue_bounds_that_miss_the_data_are_flagged_in_french():
+    warning = next(w.value for w in open_page("methode").warning if "Bornes plausibles" in w.value)
+    assert warning.startswith(
+        "**Bornes plausibles du catalogue à vérifier** : 6 indicateurs ont plus de 5 % de leurs "
+        "valeurs hors de leurs bornes."
+    )
+    flagged = [line[2:] for line in warning.split("\n") if line.startswith("- ")]
+    assert len(flagged) == 6
+    assert flagged[0].startswith(
+        "**Ménages sous 40 % des plafonds PLUS** : 20,7\u00a0% des valeurs (106 sur 512 : 38 en "
+        "dessous, 68 au-dessus) sont hors des bornes plausibles du catalogue [10 ; 70\u00a0%]."
+    )
+    transit = next(w for w in flagged if w.startswith("**Distance au transport en commun**"))
+    assert "12,6\u00a0% des valeurs" in transit and "ces valeurs sont écrêtées" in transit
+    assert "ne servent pas avec la normalisation en cours (min–max)" in flagged[0]
+
+
+def test_a_link_without_treatment_reports_raw_values():
+    app = open_page("methode", query={"methode": "extremes:none"})
+    text = _text(app)
+    assert "Aucun traitement : les valeurs brutes sont normalisées telles quelles" in text
+    assert "<td>winsorisation</td>" not in text and "<td>logarithme</td>" not in text
+    assert any(c.value.startswith("Aucun indicateur traité") for c in app.caption)

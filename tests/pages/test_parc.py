@@ -8,14 +8,14 @@ import streamlit as st
 
 from geodata import housing
 from tests.geodata.version_cases import publish
-from tests.pages.conftest import open_page
+from tests.pages.conftest import log_in_as, open_page
 from ui.flows_view import HouseholdProfiles, profile_table
 from ui.parc_selection import ParcSelection
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
 
-def open_parc(query: dict[str, str] | None = None, tab: str | None = None):
+def open_parc(query: dict[str, str] | None = None, tab: str | None = None, role: str = "public"):
     """The dashboard opened by a link carrying ``query`` (the default view without one), on
     ``tab`` (the first tab by default).
 
@@ -24,11 +24,10 @@ def open_parc(query: dict[str, str] | None = None, tab: str | None = None):
     link runs this page first. Give the pickers the link's values, as the URL would.
     """
     query = {"echelle": "epci", **(query or {})}
-    app = open_page("parc")
+    app = open_page("parc", role=role)
     for param, value in query.items():
         app.query_params[param] = value
-        key = "qp_profil_acces" if param == "profil_acces" else f"parc_{param}"
-        app.session_state[key] = value
+        app.session_state[f"parc_{param}"] = value
     if tab is not None:
         app.session_state["parc_onglet"] = tab
     app.run()
@@ -112,9 +111,7 @@ def test_dominance_masks_household_profiles_for_the_public_only():
     public = open_parc({"echelle": "commune", "commune": "86070"})  # Chauvigny
     assert _metrics(public)["Mutations (entrants)"] == "—"
     assert "règle de dominance" in _infos(public)
-    habitat = open_parc(
-        {"echelle": "commune", "commune": "86070", "profil_acces": "service_habitat"}
-    )
+    habitat = open_parc({"echelle": "commune", "commune": "86070"}, role="service_habitat")
     assert _metrics(habitat)["Mutations (entrants)"].endswith("%")
     assert "Profils masqués" not in _infos(habitat)
 
@@ -127,9 +124,9 @@ def test_small_counts_mask_household_profiles_for_the_public():
     assert "secret statistique : moins de 11 ménages" in _infos(app)
 
 
-def test_switching_the_profile_in_the_sidebar_unmasks_the_figures():
+def test_logging_in_with_residence_access_unmasks_the_figures():
     app = open_parc({"echelle": "commune", "commune": "86027"})
-    app.session_state["qp_profil_acces"] = "bailleur"
+    log_in_as(app, "bailleur")
     app.run()
     assert _metrics(app)["Mutations (entrants)"] != "—"
 
@@ -147,8 +144,7 @@ def test_intake_tab_reserves_the_fragile_residences_to_residence_level_profiles(
     query = {"echelle": "quartier", "quartier": "86194Q02"}
     public = _tab(open_parc(query), "Accueil et occupation")
     assert "réservée aux profils" in _infos(public)
-    # one run: AppTest does not keep the sidebar's profile picker across reruns
-    habitat = open_parc({**query, "profil_acces": "service_habitat"}, "Accueil et occupation")
+    habitat = open_parc(query, "Accueil et occupation", role="service_habitat")
     fragile = next(d.value for d in habitat.dataframe if "Nb enquêtés" in d.value.columns)
     assert len(fragile) > 0
     assert "parc_fragile_csv" in {b.key for b in habitat.get("download_button")}

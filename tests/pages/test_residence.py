@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pages.conftest import open_page
+from tests.pages.conftest import log_in_as, open_page
+from ui.auth import SINCE_KEY, USER_KEY
 
 SIMULATE = "Simuler l'entrée"
 
 
 def open_card(query: dict[str, str] | None = None, role: str | None = None):
-    """The fiche opened by a link carrying ``query``, under the access profile ``role``.
-
-    AppTest first runs the default page, then switches here; the sidebar's profile picker is
-    given the link's value as the URL would (AppTest needs it again before every run).
-    """
-    app = open_page("residence", query)
-    return rerun(app, role)
+    """The fiche opened by a link carrying ``query``, logged in with the demo account of
+    ``role`` (the public view when None)."""
+    app = open_page("residence", query, role=role or "public")
+    return rerun(app)
 
 
 def rerun(app, role: str | None = None):
-    """Run again under the access profile ``role`` (the public one when None)."""
-    if role is not None:
-        app.query_params["profil_acces"] = role
-        app.session_state["qp_profil_acces"] = role
+    """Run again logged in with the demo account of ``role`` (as before when None)."""
+    if role == "public":
+        for key in (USER_KEY, SINCE_KEY):
+            if key in app.session_state:
+                del app.session_state[key]
+    elif role is not None:
+        log_in_as(app, role)
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     return app
@@ -73,10 +74,14 @@ def test_a_shared_link_reopens_the_card_with_every_section():
     app = open_card({"residence": "GP-0001"}, role="bailleur")
     assert app.header[0].value == "La Cour de la Fontaine"
     metrics = _metrics(app)
-    assert metrics["Note d'attractivité"] == "67,1\u00a0/ 100"
-    assert metrics["Classe (attractive)"] == "B"
-    assert metrics["Rang"] == "430e sur 541"
+    assert metrics["Note d'attractivité"] == "65,3\u00a0/ 100"
+    assert metrics["Classe (intermédiaire)"] == "C"
+    assert metrics["Rang"] == "401e sur 541"
     assert metrics["Couverture des indicateurs"] == "100\u00a0%"
+    # Near the break between C and D: nearly half of the draws put it in D.
+    certainty = next(c for c in _texts(app, "caption").split("\n") if "sûre à" in c)
+    assert certainty.startswith("**Classe C, sûre à 52\u00a0%** (classes possibles : C à D) — ")
+    assert "1\u202f000 tirages de poids autour des poids du profil de référence" in certainty
     assert len(app.get("plotly_chart")) == 5
     assert "Fragilité d'occupation proche des résidences comparables" in _texts(app, "info")
     assert "Préconisation" in _texts(app, "info")
@@ -117,14 +122,14 @@ def test_the_simulator_shows_a_first_quartile_single_parent_raising_the_fragilit
     # The cotation after the same move, scored with the fiche's index.
     markdown = _texts(app, "markdown")
     assert (
-        "La note d'attractivité passerait de 67,1 à 66,1 (classe B inchangée), "
-        "rang 430e → 442e sur 541." in markdown
+        "La note d'attractivité passerait de 65,3 à 64,3 (classe C inchangée), "
+        "rang 401e → 416e sur 541." in markdown
     )
     note = next(m for m in app.metric if m.label == "Note d'attractivité après")
-    assert note.value == "66,1\u00a0/ 100"
+    assert note.value == "64,3\u00a0/ 100"
     assert note.delta == "−1,0\u00a0points"
-    assert _metrics(app)["Classe après"] == "B"
-    assert _metrics(app)["Rang après"] == "442e sur 541"
+    assert _metrics(app)["Classe après"] == "C"
+    assert _metrics(app)["Rang après"] == "416e sur 541"
     assert _metrics(app)["Pilier Occupation après"] == "65,1\u00a0/ 100"
     assert "seuls les indicateurs tirés de l'enquête OPS" in _texts(app, "caption")
 
@@ -144,7 +149,7 @@ def test_the_simulator_replaces_a_known_leaving_household():
     table = app.dataframe[-1].value
     assert "Ménage sortant" in table.columns
     assert "Note d'attractivité après" in _metrics(app)
-    assert "La note d'attractivité passerait de 67,1 à" in _texts(app, "markdown")
+    assert "La note d'attractivité passerait de 65,3 à" in _texts(app, "markdown")
 
 
 def test_a_kept_simulation_is_not_printed_for_the_public_profile():
@@ -164,7 +169,7 @@ def test_a_kept_simulation_is_not_printed_for_the_public_profile():
 def test_the_print_layout_hides_the_search_and_the_form(role):
     app = open_card({"residence": "GP-0001", "impression": "1"}, role=role)
     assert app.toggle(key="fiche_impression").value is True
-    assert not app.text_input
+    assert not app.main.text_input
     assert not [b for b in app.button if b.label == SIMULATE]
     assert app.header[0].value == "La Cour de la Fontaine"
     assert any("@media print" in m.value for m in app.markdown)

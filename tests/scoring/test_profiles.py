@@ -9,7 +9,7 @@ import pytest
 from config import ConfigError
 from scoring.catalogue import load_catalogue
 from scoring.profiles import load_profile, parse_profile
-from scoring.spec import SpecError
+from scoring.spec import Method, SpecError
 
 SHIPPED = ("reference", "occupation_sociale", "cadre_de_vie")
 
@@ -52,13 +52,29 @@ def test_shipped_profiles_contrast():
     assert len(methods) == 3
 
 
-def test_reference_profile_uses_the_default_method():
+def test_reference_profile_treats_extreme_values_and_cuts_natural_breaks():
     method = load_profile("reference").method
     assert method.normalisation == "minmax"
     assert method.aggregation == "arithmetic"
     assert method.min_coverage == 0.7
-    assert method.class_method == "thresholds"
+    assert (method.treatment, method.winsor_max) == ("winsorise", 5)
+    assert (method.skew_threshold, method.kurtosis_threshold) == (2.0, 3.5)
+    assert method.class_method == "natural_breaks"
     assert method.thresholds == (80.0, 65.0, 50.0, 35.0)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_profile_treats_extreme_values(name):
+    assert load_profile(name).method.treatment == "winsorise"
+
+
+def test_a_profile_treats_extreme_values_unless_it_says_otherwise():
+    assert _parse().method.treatment == "winsorise"
+    assert Method().treatment == "none"  # the engine alone changes nothing
+    raw = _parse(lambda d: d["method"].update(treatment="none", winsor_max=3))
+    assert (raw.method.treatment, raw.method.winsor_max) == ("none", 3)
+    thresholds = _parse(lambda d: d["method"].update(skew_threshold=3, kurtosis_threshold=7))
+    assert (thresholds.method.skew_threshold, thresholds.method.kurtosis_threshold) == (3.0, 7.0)
 
 
 def test_profile_overrides_catalogue_weights_and_keeps_the_rest():
@@ -167,6 +183,26 @@ def test_profile_overrides_catalogue_weights_and_keeps_the_rest():
             lambda d: d["method"].update(class_method="déciles"),
             "méthode : classement « déciles » inconnu",
             id="class-method",
+        ),
+        pytest.param(
+            lambda d: d["method"].update(treatment="tronquer"),
+            "méthode : traitement des valeurs extrêmes « tronquer » inconnu",
+            id="treatment",
+        ),
+        pytest.param(
+            lambda d: d["method"].update(winsor_max=2.5),
+            "méthode : nombre maximal de valeurs winsorisées « 2.5 » invalide",
+            id="winsor-max",
+        ),
+        pytest.param(
+            lambda d: d["method"].update(skew_threshold=0),
+            "méthode : seuil d'asymétrie « 0 » invalide",
+            id="skew-threshold",
+        ),
+        pytest.param(
+            lambda d: d["method"].update(kurtosis_threshold="haut"),
+            "méthode : seuil d'aplatissement « haut » invalide",
+            id="kurtosis-threshold",
         ),
         pytest.param(
             lambda d: d["method"].update(vitesse=2),

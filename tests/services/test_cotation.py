@@ -8,8 +8,10 @@ import pytest
 
 from scoring import compare_results, load_profile
 from services.cotation import (
+    class_bounds,
     class_counts,
     class_label,
+    class_method_text,
     class_ranges,
     residence_directory,
     scored_residences,
@@ -84,7 +86,7 @@ def test_class_counts_include_empty_classes():
 
 
 def test_class_ranges_follow_the_method(reference):
-    ranges = class_ranges(reference)
+    ranges = class_ranges(reference.with_method(class_method="thresholds"))
     assert ranges["A"] == "note ≥ 80"
     assert ranges["B"] == "note de 65 à 80"
     assert ranges["E"] == "note < 35"
@@ -104,8 +106,36 @@ def test_quintile_ranges_give_the_score_bounds_of_the_reference_population(refer
     assert ranges["C"] == "entre les 40 % et les 60 % les mieux notées, note de 46 à 64"
     assert ranges["E"] == "les 20 % les moins bien notées, note < 28"
     # Fixed thresholds do not depend on the scores; no rated residence gives no bounds.
-    assert class_ranges(reference, scores) == class_ranges(reference)
+    fixed = reference.with_method(class_method="thresholds")
+    assert class_ranges(fixed, scores) == class_ranges(fixed)
     assert class_ranges(spec, pd.Series([np.nan]))["A"] == "les 20 % les mieux notées"
+
+
+def test_natural_break_ranges_give_the_lowest_score_of_each_group(reference):
+    assert reference.method.class_method == "natural_breaks"
+    # Ten evenly spaced scores: the five tightest groups are the pairs (10, 20) … (90, 100).
+    scores = pd.Series([*np.arange(10.0, 101.0, 10.0), np.nan])
+    ranges = class_ranges(reference, scores)
+    assert ranges["A"] == "note ≥ 90"
+    assert ranges["B"] == "note de 70 à 90"
+    assert ranges["E"] == "note < 30"
+    assert class_ranges(reference)["A"] == "le groupe de notes le plus haut"
+    assert class_bounds(reference, scores) == (90.0, 70.0, 50.0, 30.0)
+    assert class_bounds(reference) is None
+
+
+def test_class_method_text_says_which_method_and_where_the_breaks_fall(reference):
+    scores = pd.Series([*np.arange(10.0, 101.0, 10.0), np.nan])
+    assert class_method_text(reference, scores) == (
+        "Seuils naturels (Jenks–Fisher) des notes du territoire : A dès 90 ; B dès 70 ; "
+        "C dès 50 ; D dès 30 ; E en dessous."
+    )
+    assert class_method_text(reference.with_method(class_method="thresholds"), None) == (
+        "Seuils fixes du profil : A dès 80 ; B dès 65 ; C dès 50 ; D dès 35 ; E en dessous."
+    )
+    assert class_method_text(reference, None) == (
+        "Seuils naturels (Jenks–Fisher) des notes du territoire."
+    )
 
 
 def test_class_label_of_an_unknown_code_is_the_code():

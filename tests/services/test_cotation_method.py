@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from scoring import AGGREGATIONS, CLASS_METHODS, NORMALISATIONS, load_profile
+from scoring import AGGREGATIONS, CLASS_METHODS, NORMALISATIONS, TREATMENTS, load_profile
 from services.cotation_method import (
     METHOD_CHOICES,
     SHORT_LABELS,
@@ -28,6 +28,7 @@ def reference():
 def test_every_choice_of_the_engine_is_offered_when_the_catalogue_allows_it(reference):
     options = method_options(reference)
     assert options == {
+        "treatment": list(TREATMENTS),
         "normalisation": list(NORMALISATIONS),
         "aggregation": list(AGGREGATIONS),
         "class_method": list(CLASS_METHODS),
@@ -35,9 +36,11 @@ def test_every_choice_of_the_engine_is_offered_when_the_catalogue_allows_it(refe
 
 
 def test_goalposts_is_not_offered_without_bounds(reference):
-    first = reference.indicators[0]
+    # Building age: bounds that only the goalposts normalisation uses.
+    first, age, *others = reference.indicators
+    assert age.code == "building_age_years" and age.treatment is None
     unbounded = dataclasses.replace(
-        reference, indicators=(dataclasses.replace(first, bounds=None), *reference.indicators[1:])
+        reference, indicators=(first, dataclasses.replace(age, bounds=None), *others)
     )
     assert "goalposts" not in method_options(unbounded)["normalisation"]
     parsed = parse_method_overrides("normalisation:goalposts", unbounded)
@@ -47,13 +50,15 @@ def test_goalposts_is_not_offered_without_bounds(reference):
 
 def test_short_labels_are_the_start_of_the_engine_labels(reference):
     engine = {"normalisation": NORMALISATIONS, "aggregation": AGGREGATIONS}
-    engine["class_method"] = CLASS_METHODS
+    engine |= {"class_method": CLASS_METHODS, "treatment": TREATMENTS}
     for field, labels in SHORT_LABELS.items():
         assert set(labels) == set(engine[field])
         for code, label in labels.items():
             assert engine[field][code].startswith(label), (field, code)
     assert method_label("class_method", "thresholds", reference) == "Seuils fixes 80 / 65 / 50 / 35"
+    assert method_label("class_method", "natural_breaks", reference) == "Seuils naturels"
     assert method_label("normalisation", "rank", reference) == "Rang centile"
+    assert method_label("treatment", "none", reference) == "Aucun traitement"
 
 
 def test_method_overrides_round_trip(reference):
@@ -67,6 +72,10 @@ def test_method_overrides_round_trip(reference):
     assert format_method_overrides(reference, reference) == ""
     geometric = reference.with_method(aggregation="geometric")
     assert format_method_overrides(geometric, reference) == "agregation:geometric"
+    raw = reference.with_method(treatment="none", class_method="thresholds")
+    text = format_method_overrides(raw, reference)
+    assert text == "extremes:none,classes:thresholds"
+    assert reference.with_method(**parse_method_overrides(text, reference).changes) == raw
 
 
 def test_only_what_differs_from_the_profile_is_written():
@@ -93,10 +102,13 @@ def test_method_overrides_report_what_they_ignore_in_french(reference):
 
 
 def test_method_changes_name_the_choices_in_french(reference):
-    moved = reference.with_method(aggregation="geometric", class_method="quantiles")
+    moved = reference.with_method(
+        treatment="none", aggregation="geometric", class_method="thresholds"
+    )
     assert method_changes(moved, reference) == [
+        "valeurs extrêmes : aucun traitement au lieu de valeurs extrêmes traitées",
         "agrégation dans un pilier : moyenne géométrique au lieu de moyenne arithmétique",
-        "classes : quintiles au lieu de seuils fixes 80 / 65 / 50 / 35",
+        "classes : seuils fixes 80 / 65 / 50 / 35 au lieu de seuils naturels",
     ]
     assert method_changes(reference, reference) == []
 
@@ -104,9 +116,9 @@ def test_method_changes_name_the_choices_in_french(reference):
 def test_method_key_round_trip(reference):
     moved = reference.with_method(normalisation="zscore", aggregation="geometric")
     key = method_key(moved)
-    assert key == ("zscore", "geometric", "thresholds")
+    assert key == ("winsorise", "zscore", "geometric", "natural_breaks")
     assert len(key) == len(METHOD_CHOICES)
     assert hash(key) != hash(method_key(reference))
     assert with_method_key(reference, key) == moved
-    with pytest.raises(ValueError, match="attendu 3 valeurs"):
+    with pytest.raises(ValueError, match="attendu 4 valeurs"):
         with_method_key(reference, ("rank",))

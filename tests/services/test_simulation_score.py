@@ -272,9 +272,10 @@ def test_the_demo_residence_and_its_first_quartile_single_parent(parc):
         float(quartiles.at[1, "typical_pct"]), "famille_monoparentale", False, resources_quartile=1
     )
     change = simulate_cotation(index, table, residences, "GP-0001", household)
+    # Reference profile: extreme values treated, natural-break classes (C from 63.9 to 70.5).
     assert change.sentence == (
-        "La note d'attractivité passerait de 67,1 à 66,1 (classe B inchangée), "
-        "rang 430e → 442e sur 541."
+        "La note d'attractivité passerait de 65,3 à 64,3 (classe C inchangée), "
+        "rang 401e → 416e sur 541."
     )
     assert change.occupation_after < change.occupation_before
     assert set(change.indicators.index) == set(survey_indicator_codes(index.spec))

@@ -1,4 +1,4 @@
-"""Tests of the SRU rules read from config/sru.toml (services/sru_rules.py)."""
+"""Tests of the SRU rules read from config/sru.toml (config/sru_rules.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 import pytest
 
 from config import ConfigError, load_toml
-from services.sru_rules import SruRules, load_sru_rules
+from config.sru_rules import SruRules, load_sru_rules
 
 
 @pytest.fixture(scope="module")

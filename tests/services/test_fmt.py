@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from ui.fmt import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_rank, fmt_signed
+from services.fmt import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_rank, fmt_signed
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 

