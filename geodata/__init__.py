@@ -18,20 +18,11 @@ from geodata.housing import (
 )
 from geodata.quartiers import load_quartiers, quartiers_are_schematic
 
-
-def import_quartiers(path, code_column: str, name_column: str, **kwargs) -> int:
-    """Import a quartier or IRIS file as a new dataset version (see :mod:`geodata.importer`)."""
-    from geodata.importer import import_quartiers as _import_quartiers
-
-    return _import_quartiers(path, code_column, name_column, **kwargs)
-
-
 __all__ = [
     "EPCI_NAME",
     "EPCI_SIREN",
     "POITIERS_CODE",
     "dataset_origin",
-    "import_quartiers",
     "load_attributions",
     "load_communes",
     "load_demands",

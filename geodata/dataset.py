@@ -15,7 +15,8 @@ version's tables and applies the rules that tie them together:
   supplied file that does not is refused (file, line, column, value). Rows carried over from the
   current version that no longer match are refused too, unless the caller asked to drop them
   (``drop_orphans``), which is then reported. Demo tables never describe imported residences:
-  once residences are imported, the demo tables tied to them are replaced by empty tables.
+  once residences are imported, the demo tables tied to them are replaced by empty tables, which
+  become the demo tables again when the residences are given back to the demo.
 """
 
 from __future__ import annotations
@@ -348,7 +349,10 @@ def assemble(
     frames, origins = _load_base(base)
     base_origins = dict(origins)
     notes: list[str] = []
-    for name in supplied.reset:
+    reset = set(supplied.reset)
+    if "residences" in reset:  # the flows emptied for real residences follow the demo back
+        reset |= {n for n in LINKED_TABLES if origins[n] == "empty"}
+    for name in reset:
         origins[name] = "demo"
         frames.pop(name, None)
     for name, frame in supplied.frames.items():

@@ -3,8 +3,9 @@
 Each table of the data dictionary (:mod:`geodata.schemas`) lives in one Parquet file named after
 the table (``residences.parquet`` — GeoParquet —, ``occupancy.parquet``…). The data imported by
 the service habitat are dataset versions (:mod:`geodata.versions`): a loader reads the table from
-the version directory it is given, else from the current version; a table that version does not
-hold (or when nothing was imported) comes from the demo files of :data:`geodata.paths.DEMO_DIR`.
+the version directory it is given — the caller asks the project's store which version is in
+force —; a table that version does not hold, or every table when no directory is given, comes
+from the demo files of :data:`geodata.paths.DEMO_DIR`.
 It checks the file against the data dictionary (French message naming the file, the row, the
 column and the value on error), gives every column its dtype (strings as ``str``, dates as
 ``datetime64``, nullable integers as ``Int64``, nullable booleans as ``boolean``), keeps it in
@@ -61,14 +62,22 @@ def file_name(table_name: str) -> str:
     return f"{table_name}.parquet"
 
 
-def _version(version_dir: Path | None) -> versions.VersionInfo | None:
+def read_version_dir(version_dir: Path | None) -> versions.VersionInfo | None:
+    """The version of ``version_dir`` (None: the demo data).
+
+    Raises
+    ------
+    DataValidationError
+        When the directory is missing or holds no readable manifest (French message).
+    """
     if version_dir is None:
-        return versions.current_version()
+        return None
     info = versions.read_version(Path(version_dir))
     if info is None:
         raise DataValidationError(
-            f"dossier de version « {Path(version_dir).name} » sans manifeste lisible, attendu "
-            "une version écrite par l'import des données.",
+            f"dossier de version « {Path(version_dir).name} » absent ou sans manifeste lisible "
+            f"(« {Path(version_dir).parent} »), attendu une version écrite par l'import des "
+            "données.",
             expected="une version complète",
         )
     return info
@@ -82,10 +91,10 @@ def table_path(table_name: str, version_dir: Path | None = None) -> Path:
     table_name : str
         One of :data:`HOUSING_TABLES`.
     version_dir : Path, optional
-        A dataset version directory (:mod:`geodata.versions`); the current version by default.
+        A dataset version directory (:mod:`geodata.versions`); the demo data when None.
     """
     _check_name(table_name)
-    info = _version(version_dir)
+    info = read_version_dir(version_dir)
     if info is not None and info.origin(table_name) != ORIGIN_DEMO:
         return info.path / file_name(table_name)
     return DEMO_DIR / file_name(table_name)
@@ -99,7 +108,7 @@ def dataset_origin(table_name: str, version_dir: Path | None = None) -> str:
     table_name : str
         One of :data:`HOUSING_TABLES`.
     version_dir : Path, optional
-        A dataset version directory; the current version by default.
+        A dataset version directory; the demo data when None.
 
     Returns
     -------
@@ -108,7 +117,7 @@ def dataset_origin(table_name: str, version_dir: Path | None = None) -> str:
         ``"demo"`` (to be labelled « Données de démonstration (fictives) »).
     """
     _check_name(table_name)
-    info = _version(version_dir)
+    info = read_version_dir(version_dir)
     if info is None or info.origin(table_name) == ORIGIN_DEMO:
         return ORIGIN_DEMO
     return ORIGIN_IMPORTED
@@ -216,7 +225,7 @@ def load_table(table_name: str, version_dir: Path | None = None) -> pd.DataFrame
     table_name : str
         One of :data:`HOUSING_TABLES`.
     version_dir : Path, optional
-        A dataset version directory; the current version by default.
+        A dataset version directory; the demo data when None.
 
     Returns
     -------
@@ -279,7 +288,7 @@ def load_residences(version_dir: Path | None = None) -> gpd.GeoDataFrame:
     Parameters
     ----------
     version_dir : Path, optional
-        A dataset version directory; the current version by default.
+        A dataset version directory; the demo data when None.
 
     Returns
     -------

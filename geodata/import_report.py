@@ -4,7 +4,7 @@ A :class:`SourceReport` describes one file: its detected format, rows read, kept
 the reasons of the rejections (each a :class:`~geodata.errors.DataValidationError` naming the
 file, the line, the column, the value and what was expected; counted by reason and kept as
 examples) and French notes (rows outside the territory left aside, grouping of dwellings…).
-:func:`text_report` prints the same report on the command line as on the import page.
+``services.import_text`` words the report the same way on the import page and the command line.
 """
 
 from __future__ import annotations
@@ -81,31 +81,3 @@ class SourceReport:
             "rejections": dict(self.rejections),
             "notes": list(self.notes),
         }
-
-
-def _count(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")
-
-
-def text_report(reports: list[SourceReport]) -> str:
-    """The reports as French text, one block per file."""
-    blocks = []
-    for report in reports:
-        lines = [
-            f"Fichier « {report.file} » : {report.kind_label}"
-            + (f", {report.format_label}" if report.format_label else ""),
-            f"  lignes lues : {_count(report.rows_read)} ; gardées : {_count(report.rows_kept)}"
-            + (
-                f" ; hors du territoire : {_count(report.rows_left_aside)}"
-                if report.rows_left_aside
-                else ""
-            )
-            + f" ; rejetées : {_count(report.rows_rejected)}",
-        ]
-        for reason, count in report.rejections.most_common():
-            lines.append(f"  - {_count(count)} rejetée(s) : {reason}")
-        for example in report.examples[:10]:
-            lines.append(f"      par exemple {example}")
-        lines.extend(f"  {note}" for note in report.notes)
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks)

@@ -1,4 +1,4 @@
-"""Import the service habitat's files as a new dataset version: all or nothing, never a traceback.
+"""Read the service habitat's files and write them as a new dataset version: never a traceback.
 
 Two kinds of files are read:
 
@@ -10,39 +10,30 @@ Two kinds of files are read:
   (QPV 2024 outlines), ``ops`` (occupancy surveys by residence or commune).
 
 :func:`prepare_import` reads and converts every file (the long part; nothing is written) and
-returns the reports: rows read, kept, rejected with their reasons. :func:`commit_import` then,
-under the versions' lock, assembles the new version from those tables and the current version
-(:func:`geodata.dataset.assemble`), checks all tables together, writes it beside the current one
-and makes it current in one step (:mod:`geodata.versions`). Two imports at once: the second waits
-for the first, then builds on the version the first made current. Any problem stops everything
-with a French message naming the file, the line, the column, the value and what was expected;
-the current version is then untouched.
+returns the reports: rows read, kept, rejected with their reasons. :func:`stage_version` then
+assembles the new version from those tables and the version in force
+(:func:`geodata.dataset.assemble`), checks all tables together and writes it beside the others
+(:mod:`geodata.versions`), not yet in force. Any problem stops everything with a French message
+naming the file, the line, the column, the value and what was expected.
 
-Command line (the same reports)::
-
-    python -m geodata.importer rpls=rpls_2024.csv bpe=bpe_86.csv iris=contours_iris.zip
-    python -m geodata.importer residences=residences.csv occupancy=ops_2024.csv
-    python -m geodata.importer ops=ops_2024.csv --annee-ops 2024
-    python -m geodata.importer --versions
-    python -m geodata.importer --revenir 20250301T101500123456Z-3fa9c1
-    python -m geodata.importer --reset residences        # or --reset tout
+Which version is in force, the lock that serialises imports, and making a version current are
+the store's: the use case is :mod:`services.data_import`, also the command line
+(``python -m services.data_import``).
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from config import ConfigError, load_toml
 from geodata import versions
 from geodata.dataset import DATASET_TABLES, Assembly, Supplied, assemble
 from geodata.errors import DataValidationError
 from geodata.housing import HOUSING_TABLES
-from geodata.import_report import SourceReport, text_report
+from geodata.import_report import SourceReport
 from geodata.official.bpe import convert_bpe
 from geodata.official.gtfs import convert_stops
 from geodata.official.iris import convert_iris
@@ -96,11 +87,6 @@ class PreparedImport:
 
     supplied: Supplied
     reports: list[SourceReport] = field(default_factory=list)
-
-
-def lock_timeout_s() -> float:
-    """How long an import waits for another one (``config/import.toml``)."""
-    return float(load_toml("import.toml")["versions"]["lock_timeout_s"])
 
 
 def _check_kinds(files: Sequence[ImportFile]) -> None:
@@ -240,100 +226,58 @@ def build_version(
     return assemble(prepared.supplied, base, drop_orphans=drop_orphans)
 
 
-def commit_import(
+def stage_version(
     prepared: PreparedImport,
+    base: versions.VersionInfo | None,
     *,
     author: str = "",
     drop_orphans: bool = False,
     root: Path | None = None,
-    timeout_s: float | None = None,
 ) -> versions.VersionInfo:
-    """Write the new version and make it current, under the versions' lock.
+    """Assemble the new version on ``base`` and write it, marked pending, not in force.
+
+    Call it under the data lock (``store.locks.data_lock``), with ``base`` the version in force.
 
     Parameters
     ----------
     prepared : PreparedImport
         What :func:`prepare_import` read.
+    base : VersionInfo or None
+        The version in force (None: the demo data).
     author : str, optional
         Who imports (kept in the manifest).
     drop_orphans : bool, default False
-        Drop, rather than refuse, the rows of the current version that name residences or
-        vacancies the new version no longer has (reported in the notes).
+        Drop, rather than refuse, the rows of ``base`` that name residences or vacancies the
+        new version no longer has (reported in the notes).
     root : Path, optional
         Versions directory (:func:`geodata.versions.versions_root` by default).
-    timeout_s : float, optional
-        How long to wait for another import (``config/import.toml`` by default).
 
     Returns
     -------
     VersionInfo
-        The new current version.
+        The new version (its directory is pending until the store records it).
 
     Raises
     ------
     DataValidationError
-        When the tables do not hold together, the disk refuses the write, or another import
-        keeps the lock too long (:class:`geodata.versions.ImportBusyError`); the current version
-        is then unchanged.
+        When the tables do not hold together or the disk refuses the write; nothing is left
+        on disk then.
     """
-    timeout = lock_timeout_s() if timeout_s is None else timeout_s
-    with versions.import_lock(root, timeout):
-        versions.sweep_stale(root)
-        base = versions.current_version(root)
-        assembly = build_version(prepared, base, drop_orphans=drop_orphans)
-        info = versions.write_version(
-            assembly.frames,
-            origins=assembly.origins,
-            author=author,
-            sources=[r.as_dict() for r in prepared.reports],
-            notes=assembly.notes,
-            root=root,
-        )
-        try:
-            versions.set_current(info.version_id, root)
-        except DataValidationError:
-            versions.discard_version(info.version_id, root)  # never listed if never current
-            raise
-    return info
+    assembly = build_version(prepared, base, drop_orphans=drop_orphans)
+    return versions.write_version(
+        assembly.frames,
+        origins=assembly.origins,
+        author=author,
+        sources=[r.as_dict() for r in prepared.reports],
+        notes=assembly.notes,
+        root=root,
+    )
 
 
-def import_files(
-    files: Sequence[ImportFile], *, author: str = "", drop_orphans: bool = False, **kwargs
-) -> tuple[versions.VersionInfo, list[SourceReport]]:
-    """:func:`prepare_import` then :func:`commit_import`; returns the version and the reports."""
-    prepared = prepare_import(files, **kwargs)
-    info = commit_import(prepared, author=author, drop_orphans=drop_orphans)
-    return info, prepared.reports
-
-
-def import_tables(files: Mapping[str, str | Path]) -> dict[str, int]:
-    """Import files by kind (``{"residences": "residences.csv", "rpls": "rpls.csv"}``).
-
-    Returns
-    -------
-    dict
-        Rows kept per file kind.
-    """
-    items = [ImportFile(kind, Path(path)) for kind, path in files.items()]
-    _info, reports = import_files(items)
-    return {r.kind: r.rows_kept for r in reports}
-
-
-def reset_table(table_name: str) -> versions.VersionInfo:
-    """A new version where ``table_name`` (or ``tout``) is the demo data again."""
-    prepared = prepare_import([], reset=[table_name])
-    return commit_import(prepared)
-
-
-def rollback(version_id: str | None, root: Path | None = None) -> None:
-    """Make a listed version current again (None: the demo data), under the lock."""
-    with versions.import_lock(root, lock_timeout_s()):
-        versions.sweep_stale(root)
-        versions.set_current(version_id, root)
-
-
-def import_quartiers(path: str | Path, code_column: str, name_column: str, **kwargs) -> int:
-    """Import a quartier or IRIS file (any columns) as the quartiers of a new version.
+def prepare_quartiers(
+    path: str | Path, code_column: str, name_column: str, name: str = "", **kwargs
+) -> PreparedImport:
+    """Read a quartier or IRIS file with any columns as the quartiers of a new version.
 
     Parameters
     ----------
@@ -341,124 +285,22 @@ def import_quartiers(path: str | Path, code_column: str, name_column: str, **kwa
         GeoJSON, GeoPackage or Shapefile, any CRS.
     code_column, name_column : str
         Columns holding the quartier code and name.
+    name : str, optional
+        Name of the file in messages (``path``'s name by default).
     **kwargs
         ``commune_code``, ``commune_column`` (see :func:`geodata.quartiers.read_quartier_file`).
-
-    Returns
-    -------
-    int
-        Number of quartiers imported.
     """
+    shown = name or Path(path).name
     frame = read_quartier_file(path, code_column, name_column, **kwargs)
-    report = SourceReport(Path(path).name, "quartiers", "contours des quartiers", "contours")
+    report = SourceReport(shown, "quartiers", "contours des quartiers", "contours")
     report.rows_read = report.rows_kept = len(frame)
-    supplied = Supplied(frames={"quartiers": frame}, files={"quartiers": Path(path).name})
-    commit_import(PreparedImport(supplied, [report]))
-    return len(frame)
-
-
-def version_lines(root: Path | None = None) -> list[str]:
-    """The versions, newest first, as French lines (current one marked)."""
-    current = versions.current_version_id(root)
-    lines = [f"{'*' if current is None else ' '} démonstration (données fictives embarquées)"]
-    for info in versions.list_versions(root):
-        files = ", ".join(s.get("file", "") for s in info.sources) or "retour à la démonstration"
-        rows = ", ".join(
-            f"{name} {entry['rows']}"
-            for name, entry in info.tables.items()
-            if entry.get("origin") != "demo"
-        )
-        mark = "*" if info.version_id == current else " "
-        author = f" par {info.author}" if info.author else ""
-        lines.append(f"{mark} {info.version_id} ({info.created_at}{author}) : {files} — {rows}")
-    return lines
-
-
-USAGE = (
-    "Usage : python -m geodata.importer type=fichier [type=fichier …] [--annee-ops ANNÉE]\n"
-    "                                  [--ecarter-orphelins] [--auteur NOM]\n"
-    "        python -m geodata.importer --reset TABLE   (ou --reset tout)\n"
-    "        python -m geodata.importer --versions\n"
-    "        python -m geodata.importer --revenir VERSION   (ou --revenir demo)\n"
-    f"Types : {', '.join(KINDS)}."
-)
-
-
-def _parse(argv: list[str]) -> dict:
-    options = {"files": [], "reset": [], "year": None, "drop": False, "author": ""}
-    args = list(argv)
-    while args:
-        arg = args.pop(0)
-        if arg in ("--reset", "--revenir", "--annee-ops", "--auteur"):
-            if not args:
-                raise ValueError(f"{arg} attend une valeur")
-            value = args.pop(0)
-            if arg == "--reset":
-                options["reset"].append(value)
-            elif arg == "--revenir":
-                options["rollback"] = value
-            elif arg == "--auteur":
-                options["author"] = value
-            elif not value.isdigit() or not 2000 <= int(value) <= 2100:
-                raise ValueError(f"--annee-ops attend une année, reçu « {value} »")
-            else:
-                options["year"] = int(value)
-        elif arg == "--versions":
-            options["list"] = True
-        elif arg == "--ecarter-orphelins":
-            options["drop"] = True
-        elif "=" in arg and not arg.startswith("-"):
-            kind, path = arg.split("=", 1)
-            options["files"].append(ImportFile(kind.strip(), Path(path)))
-        else:
-            raise ValueError(f"argument non reconnu « {arg} »")
-    return options
-
-
-def main(argv: list[str]) -> int:
-    """Command line; returns 0 on success, 1 when the import is refused, 2 on bad usage."""
-    try:
-        options = _parse(argv)
-    except ValueError as exc:
-        print(f"{exc}.\n{USAGE}")
-        return 2
-    if options.get("list"):
-        print("\n".join(version_lines()))
-        return 0
-    try:
-        if "rollback" in options:
-            target = options["rollback"]
-            rollback(None if target == "demo" else target)
-            print(f"Version courante : {target}.")
-            return 0
-        if not options["files"] and not options["reset"]:
-            print(USAGE)
-            return 2
-        prepared = prepare_import(
-            options["files"], survey_year=options["year"], reset=options["reset"]
-        )
-        if prepared.reports:
-            print(text_report(prepared.reports))
-        info = commit_import(prepared, author=options["author"], drop_orphans=options["drop"])
-    except (DataValidationError, ConfigError) as exc:
-        print(f"Import refusé, aucune donnée modifiée : {exc}")
-        return 1
-    except Exception as exc:  # a defect of the importer itself: said plainly, never a traceback
-        print(
-            "Import interrompu par une erreur inattendue, aucune donnée modifiée "
-            f"({type(exc).__name__} : {exc}). Signalez-la au service informatique avec le "
-            "fichier en cause."
-        )
-        return 3
-    for note in info.notes:
-        print(note)
-    print(f"Version {info.version_id} créée et rendue courante.")
-    return 0
+    supplied = Supplied(frames={"quartiers": frame}, files={"quartiers": shown})
+    return PreparedImport(supplied, [report])
 
 
 if __name__ == "__main__":
     print(
-        "Importez avec « python -m services.data_import table=fichier … » : il enregistre la "
-        "version des données et prévient les serveurs en cours."
+        "Importez avec « python -m services.data_import type=fichier … » : il enregistre la "
+        "version des données dans le magasin et prévient les serveurs en cours."
     )
-    sys.exit(2)
+    raise SystemExit(2)

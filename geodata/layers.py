@@ -2,8 +2,9 @@
 OPS figures by commune.
 
 Unlike the housing tables these have no demo counterpart: a loader returns ``None`` when the
-version (the current one by default) does not hold the layer. Files are checked against the data
-dictionary (:mod:`geodata.schemas`) and kept in memory keyed on their path and modification time.
+version directory given does not hold the layer, or when none is given (the demo data). Files are
+checked against the data dictionary (:mod:`geodata.schemas`) and kept in memory keyed on their
+path and modification time.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geodata import versions
 from geodata.communes import CRS_WGS84
-from geodata.housing import coerce_table, with_optional_columns
+from geodata.housing import coerce_table, read_version_dir, with_optional_columns
 from geodata.schemas import TABLES, DataValidationError, validate_table
 
 LAYERS = ("quartiers", "qpv", "equipment", "occupancy_communes")
@@ -26,7 +26,7 @@ def layer_path(name: str, version_dir: Path | None = None) -> Path | None:
     """File of layer ``name`` in a dataset version (None when the version does not hold it)."""
     if name not in LAYERS:
         raise ValueError(f"couche inconnue : {name!r}, attendu l'une de : {', '.join(LAYERS)}.")
-    info = versions.current_version() if version_dir is None else versions.read_version(version_dir)
+    info = read_version_dir(version_dir)
     if info is None or info.origin(name) == "demo":
         return None
     return info.path / f"{name}.parquet"
@@ -60,7 +60,7 @@ def load_layer(name: str, version_dir: Path | None = None) -> pd.DataFrame | Non
         ``qpv`` (GeoDataFrame, EPSG:4326), ``equipment`` or ``occupancy_communes``
         (``quartiers`` are read by :func:`geodata.quartiers.load_quartiers`).
     version_dir : Path, optional
-        A dataset version directory; the current version by default.
+        A dataset version directory; the demo data when None.
     """
     if name == "quartiers":
         raise ValueError("les quartiers se lisent avec geodata.quartiers.load_quartiers().")

@@ -3,9 +3,9 @@
 No public quartier geometry can be shipped with the product, so the default is **schematic**: the
 real Poitiers polygon cut into Voronoi cells around the approximate centre of each quartier
 (computed in Lambert-93, clipped to the commune). The map says so. The service habitat can replace
-it with a real quartier or IRIS file (GeoJSON, GeoPackage or Shapefile, any CRS): the importer
-(:func:`geodata.importer.import_quartiers`) reads it with :func:`read_quartier_file` and writes
-it into a new dataset version, whose outlines then replace the schematic ones everywhere.
+it with a real quartier or IRIS file (GeoJSON, GeoPackage or Shapefile, any CRS): the import
+(:func:`services.data_import.import_quartier_file`) reads it with :func:`read_quartier_file` and
+writes it into a new dataset version, whose outlines then replace the schematic ones everywhere.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geodata import versions
 from geodata.communes import CRS_LAMBERT93, CRS_WGS84, POITIERS_CODE, load_communes
+from geodata.housing import read_version_dir
 from geodata.schemas import QUARTIERS, DataValidationError, validate_table
 
 # Approximate centres (lat, lon) of the quartiers, in a fixed order that gives their codes.
@@ -191,7 +191,7 @@ def _schematic() -> gpd.GeoDataFrame:
 
 def quartiers_path(version_dir: Path | None = None) -> Path | None:
     """File of the imported quartiers of a dataset version (None: the schematic ones)."""
-    info = versions.current_version() if version_dir is None else versions.read_version(version_dir)
+    info = read_version_dir(version_dir)
     if info is None or info.origin("quartiers") == "demo":
         return None
     return info.path / IMPORTED_FILE
@@ -203,7 +203,7 @@ def load_quartiers(version_dir: Path | None = None) -> gpd.GeoDataFrame:
     Parameters
     ----------
     version_dir : Path, optional
-        A dataset version directory (:mod:`geodata.versions`); the current version by default.
+        A dataset version directory (:mod:`geodata.versions`); the schematic quartiers when None.
 
     Returns
     -------

@@ -45,6 +45,11 @@ MAX_UNZIPPED_BYTES = 500 * (1 << 20)
 # UTF-8 text decoded as Windows-1252 (« Ã© » for « é », « â€™ » for « ’ »): two encodings mixed.
 MOJIBAKE = re.compile("Ã[\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e]|â€")
 SUPPORTED = "CSV, Excel (.xlsx, .xls), OpenDocument (.ods) ou Parquet"
+WORKBOOK_NAMES = {
+    "xlsx": "classeur Excel (.xlsx)",
+    "xls": "classeur Excel 97-2003 (.xls)",
+    "ods": "classeur OpenDocument (.ods)",
+}
 FAST_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 
 
@@ -60,6 +65,8 @@ class FileFormat:
         For CSV files only (empty otherwise).
     sheet : str
         For workbooks: the sheet read (the first one).
+    workbook : str
+        For workbooks: ``xlsx``, ``xls`` or ``ods``.
     lines_total : int
         Lines (CSV) or rows (workbook, Parquet) of the file, header included: the denominator
         of a progress bar.
@@ -70,6 +77,7 @@ class FileFormat:
     delimiter: str = ""
     sheet: str = ""
     lines_total: int = 0
+    workbook: str = ""
 
     @property
     def label(self) -> str:
@@ -80,7 +88,7 @@ class FileFormat:
                 f"encodage {ENCODING_NAMES.get(self.encoding, self.encoding)})"
             )
         if self.kind == "excel":
-            return f"classeur (feuille « {self.sheet} »)"
+            return f"{WORKBOOK_NAMES.get(self.workbook, 'classeur')} (feuille « {self.sheet} »)"
         return "Parquet"
 
 
@@ -616,7 +624,7 @@ def _workbook_chunks(
             f"feuille « {sheet_name} » vide",
         ) from None
     header = _header(cells, name, header_line)
-    fmt = FileFormat("excel", sheet=sheet_name, lines_total=len(rows))
+    fmt = FileFormat("excel", sheet=sheet_name, lines_total=len(rows), workbook=kind)
     return fmt, header, _row_chunks(records, header, name, wanted.resolve(header), chunk_rows)
 
 

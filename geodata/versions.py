@@ -6,33 +6,29 @@ Layout, under :func:`versions_root` (``<data dir>/versions``)::
       20250301T101500123456Z-3fa9c1/     one version: a Parquet file per table it holds,
         manifest.json                    and its manifest (tables, origins, rows, sources)
         residences.parquet …
-      CURRENT                            the id of the current version (absent: demo data)
-      .import.lock                       held by the process that writes or switches
+      .pending-<id>                      a version written but not yet recorded by the store
+      .tmp-<id>/                         a version being written
 
-A version is written under a unique temporary name (``.tmp-<pid>-<random>``), every file and
-the directory are synced to disk, then the directory is renamed to its id in one step: a
-reader never sees half a version. Making a version current replaces ``CURRENT`` the same way
-(temporary file, sync, rename). A process killed at any moment leaves the current version as
-it was; the temporary files it may leave are removed by :func:`sweep_stale`, which every import
-runs under the lock before it writes.
-
-Tables a version does not hold are the demo tables (``origin = "demo"`` in the manifest). The
-choice of the current version may also be kept elsewhere (the project's store): loaders take a
-version directory explicitly and only fall back to ``CURRENT``.
+Which version is in force is not kept here: the project's store says it (``store.datasets``),
+and loaders read the directory they are given (:func:`version_dir`). A version is written under
+a temporary name, every file and the directory are synced to disk, then the directory is renamed
+to its id in one step: a reader never sees half a version. A ``.pending-<id>`` marker is written
+first and removed by :func:`confirm_version` once the store recorded the version. A process
+killed at any moment therefore leaves at most a temporary directory, or a pending version the
+store never recorded; :func:`sweep_stale`, which every import runs under the data lock before it
+writes, removes both — and only those: a directory this data folder's imports did not mark as
+pending is never removed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import os
 import secrets
 import shutil
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -43,16 +39,10 @@ from geodata.errors import DataValidationError
 from geodata.paths import data_dir
 
 MANIFEST = "manifest.json"
-POINTER = "CURRENT"
-LOCK_FILE = ".import.lock"
 TMP_PREFIX = ".tmp-"
-POINTER_TMP_PREFIX = ".CURRENT-"
+PENDING_PREFIX = ".pending-"
 MANIFEST_FORMAT = 1
 ORIGINS = ("imported", "demo", "empty")
-
-
-class ImportBusyError(DataValidationError):
-    """Another import holds the lock for longer than the caller accepts to wait."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +99,11 @@ def new_version_id() -> str:
     return f"{stamp}-{secrets.token_hex(3)}"
 
 
+def is_version_id(name: str) -> bool:
+    """Whether ``name`` has the form of a version id (never a path)."""
+    return _is_version_id(name)
+
+
 def _is_version_id(name: str) -> bool:
     head, _, tail = name.partition("-")
     return len(head) == 22 and head.endswith("Z") and len(tail) == 6 and tail.isalnum()
@@ -130,6 +125,13 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _write_synced(path: Path, text: str) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def write_version(
     frames: Mapping[str, pd.DataFrame],
     *,
@@ -139,7 +141,10 @@ def write_version(
     notes: list[str] | None = None,
     root: Path | None = None,
 ) -> VersionInfo:
-    """Write a complete version and return it; it is not made current.
+    """Write a complete version, marked pending, and return it; it is not in force.
+
+    Call it under the data lock; once the store recorded the version, call
+    :func:`confirm_version` (or :func:`discard_version` when the store refused it).
 
     Parameters
     ----------
@@ -166,8 +171,10 @@ def write_version(
     """
     root = versions_root(root)
     version_id = new_version_id()
-    tmp = root / f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    pending = root / f"{PENDING_PREFIX}{version_id}"
+    tmp = root / f"{TMP_PREFIX}{version_id}"
     try:
+        _write_synced(pending, version_id)
         tmp.mkdir()
         tables = {}
         for name, origin in origins.items():
@@ -189,18 +196,17 @@ def write_version(
             "sources": sources or [],
             "notes": notes or [],
         }
-        manifest_path = tmp / MANIFEST
-        manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
-        _fsync_path(manifest_path)
+        _write_synced(tmp / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
         _fsync_path(tmp)
         final = root / version_id
         os.rename(tmp, final)
         _fsync_path(root)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        pending.unlink(missing_ok=True)
         raise DataValidationError(
             f"écriture impossible dans « {root} » ({exc.strerror or exc}) : rien n'a été "
-            "écrit, la version courante des données est inchangée.",
+            "écrit, la version des données en service est inchangée.",
             expected="un dossier de données accessible en écriture avec de la place libre",
         ) from exc
     return read_version(final)
@@ -234,6 +240,24 @@ def read_version(directory: Path) -> VersionInfo | None:
     return info if info is not None and info.version_id == directory.name else None
 
 
+def version_dir(version_id: str, root: Path | None = None) -> Path:
+    """The directory of version ``version_id`` (which may be missing on this machine).
+
+    Raises
+    ------
+    DataValidationError
+        When ``version_id`` is not a version id (a path, a name with a slash…).
+    """
+    if not _is_version_id(version_id):
+        raise DataValidationError(
+            f"nom de version « {version_id} » invalide, attendu un identifiant de version "
+            "(AAAAMMJJTHHMMSSffffffZ-xxxxxx).",
+            value=version_id,
+            expected="un identifiant de version",
+        )
+    return versions_root(root) / version_id
+
+
 def version_info(version_id: str, root: Path | None = None) -> VersionInfo | None:
     """The version ``version_id`` (None when there is no complete version of that id)."""
     if not _is_version_id(version_id):
@@ -242,101 +266,45 @@ def version_info(version_id: str, root: Path | None = None) -> VersionInfo | Non
 
 
 def list_versions(root: Path | None = None) -> list[VersionInfo]:
-    """Every complete version, newest first."""
+    """Every complete version on disk, newest first (pending ones included)."""
     root = versions_root(root)
     found = [read_version(p) for p in root.iterdir() if p.is_dir() and _is_version_id(p.name)]
     return sorted((v for v in found if v is not None), key=lambda v: v.version_id, reverse=True)
 
 
-def current_version_id(root: Path | None = None) -> str | None:
-    """Id of the current version, None when the demo data is current."""
-    pointer = versions_root(root) / POINTER
-    try:
-        version_id = pointer.read_text("utf-8").strip()
-    except OSError:
-        return None
-    return version_id if version_info(version_id, root) is not None else None
-
-
-def current_version(root: Path | None = None) -> VersionInfo | None:
-    """The current version, None when the demo data is current."""
-    version_id = current_version_id(root)
-    return version_info(version_id, root) if version_id else None
-
-
-def set_current(version_id: str | None, root: Path | None = None) -> None:
-    """Make ``version_id`` current (None: the demo data) in one atomic step.
-
-    Call it under :func:`import_lock`. The pointer is written to a temporary file, synced, then
-    renamed over ``CURRENT``.
-
-    Raises
-    ------
-    DataValidationError
-        When the version does not exist or the disk refuses the write.
-    """
+def pending_versions(root: Path | None = None) -> list[str]:
+    """Ids of the versions written but not confirmed (their store record may be missing)."""
     root = versions_root(root)
-    if version_id is not None and version_info(version_id, root) is None:
-        raise DataValidationError(
-            f"version « {version_id} » introuvable, attendu l'une des versions listées.",
-            value=version_id,
-            expected="une version listée",
-        )
-    tmp = root / f"{POINTER_TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}.tmp"
-    try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            fh.write(version_id or "demo")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, root / POINTER)
-        _fsync_path(root)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise DataValidationError(
-            f"bascule impossible vers la version « {version_id} » ({exc.strerror or exc}) : la "
-            "version courante est inchangée.",
-            expected="un dossier de données accessible en écriture",
-        ) from exc
+    names = [
+        p.name[len(PENDING_PREFIX) :] for p in root.iterdir() if p.name.startswith(PENDING_PREFIX)
+    ]
+    return sorted(n for n in names if _is_version_id(n))
 
 
-@contextlib.contextmanager
-def import_lock(root: Path | None = None, timeout_s: float = 120.0) -> Iterator[None]:
-    """Hold the versions' lock: one import or rollback at a time, across processes.
-
-    Waits up to ``timeout_s`` seconds for another import to finish, then raises
-    :class:`ImportBusyError`. The lock is released when the holder ends, even when killed.
-    """
-    root = versions_root(root)
-    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise ImportBusyError(
-                        "un autre import des données est en cours depuis plus de "
-                        f"{timeout_s:g} s : rien n'a été modifié, réessayez quand il sera fini.",
-                        expected="aucun autre import en cours",
-                    ) from None
-                time.sleep(0.05)
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
+def confirm_version(version_id: str, root: Path | None = None) -> None:
+    """Drop the pending mark of a version the store recorded."""
+    (versions_root(root) / f"{PENDING_PREFIX}{version_id}").unlink(missing_ok=True)
 
 
 def discard_version(version_id: str, root: Path | None = None) -> None:
-    """Remove a version that was written but could not be made current (under the lock)."""
-    if version_info(version_id, root) is not None and version_id != current_version_id(root):
-        shutil.rmtree(versions_root(root) / version_id, ignore_errors=True)
+    """Remove a version written but never recorded by the store, with its pending mark."""
+    root = versions_root(root)
+    if _is_version_id(version_id):
+        shutil.rmtree(root / version_id, ignore_errors=True)
+        (root / f"{PENDING_PREFIX}{version_id}").unlink(missing_ok=True)
 
 
-def sweep_stale(root: Path | None = None) -> list[str]:
-    """Remove what interrupted imports left (temporary directories and pointer files).
+def sweep_stale(recorded: Collection[str], root: Path | None = None) -> list[str]:
+    """Remove what interrupted imports left: temporary directories, and the pending versions
+    the store never recorded.
 
-    Call it under :func:`import_lock` only: then no other writer is at work.
+    Call it under the data lock only: then no other import is at work.
+
+    Parameters
+    ----------
+    recorded : collection of str
+        Directories of every version the store recorded (any status): a pending version among
+        them was recorded by a process killed before it confirmed it, and is only confirmed.
 
     Returns
     -------
@@ -349,7 +317,12 @@ def sweep_stale(root: Path | None = None) -> list[str]:
         if path.name.startswith(TMP_PREFIX) and path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path.name)
-        elif path.name.startswith(POINTER_TMP_PREFIX):
-            path.unlink(missing_ok=True)
-            removed.append(path.name)
+    for version_id in pending_versions(root):
+        if version_id in recorded:
+            confirm_version(version_id, root)
+            continue
+        if (root / version_id).exists():
+            removed.append(version_id)
+        discard_version(version_id, root)
+        removed.append(f"{PENDING_PREFIX}{version_id}")
     return removed

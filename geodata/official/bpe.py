@@ -26,7 +26,7 @@ from geodata.official.contours import find_column
 from geodata.official.rows import RowChecker
 from geodata.parsing import parse_numbers
 from geodata.placement import check_epsg, epci_outline, to_lambert93
-from geodata.proximity import typequ_families
+from geodata.proximity import load_families, typequ_families
 from geodata.schemas import EQUIPMENT, validate_table
 from geodata.tabular import open_table
 
@@ -167,9 +167,10 @@ def convert_bpe(
     report.rows_kept = len(frame)
     report.rows_left_aside += other_types
     counts = frame["family"].value_counts()
+    families = load_families()
     report.notes.append(
         "Équipements gardés : "
-        + ", ".join(f"{counts.get(f, 0)} {f}" for f in ("school", "health", "shops", "transit"))
-        + f" ; {other_types} lignes d'autres types d'équipement laissées de côté."
+        + ", ".join(f"{families[f].label} {counts.get(f, 0)}" for f in families)
+        + f" ; {other_types} ligne(s) d'autres types d'équipement laissée(s) de côté."
     )
     return frame, report

@@ -444,7 +444,7 @@ def _grouping_notes(report, residences, counts, grouping: GroupingSettings) -> N
         if kind in per_kind.index:
             size, total = per_kind.loc[kind, "size"], int(per_kind.loc[kind, "sum"])
             report.notes.append(
-                f"Adresses ambiguës : {total} logements {text} → {size} résidences."
+                f"Adresses ambiguës : {total} logements {text} → {size} résidence(s)."
             )
     if counts["split_keys"]:
         report.notes.append(

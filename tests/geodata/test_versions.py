@@ -1,4 +1,4 @@
-"""Dataset versions on disk: complete or absent, switched in one step, stale files swept."""
+"""Dataset versions on disk: complete or absent, pending until recorded, stale files swept."""
 
 from __future__ import annotations
 
@@ -23,29 +23,30 @@ def _write(n_agreed: int = 7, **kwargs) -> versions.VersionInfo:
     )
 
 
-def test_a_written_version_is_listed_but_not_current_until_switched():
+def _names() -> list[str]:
+    return sorted(p.name for p in versions.versions_root().iterdir())
+
+
+def test_a_written_version_is_pending_until_confirmed_and_loaders_read_its_directory():
     info = _write(author="service habitat", notes=["une note"])
     assert [v.version_id for v in versions.list_versions()] == [info.version_id]
+    assert versions.pending_versions() == [info.version_id]
     assert info.tables["sru_production"]["rows"] == 1
     assert info.origin("sru_production") == "imported" and info.origin("demands") == "demo"
     assert info.author == "service habitat" and info.notes == ["une note"]
-    assert versions.current_version_id() is None
-    versions.set_current(info.version_id)
-    assert versions.current_version_id() == info.version_id
-    assert housing.load_sru_production()["n_agreed"].tolist() == [7]
+    versions.confirm_version(info.version_id)
+    assert versions.pending_versions() == []
+    assert _names() == [info.version_id]
+    assert housing.load_sru_production(info.path)["n_agreed"].tolist() == [7]
+    assert housing.dataset_origin("sru_production", info.path) == "imported"
+    assert housing.dataset_origin("demands", info.path) == "demo"
 
 
-def test_rollback_to_any_version_and_to_the_demo():
-    first, second = _write(7), _write(11)
-    assert first.version_id < second.version_id
-    versions.set_current(second.version_id)
-    assert housing.load_sru_production()["n_agreed"].tolist() == [11]
-    versions.set_current(first.version_id)
-    assert housing.load_sru_production()["n_agreed"].tolist() == [7]
-    versions.set_current(None)
+def test_without_a_directory_the_loaders_read_the_demo_data():
+    info = _write(11)
+    versions.confirm_version(info.version_id)
     assert housing.dataset_origin("sru_production") == "demo"
-    with pytest.raises(DataValidationError, match="introuvable"):
-        versions.set_current("20990101T000000000000Z-abcdef")
+    assert housing.load_sru_production()["n_agreed"].tolist() != [11]
 
 
 def test_a_write_error_leaves_nothing_behind(monkeypatch):
@@ -56,36 +57,43 @@ def test_a_write_error_leaves_nothing_behind(monkeypatch):
     with pytest.raises(DataValidationError, match="rien n'a été écrit") as info:
         _write()
     assert "No space left on device" in str(info.value)
-    assert sorted(p.name for p in versions.versions_root().iterdir()) == []
+    assert _names() == []
 
 
-def test_stale_files_of_an_interrupted_import_are_swept():
+def test_the_sweep_removes_temporaries_and_unrecorded_pending_versions_only():
     root = versions.versions_root()
-    (root / ".tmp-123-abcd").mkdir()
-    (root / ".tmp-123-abcd" / "residences.parquet").write_bytes(b"x" * 100)
-    (root / ".CURRENT-123-abcd.tmp").write_text("x")
+    (root / ".tmp-20250101T000000000000Z-abcdef").mkdir()
+    (root / ".tmp-20250101T000000000000Z-abcdef" / "residences.parquet").write_bytes(b"x" * 100)
+    kept, lost, foreign = _write(1), _write(2), _write(3)
+    versions.confirm_version(foreign.version_id)  # recorded by another store: never ours to drop
+    removed = versions.sweep_stale(recorded={kept.version_id})
+    assert sorted(removed) == sorted(
+        [
+            ".tmp-20250101T000000000000Z-abcdef",
+            lost.version_id,
+            f".pending-{lost.version_id}",
+        ]
+    )
+    assert _names() == sorted([kept.version_id, foreign.version_id])
+    assert versions.pending_versions() == []  # the recorded one is confirmed
+
+
+def test_discarding_a_version_removes_its_directory_and_its_mark():
     info = _write()
-    with versions.import_lock():
-        removed = versions.sweep_stale()
-    assert sorted(removed) == [".CURRENT-123-abcd.tmp", ".tmp-123-abcd"]
-    assert sorted(p.name for p in root.iterdir()) == [versions.LOCK_FILE, info.version_id]
+    versions.discard_version(info.version_id)
+    assert _names() == []
 
 
 def test_a_directory_without_a_valid_manifest_is_not_a_version():
     info = _write()
-    versions.set_current(info.version_id)
     (info.path / versions.MANIFEST).write_text("{pas du json")
     assert versions.list_versions() == []
-    assert versions.current_version_id() is None  # back to the demo, never a broken version
-    assert housing.dataset_origin("sru_production") == "demo"
+    with pytest.raises(DataValidationError, match="sans manifeste lisible"):
+        housing.load_sru_production(info.path)
 
 
-def test_a_pointer_to_nonsense_means_demo():
-    (versions.versions_root() / versions.POINTER).write_text("../../etc")
-    assert versions.current_version_id() is None
-
-
-def test_the_lock_times_out_with_a_french_message():
-    busy = pytest.raises(versions.ImportBusyError, match="un autre import")
-    with versions.import_lock(), busy, versions.import_lock(timeout_s=0.2):
-        pass
+@pytest.mark.parametrize("name", ["../../etc", "CURRENT", "", "20250101T000000000000Z-abc/ef"])
+def test_a_version_name_is_never_a_path(name):
+    with pytest.raises(DataValidationError, match="identifiant de version"):
+        versions.version_dir(name)
+    assert versions.version_info(name) is None

@@ -6,7 +6,7 @@ import pytest
 import streamlit as st
 
 from geodata import housing
-from tests.geodata.version_cases import publish
+from tests.services.version_cases import publish
 from tests.pages.conftest import open_page
 
 NBSP = "\u00a0"

@@ -28,6 +28,10 @@ def test_bpe_keeps_the_configured_types_near_the_territory():
     assert (report.rows_read, report.rows_kept, report.rows_rejected) == (7, 4, 1)
     assert report.rows_left_aside == 2  # A101 (another type) and a school in Paris
     assert "ligne 8, colonne « LAMBERT_X », valeur «  »" in str(report.examples[0])
+    assert report.notes[0] == (
+        "Équipements gardés : école 1, médecin généraliste 1, commerce alimentaire 1, arrêt de "
+        "transport en commun 1 ; 1 ligne(s) d'autres types d'équipement laissée(s) de côté."
+    )
 
 
 def test_gtfs_stops_are_transit_equipment():
