@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from geodata import housing
-from geodata.importer import ImportFile, import_files, import_tables
 from services.data_import import command_line_actor, import_files
+from services.data_state import current_version_dir
 from tests.pages.conftest import open_page
 
 
@@ -35,8 +35,9 @@ def test_every_page_runs_on_a_parc_converted_from_the_official_files():
         "qpv": "qp2024_extrait.geojson",
         "ops": "ops_communes_cp1252.txt",
     }
-    import_files([ImportFile(kind, samples / name) for kind, name in files.items()])
-    residence = housing.load_residences().set_index("residence_name").loc["12 Rue des Écoles"]
+    import_files(command_line_actor(), {kind: samples / name for kind, name in files.items()})
+    residences = housing.load_residences(current_version_dir())
+    residence = residences.set_index("residence_name").loc["12 Rue des Écoles"]
     for page in (None, "sru", "parc", "cotation", "pairs", "methode"):
         open_page(page)  # asserts that no exception was raised
     app = open_page("residence", {"residence": residence["residence_id"]})

@@ -7,8 +7,8 @@ import pytest
 import streamlit as st
 
 from geodata import housing
-from tests.services.version_cases import publish
 from tests.pages.conftest import log_in_as, open_page
+from tests.services.version_cases import publish
 from ui.flows_view import HouseholdProfiles, profile_table
 from ui.parc_selection import ParcSelection
 

@@ -6,8 +6,8 @@ import pytest
 import streamlit as st
 
 from geodata import housing
-from tests.services.version_cases import publish
 from tests.pages.conftest import open_page
+from tests.services.version_cases import publish
 
 NBSP = "\u00a0"
 # The ten deficit communes of the CMS and their rates at signature (seed 000).

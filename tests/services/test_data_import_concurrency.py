@@ -47,7 +47,7 @@ def _data_set(folder: Path, n: int) -> dict[str, str]:
 
 def _worker(label: str, rounds: int, files: dict, pause_at: str = "") -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, str(WORKER), label, str(rounds), files["residences"], files["sru_production"]],
+        [sys.executable, str(WORKER), label, str(rounds), *files.values()],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

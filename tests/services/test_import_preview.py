@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from geodata.import_report import SourceReport
 from geodata.errors import DataValidationError
+from geodata.import_report import SourceReport
 from services import data_import, import_text
 from services.import_preview import import_outlines, import_points, preview_frame, previews
 

@@ -97,7 +97,7 @@ def test_a_dataset_names_its_directory_once(store_url):
         datasets.record_dataset(session, HABITAT, {"rpls": "rpls.csv"}, {"residences": 6})
         assert datasets.recorded_directories(session) == {"v1"}
     assert first.directory == "v1"
-    with pytest.raises(Exception, match="(?i)unique"), write_session(store_url) as session:
+    with pytest.raises(Exception, match=r"(?i)unique"), write_session(store_url) as session:
         datasets.record_dataset(session, HABITAT, {"rpls": "b.csv"}, {}, directory="v1")
 
 

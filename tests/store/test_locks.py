@@ -39,8 +39,9 @@ def _holder(url: str) -> subprocess.Popen:
 def test_another_process_waits_then_gives_up_and_a_killed_holder_frees_the_lock(store_url):
     holder = _holder(store_url)
     try:
-        with pytest.raises(LockBusyError, match="rien n'a été modifié"), data_lock(
-            store_url, timeout_s=0.3
+        with (
+            pytest.raises(LockBusyError, match="rien n'a été modifié"),
+            data_lock(store_url, timeout_s=0.3),
         ):
             pass
     finally:
