@@ -48,12 +48,17 @@ PAGE_LIST: dict[str, list[tuple[str, str, str, str | None]]] = {
     "Compte": [
         ("pages/connexion.py", "Connexion", ":material/login:", "connexion"),
         ("pages/utilisateurs.py", "Utilisateurs", ":material/group:", "utilisateurs"),
+        ("pages/import.py", "Import des données", ":material/upload_file:", "import"),
         ("pages/journal.py", "Journal des décisions", ":material/history:", "journal"),
     ],
 }
 # Pages listed in the navigation only for the roles with this capability. They stay reachable
 # by their address (hidden), where the page itself refuses in French: a link never grants access.
-PAGE_CAPABILITY = {"utilisateurs": "manage_users", "journal": "view_journal"}
+PAGE_CAPABILITY = {
+    "utilisateurs": "manage_users",
+    "import": "import_data",
+    "journal": "view_journal",
+}
 # The French « page introuvable », hidden from the menu; the server sends any other address there
 # (``serve.py``), with the address asked for in the ``adresse`` parameter.
 NOT_FOUND = ("pages/introuvable.py", "Page introuvable", ":material/link_off:", "introuvable")
@@ -195,9 +200,14 @@ def require_page(capability: str) -> Viewer:
     return viewer
 
 
-def start_page(title: str, notice: bool = True) -> None:
+def start_page(title: str, notice: bool = True, needs_data: bool = True) -> None:
     """Open a page: make sure it runs inside the frame, then its title, the demo notice and the
-    notices about the link (:mod:`ui.link_notices`)."""
+    notices about the link (:mod:`ui.link_notices`).
+
+    A page that ``needs_data`` stops with a French message when the files of the version in
+    force are missing on this server (several servers without a shared data folder); the
+    import page does not need them, so that a rollback stays possible.
+    """
     if not getattr(_run, "framed", False):
         PagesManager.uses_pages_directory = False
         st.rerun()
@@ -206,6 +216,10 @@ def start_page(title: str, notice: bool = True) -> None:
     st.title(title)
     for note in run_values().pop("notes", None) or ():
         st.info(note, icon=":material/info:")
+    problem = cache.data_problem()
+    if problem and needs_data:
+        st.error(problem, icon=":material/folder_off:")
+        st.stop()
     if notice:
         demo_notice(cache.is_demo())
     show_notices()

@@ -80,6 +80,11 @@ PRINT_SCREEN_CSS = """
 # --- Selection -----------------------------------------------------------------------------------
 
 
+def yes_no(value: object) -> str:
+    """« oui » or « non »."""
+    return "oui" if value else "non"
+
+
 def selected_residence() -> str | None:
     """The residence of the URL (``residence``), when it exists.
 
@@ -257,7 +262,7 @@ def identity_block(card: ResidenceCard) -> None:
             ("Étiquette énergie (DPE)", who["dpe_label"] or MISSING, ""),
             ("Orientation du PSP", (who["psp_class"] or MISSING).capitalize(), ""),
             ("Loyer moyen hors charges", fmt_number(who["rent_eur_m2"], 2, "€/m²/mois"), ""),
-            ("Ascenseur", "oui" if who["has_lift"] else "non", ""),
+            ("Ascenseur", MISSING if who["has_lift"] is None else yes_no(who["has_lift"]), ""),
             ("Taux de vacance", fmt_pct(who["vacancy_rate_pct"]), "au 1er janvier"),
             ("Taux de rotation", fmt_pct(who["rotation_rate_pct"]), "dernière année"),
         ]
