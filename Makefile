@@ -9,9 +9,9 @@ PORT ?= 8501
 WORKERS ?= $(shell nproc)
 BASE_PORT ?= 8601
 
-.PHONY: setup run serve test bench lint chromium postgresql demo-data clean
+.PHONY: setup run serve test bench lint chromium postgresql fonts demo-data clean
 
-setup: $(STAMP) chromium postgresql
+setup: $(STAMP) chromium postgresql fonts
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,8 +37,19 @@ postgresql:
 	echo "Installation de postgresql (Debian)…"; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null
 
+# Debian's colour emoji font: texts typed in the dashboard may hold emoji, which the PDF fiches
+# (Typst) draw with the fonts of the machine. Without it, an emoji prints as an empty box.
+EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
+fonts:
+	@if [ -f "$(EMOJI_FONT)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	else echo "Police des émojis absente : installez-la avec « sudo apt-get install fonts-noto-color-emoji » (sinon un émoji s'imprime comme une case vide dans les fiches PDF)."; exit 0; fi; \
+	echo "Installation de fonts-noto-color-emoji (Debian)…"; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-noto-color-emoji >/dev/null
+
 run: setup
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run serve.py --server.port $(PORT)
 
 # One server process per core on BASE_PORT, BASE_PORT+1… (loopback), to put behind a reverse
 # proxy with sticky sessions (README). Set COTATION_DATABASE_URL for servers on several machines.

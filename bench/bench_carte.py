@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -37,31 +36,40 @@ def _rerun_times(repeat: int = 9) -> list[float]:
 
 
 def _payloads() -> list[tuple[str, int]]:
+    """Bytes of what the map component receives: the base map (sent once, kept mounted) and
+    each feature group (sent again on a change of indicator, scale or layer)."""
     from streamlit_folium import _get_feature_group_string, _get_map_string
 
     from services.access import PUBLIC
-    from ui.territory_map import build_territory_map, residence_layer
+    from ui.territory_map import base_map, choropleth_layer, quartier_outlines, residence_layer
 
-    rows = []
-    for label, args in (
-        ("fond : communes + quartiers", ("commune", "n_dwellings", None, "quantiles", True)),
-        ("fond : quartiers de Poitiers", ("quartier", "qpv_share_pct", None, "quantiles", False)),
-    ):
-        result = build_territory_map(*args, PUBLIC)
-        result.fmap.render()
-        rows.append((label, len(_get_map_string(result.fmap).encode("utf-8"))))
-        if args[0] == "commune":
-            group, _ = residence_layer("class", PUBLIC)
-            group.add_to(result.fmap)
-            layer = _get_feature_group_string(group, map=result.fmap, idx=0)
-            rows.append(("couche des 541 résidences par classe", len(layer.encode("utf-8"))))
+    fmap = base_map("commune")
+    fmap.render()
+    rows = [("carte de base (gardée à l'écran)", len(_get_map_string(fmap).encode("utf-8")))]
+    groups = [
+        ("couche des communes", choropleth_layer("commune", "n_dwellings", None, "quantiles",
+                                                  PUBLIC).group),
+        ("couche des quartiers", choropleth_layer("quartier", "qpv_share_pct", None, "quantiles",
+                                                   PUBLIC).group),
+        ("contours des quartiers", quartier_outlines()),
+        ("couche des 541 résidences par classe", residence_layer("class", PUBLIC)[0]),
+    ]  # fmt: skip
+    for idx, (label, group) in enumerate(groups):
+        layer = _get_feature_group_string(group, map=fmap, idx=idx)
+        rows.append((label, len(layer.encode("utf-8"))))
     return rows
 
 
 def _browser_first_map(runs: int = 3) -> tuple[list[float], list[float]]:
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_healthy
+    from tests.e2e.conftest import (
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        _free_port,
+        _wait_healthy,
+        server_command,
+    )
 
     cold, warm = [], []
     with sync_playwright() as playwright:
@@ -69,17 +77,7 @@ def _browser_first_map(runs: int = 3) -> tuple[list[float], list[float]]:
         for _ in range(runs):
             port = _free_port()
             server = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "streamlit",
-                    "run",
-                    str(ROOT / "app.py"),
-                    "--server.port",
-                    str(port),
-                    "--server.headless",
-                    "true",
-                ],
+                server_command(port),
                 cwd=ROOT,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -136,7 +134,9 @@ def run() -> str:
     body = markdown_table(["mesure", "médiane", "échantillon", "objectif"], rows)
     body += (
         "\n\nPremière carte : de la navigation au tracé des 40 communes dans Chromium headless "
-        "(Leaflet servi localement, sans tuiles). Charge utile : script Leaflet de la carte "
-        "envoyé au composant (géométries simplifiées à ~40 m, coordonnées à 5 décimales)."
+        "(Leaflet servi localement, sans tuiles). Charge utile : script Leaflet envoyé au "
+        "composant (géométries simplifiées à ~40 m, coordonnées à 5 décimales) ; la carte de "
+        "base ne change pas, le navigateur la garde (zoom et centre compris) et ne remplace que "
+        "les couches ; les résidences voyagent en un tableau compact."
     )
     return section("carte", "Carte du territoire", body)

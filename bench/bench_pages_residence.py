@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import statistics
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +24,7 @@ from tests.pages.conftest import log_in_as
 ROOT = Path(__file__).resolve().parent.parent
 ROLE = "bailleur"
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
-PLOT = ".js-plotly-plot"
+CHART = "[data-testid='stVegaLiteChart'] :is(svg.marks, canvas)"
 BUDGET_RERUN = 0.3
 BUDGET_PAINT = 3.0
 
@@ -101,13 +100,13 @@ def _load(context, url: str, label: str, path: str) -> float:
     start = time.perf_counter()
     page.goto(f"{url}/{path}")
     if label == "fiche résidence":
-        page.locator(PLOT).first.wait_for(state="attached", timeout=60_000)
+        page.locator(CHART).first.wait_for(state="attached", timeout=60_000)
     else:
         frame = page.frame_locator(MAP_FRAME).first
         frame.locator("path.leaflet-interactive").nth(500).wait_for(
             state="attached", timeout=60_000
         )
-        page.locator(PLOT).first.wait_for(state="attached", timeout=60_000)
+        page.locator(CHART).first.wait_for(state="attached", timeout=60_000)
     elapsed = time.perf_counter() - start
     page.close()
     return elapsed
@@ -117,15 +116,19 @@ def _first_paint(runs: int = 3) -> dict[str, list[float]]:
     """First paint on a warm server: with an empty browser cache, and on a later visit."""
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_healthy
+    from tests.e2e.conftest import (
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        _free_port,
+        _wait_healthy,
+        server_command,
+    )
 
     out: dict[str, list[float]] = {}
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        server_command(port), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     viewport = {"width": 1440, "height": 1000}
     try:
@@ -187,8 +190,8 @@ def run() -> str:
         "aux points de "
         "la carte et au nuage des groupes, dans Chromium headless, serveur chaud ; « sans "
         "cache » : nouveau profil de navigateur à chaque chargement, « visite suivante » : même "
-        "profil, scripts de Streamlit et de Plotly déjà en cache. Le titre de la page paraît "
-        "en 1 à 1,5 s ; l'essentiel du reste est le chargement de Plotly.js par le navigateur."
+        "profil, scripts de Streamlit déjà en cache. Les graphiques sont dessinés par Vega-Lite "
+        "(voir aussi « Premier affichage de chaque page »)."
     )
     return section(
         "pages_residence", "Fiche résidence et groupes de pairs : temps de réexécution", body

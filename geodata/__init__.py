@@ -16,14 +16,13 @@ from geodata.housing import (
     load_sru_production,
     load_vacancies,
 )
-from geodata.quartiers import import_quartiers, load_quartiers, quartiers_are_schematic
+from geodata.quartiers import load_quartiers, quartiers_are_schematic
 
 __all__ = [
     "EPCI_NAME",
     "EPCI_SIREN",
     "POITIERS_CODE",
     "dataset_origin",
-    "import_quartiers",
     "load_attributions",
     "load_communes",
     "load_demands",

@@ -1,11 +1,14 @@
-"""Loaders of the social housing tables: the imported data when there is some, else the demo set.
+"""Loaders of the social housing tables: those of a dataset version, else the demo set.
 
 Each table of the data dictionary (:mod:`geodata.schemas`) lives in one Parquet file named after
-the table (``residences.parquet`` — GeoParquet —, ``occupancy.parquet``…). A loader reads the file
-imported by the service habitat in :func:`geodata.paths.data_dir` when it exists, else the demo
-file of :data:`geodata.paths.DEMO_DIR`; it checks it against the data dictionary (French message
-naming the file, the row, the column and the value on error), gives every column its dtype
-(strings as ``str``, dates as ``datetime64``, ``year_rehab`` as nullable ``Int64``), keeps it in
+the table (``residences.parquet`` — GeoParquet —, ``occupancy.parquet``…). The data imported by
+the service habitat are dataset versions (:mod:`geodata.versions`): a loader reads the table from
+the version directory it is given — the caller asks the project's store which version is in
+force —; a table that version does not hold, or every table when no directory is given, comes
+from the demo files of :data:`geodata.paths.DEMO_DIR`.
+It checks the file against the data dictionary (French message naming the file, the row, the
+column and the value on error), gives every column its dtype (strings as ``str``, dates as
+``datetime64``, nullable integers as ``Int64``, nullable booleans as ``boolean``), keeps it in
 memory keyed on the file's path and modification time, and returns a copy.
 
 :func:`load_residences` adds, from the occupancy table (never stored twice), the shares of each
@@ -24,8 +27,9 @@ import numpy as np
 import pandas as pd
 import pyarrow
 
+from geodata import versions
 from geodata.communes import CRS_WGS84
-from geodata.paths import DEMO_DIR, data_dir
+from geodata.paths import DEMO_DIR
 from geodata.schemas import OCCUPANCY_SHARES, TABLES, DataValidationError, Table, validate_table
 
 HOUSING_TABLES = (
@@ -58,27 +62,65 @@ def file_name(table_name: str) -> str:
     return f"{table_name}.parquet"
 
 
-def table_path(table_name: str) -> Path:
-    """Path of the file a table is read from: the imported file if present, else the demo one."""
-    imported = data_dir() / file_name(table_name)
-    return imported if imported.exists() else DEMO_DIR / file_name(table_name)
+def read_version_dir(version_dir: Path | None) -> versions.VersionInfo | None:
+    """The version of ``version_dir`` (None: the demo data).
+
+    Raises
+    ------
+    DataValidationError
+        When the directory is missing or holds no readable manifest (French message).
+    """
+    if version_dir is None:
+        return None
+    info = versions.read_version(Path(version_dir))
+    if info is None:
+        raise DataValidationError(
+            f"dossier de version « {Path(version_dir).name} » absent ou sans manifeste lisible "
+            f"(« {Path(version_dir).parent} »), attendu une version écrite par l'import des "
+            "données.",
+            expected="une version complète",
+        )
+    return info
 
 
-def dataset_origin(table_name: str) -> str:
+def table_path(table_name: str, version_dir: Path | None = None) -> Path:
+    """Path of the file a table is read from: the version's file, else the demo one.
+
+    Parameters
+    ----------
+    table_name : str
+        One of :data:`HOUSING_TABLES`.
+    version_dir : Path, optional
+        A dataset version directory (:mod:`geodata.versions`); the demo data when None.
+    """
+    _check_name(table_name)
+    info = read_version_dir(version_dir)
+    if info is not None and info.origin(table_name) != ORIGIN_DEMO:
+        return info.path / file_name(table_name)
+    return DEMO_DIR / file_name(table_name)
+
+
+def dataset_origin(table_name: str, version_dir: Path | None = None) -> str:
     """Whether a table comes from the demo data set or from imported data.
 
     Parameters
     ----------
     table_name : str
         One of :data:`HOUSING_TABLES`.
+    version_dir : Path, optional
+        A dataset version directory; the demo data when None.
 
     Returns
     -------
     str
-        ``"imported"`` when the service habitat imported the table, else ``"demo"`` (to be
-        labelled « Données de démonstration (fictives) »).
+        ``"imported"`` when the service habitat imported the table (possibly with no row), else
+        ``"demo"`` (to be labelled « Données de démonstration (fictives) »).
     """
-    return ORIGIN_IMPORTED if (data_dir() / file_name(table_name)).exists() else ORIGIN_DEMO
+    _check_name(table_name)
+    info = read_version_dir(version_dir)
+    if info is None or info.origin(table_name) == ORIGIN_DEMO:
+        return ORIGIN_DEMO
+    return ORIGIN_IMPORTED
 
 
 def _read_frame(path: Path, table: Table) -> pd.DataFrame:
@@ -120,7 +162,9 @@ def _as_code(values: pd.Series) -> pd.Series:
 
 def coerce_table(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     """Give every column of a validated table its dtype (codes keep their leading zeros)."""
-    for col in table.columns:
+    for col in table.all_columns:
+        if col.name not in frame.columns:
+            continue
         values = frame[col.name]
         if col.dtype == "string":
             frame[col.name] = (
@@ -131,27 +175,38 @@ def coerce_table(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
         elif col.dtype == "float":
             frame[col.name] = pd.to_numeric(values).astype("float64")
         elif col.dtype == "bool":
-            frame[col.name] = values.astype(bool)
+            frame[col.name] = values.astype("boolean" if col.nullable else bool)
         elif col.dtype == "date":
             frame[col.name] = pd.to_datetime(values).astype("datetime64[us]")
+    return frame
+
+
+def with_optional_columns(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Add the optional columns (:attr:`Table.extra`) a file leaves out, as missing values."""
+    for col in table.extra:
+        if col.name not in frame.columns:
+            frame[col.name] = None
     return frame
 
 
 @lru_cache(maxsize=32)
 def _read(table_name: str, path: Path, mtime_ns: int) -> pd.DataFrame:
     table = TABLES[table_name]
-    frame = _read_frame(path, table)
+    frame = with_optional_columns(_read_frame(path, table), table)
+    for col in table.columns:  # INSEE codes written as numbers by a spreadsheet
+        if col.name.endswith("_code") and pd.api.types.is_integer_dtype(frame[col.name].dtype):
+            frame[col.name] = _as_code(frame[col.name])
     validate_table(frame, table, file=path.name, first_line=FIRST_ROW)
     if "geometry" in table.names:
         frame = _check_points(frame, path.name)
-    frame = coerce_table(frame[table.names].copy(), table)
+    frame = coerce_table(frame[table.all_names].copy(), table)
     if table.key:
         frame = frame.sort_values(list(table.key), ignore_index=True)
     return frame
 
 
-def _cached(table_name: str) -> pd.DataFrame:
-    path = table_path(table_name)
+def _cached(table_name: str, version_dir: Path | None = None) -> pd.DataFrame:
+    path = table_path(table_name, version_dir)
     try:
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError as exc:
@@ -162,13 +217,15 @@ def _cached(table_name: str) -> pd.DataFrame:
     return _read(table_name, path, mtime)
 
 
-def load_table(table_name: str) -> pd.DataFrame:
-    """Return one housing table, imported if present, else demo; validated and typed.
+def load_table(table_name: str, version_dir: Path | None = None) -> pd.DataFrame:
+    """Return one housing table of a dataset version (imported or demo), validated and typed.
 
     Parameters
     ----------
     table_name : str
         One of :data:`HOUSING_TABLES`.
+    version_dir : Path, optional
+        A dataset version directory; the demo data when None.
 
     Returns
     -------
@@ -181,7 +238,14 @@ def load_table(table_name: str) -> pd.DataFrame:
         When the file is unreadable or does not match the data dictionary.
     """
     _check_name(table_name)
-    return _cached(table_name).copy()
+    return _cached(table_name, version_dir).copy()
+
+
+def load_demo_table(table_name: str) -> pd.DataFrame:
+    """Return one table of the embedded demo data set, whatever version is current."""
+    _check_name(table_name)
+    path = DEMO_DIR / file_name(table_name)
+    return _read(table_name, path, path.stat().st_mtime_ns).copy()
 
 
 def latest_survey(occupancy: pd.DataFrame) -> pd.DataFrame:
@@ -208,8 +272,9 @@ def latest_survey(occupancy: pd.DataFrame) -> pd.DataFrame:
 
 @lru_cache(maxsize=8)
 def _residences(key: tuple) -> gpd.GeoDataFrame:
-    residences = _cached("residences")
-    latest = latest_survey(_cached("occupancy"))
+    (res_path, res_mtime), (ops_path, ops_mtime) = key
+    residences = _read("residences", Path(res_path), res_mtime)
+    latest = latest_survey(_read("occupancy", Path(ops_path), ops_mtime))
     joined = residences.merge(latest, on="residence_id", how="left", validate="one_to_one")
     joined["n_households"] = joined["n_households"].astype("Int64")
     joined["ops_survey_year"] = joined["ops_survey_year"].astype("Int64")
@@ -217,8 +282,13 @@ def _residences(key: tuple) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(joined[columns], geometry="geometry", crs=residences.crs)
 
 
-def load_residences() -> gpd.GeoDataFrame:
+def load_residences(version_dir: Path | None = None) -> gpd.GeoDataFrame:
     """Return the residences with the shares of their latest OPS survey.
+
+    Parameters
+    ----------
+    version_dir : Path, optional
+        A dataset version directory; the demo data when None.
 
     Returns
     -------
@@ -227,44 +297,44 @@ def load_residences() -> gpd.GeoDataFrame:
         table, then :data:`OCCUPANCY_JOINED_COLUMNS` (missing for residences never surveyed;
         ``n_households`` and ``ops_survey_year`` as ``Int64``), point geometry in EPSG:4326.
     """
-    key = tuple(
-        (str(path), path.stat().st_mtime_ns)
-        for path in (table_path("residences"), table_path("occupancy"))
-        if path.exists()
-    )
-    return _residences(key).copy()
+    key = []
+    for name in ("residences", "occupancy"):
+        _cached(name, version_dir)  # clear French error when a file is missing or wrong
+        path = table_path(name, version_dir)
+        key.append((str(path), path.stat().st_mtime_ns))
+    return _residences(tuple(key)).copy()
 
 
-def load_occupancy() -> pd.DataFrame:
-    """Return the OPS occupancy surveys: one row per residence and survey year."""
-    return load_table("occupancy")
+def load_occupancy(version_dir: Path | None = None) -> pd.DataFrame:
+    """Return the OPS surveys, one row per residence and survey year (see :func:`load_table`)."""
+    return load_table("occupancy", version_dir)
 
 
-def load_vacancies() -> pd.DataFrame:
-    """Return the vacancy periods of the dwellings (rotation and technical)."""
-    return load_table("vacancies")
+def load_vacancies(version_dir: Path | None = None) -> pd.DataFrame:
+    """Return the vacancy periods of the dwellings (see :func:`load_table`)."""
+    return load_table("vacancies", version_dir)
 
 
-def load_attributions() -> pd.DataFrame:
-    """Return the attributions (entrant households)."""
-    return load_table("attributions")
+def load_attributions(version_dir: Path | None = None) -> pd.DataFrame:
+    """Return the attributions (entrant households) (see :func:`load_table`)."""
+    return load_table("attributions", version_dir)
 
 
-def load_departures() -> pd.DataFrame:
-    """Return the departures (leaving households)."""
-    return load_table("departures")
+def load_departures(version_dir: Path | None = None) -> pd.DataFrame:
+    """Return the departures (leaving households) (see :func:`load_table`)."""
+    return load_table("departures", version_dir)
 
 
-def load_demands() -> pd.DataFrame:
-    """Return the active demands of the SNE extract."""
-    return load_table("demands")
+def load_demands(version_dir: Path | None = None) -> pd.DataFrame:
+    """Return the active demands of the SNE extract (see :func:`load_table`)."""
+    return load_table("demands", version_dir)
 
 
-def load_sru_inventory() -> pd.DataFrame:
-    """Return the SRU inventory at 1 January, per commune and year."""
-    return load_table("sru_inventory")
+def load_sru_inventory(version_dir: Path | None = None) -> pd.DataFrame:
+    """Return the SRU inventory at 1 January, per commune and year (see :func:`load_table`)."""
+    return load_table("sru_inventory", version_dir)
 
 
-def load_sru_production() -> pd.DataFrame:
-    """Return the social housing agreed and delivered, per commune and year."""
-    return load_table("sru_production")
+def load_sru_production(version_dir: Path | None = None) -> pd.DataFrame:
+    """Return the social dwellings agreed and delivered per commune and year (see load_table)."""
+    return load_table("sru_production", version_dir)

@@ -1,303 +1,306 @@
-"""Import the service habitat's files in place of the demo data: all or nothing.
+"""Read the service habitat's files and write them as a new dataset version: never a traceback.
 
-A file (CSV as exported by a spreadsheet, Excel or Parquet) is read with the columns of the data
-dictionary (:mod:`geodata.schemas`), converted from French conventions (decimal comma, « oui » /
-« non », dates ``JJ/MM/AAAA``), validated column by column — a bad value stops everything with a
-French message naming the file, the line, the column, the value and what was expected — and only
-then written, next to the other imported tables, under the table's name. Several files given
-together are validated together, including the residence identifiers they share, before any of
-them replaces the current data.
+Two kinds of files are read:
 
-Command line: ``python -m services.data_import`` (which also records the dataset version and
-tells every running server that the data changed).
+- the project's own tables (``residences``, ``occupancy``, ``vacancies``, ``attributions``,
+  ``departures``, ``demands``, ``sru_inventory``, ``sru_production``), one file per table with
+  the columns of the data dictionary (:mod:`geodata.table_reader`);
+- the official files as published (:mod:`geodata.official`): ``rpls`` (dwellings, grouped into
+  residences), ``bpe`` (equipment) and ``arrets`` (GTFS stops), ``iris`` (quartiers), ``qpv``
+  (QPV 2024 outlines), ``ops`` (occupancy surveys by residence or commune).
+
+:func:`prepare_import` reads and converts every file (the long part; nothing is written) and
+returns the reports: rows read, kept, rejected with their reasons. :func:`stage_version` then
+assembles the new version from those tables and the version in force
+(:func:`geodata.dataset.assemble`), checks all tables together and writes it beside the others
+(:mod:`geodata.versions`), not yet in force. Any problem stops everything with a French message
+naming the file, the line, the column, the value and what was expected.
+
+Which version is in force, the lock that serialises imports, and making a version current are
+the store's: the use case is :mod:`services.data_import`, also the command line
+(``python -m services.data_import``).
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import geopandas as gpd
-import numpy as np
 import pandas as pd
 
-from geodata.communes import CRS_WGS84
-from geodata.housing import HOUSING_TABLES, coerce_table, file_name, load_table
-from geodata.paths import data_dir
-from geodata.schemas import TABLES, DataValidationError, Table, validate_table
+from geodata import versions
+from geodata.dataset import DATASET_TABLES, Assembly, Supplied, assemble
+from geodata.errors import DataValidationError
+from geodata.housing import HOUSING_TABLES
+from geodata.import_report import SourceReport
+from geodata.official.bpe import convert_bpe
+from geodata.official.gtfs import convert_stops
+from geodata.official.iris import convert_iris
+from geodata.official.ops import convert_ops
+from geodata.official.qpv import convert_qpv
+from geodata.official.rpls import convert_rpls
+from geodata.quartiers import read_quartier_file
+from geodata.schemas import TABLES
+from geodata.table_reader import read_table
 
-TRUE_WORDS = {"oui", "vrai", "true", "1", "o", "x", "yes"}
-FALSE_WORDS = {"non", "faux", "false", "0", "n", ""}
-COORDINATES = (("longitude", "latitude"), ("lon", "lat"), ("x", "y"))
-LINKED_TABLES = ("occupancy", "vacancies", "attributions", "departures")
-READABLE = (".csv", ".txt", ".xlsx", ".parquet")
+OFFICIAL_KINDS = {
+    "rpls": "RPLS au logement (SDES)",
+    "bpe": "base permanente des équipements (INSEE)",
+    "arrets": "arrêts de transport en commun (GTFS, stops.txt)",
+    "iris": "contours IRIS (IGN / INSEE)",
+    "qpv": "contours des quartiers prioritaires 2024 (ANCT)",
+    "ops": "enquête d'occupation du parc social (OPS)",
+}
+KINDS = {**{name: TABLES[name].label for name in HOUSING_TABLES}, **OFFICIAL_KINDS}
+RESET_ALL = "tout"
+Progress = Callable[[str, float], None]
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    for encoding in ("utf-8-sig", "latin-1"):
-        try:
-            return pd.read_csv(
-                path, sep=None, engine="python", dtype=str, encoding=encoding, keep_default_na=False
-            )
-        except UnicodeDecodeError:
-            continue
-        except (pd.errors.ParserError, ValueError) as exc:
-            raise DataValidationError(f"fichier « {path.name} » illisible : {exc}") from exc
-    raise DataValidationError(
-        f"fichier « {path.name} » : encodage non reconnu, attendu UTF-8 ou Latin-1."
-    )
+@dataclass(frozen=True)
+class ImportFile:
+    """A file to import.
+
+    Attributes
+    ----------
+    kind : str
+        One of :data:`KINDS`.
+    path : Path
+        Where the file is on disk.
+    name : str
+        Name shown in messages (the uploaded file's name); ``path``'s name when empty.
+    """
+
+    kind: str
+    path: Path
+    name: str = ""
+
+    @property
+    def shown_name(self) -> str:
+        """Name quoted in messages."""
+        return self.name or Path(self.path).name
 
 
-def read_raw(path: Path) -> tuple[pd.DataFrame, int]:
-    """Read a file as text columns; return it with the line number of its first data row."""
-    suffix = path.suffix.lower()
-    if suffix not in READABLE:
+@dataclass
+class PreparedImport:
+    """Files read and converted, not written yet: the tables and the reports."""
+
+    supplied: Supplied
+    reports: list[SourceReport] = field(default_factory=list)
+
+
+def _check_kinds(files: Sequence[ImportFile]) -> None:
+    if "residences" in {i.kind for i in files} and "rpls" in {i.kind for i in files}:
         raise DataValidationError(
-            f"fichier « {path.name} » : format non reconnu ({suffix or 'sans extension'}), "
-            "attendu CSV (.csv), Excel (.xlsx) ou Parquet (.parquet)."
+            "un fichier RPLS et un fichier de résidences ensemble : les résidences viennent de "
+            "l'un ou de l'autre, attendu un seul des deux.",
+            expected="un seul fichier de résidences",
         )
-    if not path.is_file():
-        raise DataValidationError(f"fichier « {path.name} » introuvable.")
-    if suffix == ".parquet":
-        try:
-            return pd.read_parquet(path), 1
-        except (OSError, ValueError) as exc:
-            raise DataValidationError(f"fichier « {path.name} » illisible : {exc}") from exc
-    if suffix == ".xlsx":
-        try:
-            return pd.read_excel(path, dtype=str).fillna(""), 2
-        except (OSError, ValueError) as exc:
-            raise DataValidationError(f"fichier « {path.name} » illisible : {exc}") from exc
-    return _read_csv(path), 2
+    seen: dict[str, str] = {}
+    for item in files:
+        if item.kind not in KINDS:
+            raise DataValidationError(
+                f"type de fichier inconnu : « {item.kind} » (fichier « {item.shown_name} »), "
+                f"attendu l'un de : {', '.join(KINDS)}.",
+                file=item.shown_name,
+                value=item.kind,
+                expected="un type de fichier connu",
+            )
+        target = {"rpls": "residences", "ops": "ops"}.get(item.kind, item.kind)
+        if target in seen:
+            raise DataValidationError(
+                f"deux fichiers pour « {KINDS[item.kind]} » : « {seen[target]} » et "
+                f"« {item.shown_name} », attendu un seul fichier par table.",
+                file=item.shown_name,
+                expected="un seul fichier par table",
+            )
+        seen[target] = item.shown_name
 
 
-def _french_values(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
-    """Turn French spreadsheet conventions into values the data dictionary checks."""
-    frame = frame.copy()
-    for col in table.columns:
-        if col.name not in frame.columns or col.dtype == "geometry":
-            continue
-        if not pd.api.types.is_string_dtype(frame[col.name]):
-            continue  # typed already (Parquet)
-        text = frame[col.name].astype(str).str.strip()
-        empty = text.eq("") | text.str.lower().isin({"nan", "none", "na"})
-        if col.dtype in ("int", "float"):
-            cleaned = text.str.replace("\u202f", "").str.replace("\u00a0", "").str.replace(" ", "")
-            numbers = pd.to_numeric(cleaned.str.replace(",", ".", regex=False), errors="coerce")
-            # Unreadable cells keep their text so that the error message quotes them.
-            frame[col.name] = (
-                numbers.astype(object).where(numbers.notna(), text).where(~empty, None)
-            )
-        elif col.dtype == "bool":
-            lower = text.str.lower()
-            mapped = np.where(
-                lower.isin(TRUE_WORDS), True, np.where(lower.isin(FALSE_WORDS), False, None)
-            )
-            frame[col.name] = pd.Series(mapped, index=frame.index, dtype=object).where(
-                lower.isin(TRUE_WORDS | FALSE_WORDS), text
-            )
-        elif col.dtype == "date":
-            parsed = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
-            iso = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-            frame[col.name] = (
-                parsed.fillna(iso)
-                .astype(object)
-                .where(parsed.notna() | iso.notna(), text.where(~empty, None))
-            )
+def _keep_other_source(supplying_stops: bool) -> Callable[[pd.DataFrame], object]:
+    """Rows of the current equipment layer kept beside a BPE file (the stops) or a GTFS
+    file (the BPE equipment)."""
+
+    def keep(base: pd.DataFrame):
+        is_stop = (base["type_code"] == "arret").to_numpy()
+        return ~is_stop if supplying_stops else is_stop
+
+    return keep
+
+
+def _read_one(
+    item: ImportFile, prepared: PreparedImport, survey_year: int | None, progress: Progress | None
+) -> None:
+    supplied, name, path = prepared.supplied, item.shown_name, Path(item.path)
+
+    def step(fraction: float) -> None:
+        if progress is not None:
+            progress(name, fraction)
+
+    if item.kind in HOUSING_TABLES:
+        table = read_table(item.kind, path, name)
+        report = table.report
+        supplied.frames[item.kind] = table.frame
+        supplied.lines[item.kind] = table.lines
+        supplied.files[item.kind] = name
+    elif item.kind == "rpls":
+        frame, report = convert_rpls(path, name, progress=step)
+        supplied.frames["residences"] = frame
+        supplied.files["residences"] = name
+        supplied.derived_residences = True
+    elif item.kind in ("bpe", "arrets"):
+        convert = convert_bpe if item.kind == "bpe" else convert_stops
+        frame, report = convert(path, name)
+        if "equipment" in supplied.frames:
+            frame = pd.concat([supplied.frames["equipment"], frame], ignore_index=True)
+            supplied.keep_from_base.pop("equipment", None)
         else:
-            frame[col.name] = text.where(~empty, None)
-    return frame
-
-
-def _points(frame: pd.DataFrame, file: str, first_line: int) -> gpd.GeoDataFrame:
-    columns = {c.lower(): c for c in frame.columns}
-    for x_name, y_name in COORDINATES:
-        if x_name in columns and y_name in columns:
-            break
+            supplied.keep_from_base["equipment"] = _keep_other_source(item.kind == "arrets")
+        supplied.frames["equipment"] = frame
+        supplied.files["equipment"] = name
+    elif item.kind in ("iris", "qpv"):
+        frame, report = (convert_iris if item.kind == "iris" else convert_qpv)(path, name)
+        layer = "quartiers" if item.kind == "iris" else "qpv"
+        supplied.frames[layer] = frame
+        supplied.files[layer] = name
     else:
-        raise DataValidationError(
-            f"fichier « {file} » : coordonnées absentes, attendu les colonnes « longitude » et "
-            "« latitude » (WGS84) ou « x » et « y » avec une colonne « epsg »."
-        )
-    xs, ys = (
-        pd.to_numeric(frame[columns[n]].astype(str).str.replace(",", "."), errors="coerce")
-        for n in (x_name, y_name)
-    )
-    bad = np.flatnonzero(xs.isna().to_numpy() | ys.isna().to_numpy())
-    if bad.size:
-        row = int(bad[0])
-        raise DataValidationError(
-            f"fichier « {file} », ligne {row + first_line}, colonnes « {columns[x_name]} » / "
-            f"« {columns[y_name]} », valeur « {frame[columns[x_name]].iloc[row]} ; "
-            f"{frame[columns[y_name]].iloc[row]} » : attendu deux nombres (coordonnées)."
-        )
-    epsg = 4326
-    if x_name == "x":
-        if "epsg" not in columns:
-            raise DataValidationError(
-                f"fichier « {file} » : colonnes « x » / « y » sans colonne « epsg » ; indiquez le "
-                "système de coordonnées (par exemple 2154 pour le Lambert-93)."
-            )
-        codes = frame[columns["epsg"]].astype(str).str.strip().unique()
-        if len(codes) != 1 or not codes[0].isdigit():
-            raise DataValidationError(
-                f"fichier « {file} », colonne « epsg », valeurs « {', '.join(codes[:3])} » : "
-                "attendu un seul code EPSG numérique pour tout le fichier."
-            )
-        epsg = int(codes[0])
-    points = gpd.GeoDataFrame(
-        frame, geometry=gpd.points_from_xy(xs, ys), crs=f"EPSG:{epsg}"
-    ).to_crs(CRS_WGS84)
-    lon, lat = points.geometry.x.to_numpy(), points.geometry.y.to_numpy()
-    outside = np.flatnonzero((lon < -6) | (lon > 10) | (lat < 41) | (lat > 52))
-    if outside.size:
-        row = int(outside[0])
-        raise DataValidationError(
-            f"fichier « {file} », ligne {row + first_line}, coordonnées « {lon[row]:.5f} ; "
-            f"{lat[row]:.5f} » (en WGS84) : attendu un point en France métropolitaine — "
-            "vérifiez le code EPSG et l'ordre des colonnes."
-        )
-    return points
+        level, frame, lines, report = convert_ops(path, name, survey_year=survey_year)
+        years = set(frame["survey_year"].astype(int))
+        supplied.frames[level] = frame
+        supplied.lines[level] = lines
+        supplied.files[level] = name
+        supplied.keep_from_base[level] = lambda base, y=years: ~base["survey_year"].isin(y)
+    step(1.0)
+    prepared.reports.append(report)
 
 
-def read_table_file(table_name: str, path: str | Path) -> pd.DataFrame:
-    """Read, convert and validate one file of ``table_name``; nothing is written.
+def prepare_import(
+    files: Sequence[ImportFile],
+    *,
+    survey_year: int | None = None,
+    reset: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> PreparedImport:
+    """Read and convert every file; nothing is written.
 
     Parameters
     ----------
-    table_name : str
-        One of the housing tables (``residences``, ``occupancy``…).
+    files : sequence of ImportFile
+        The files, one per table or layer (``bpe`` and ``arrets`` may come together).
+    survey_year : int, optional
+        Year of an OPS file without a year column.
+    reset : sequence of str
+        Tables to give back to the demo data in the new version (``tout`` for all).
+    progress : callable, optional
+        Called with (file name, fraction of that file read).
+
+    Returns
+    -------
+    PreparedImport
+
+    Raises
+    ------
+    DataValidationError
+        At the first file that cannot be read, with its French message.
+    """
+    _check_kinds(files)
+    unknown = [r for r in reset if r not in (*DATASET_TABLES, RESET_ALL)]
+    if unknown:
+        raise DataValidationError(
+            f"table inconnue : « {unknown[0]} », attendu l'une de : "
+            f"{', '.join(DATASET_TABLES)} ou « {RESET_ALL} ».",
+            value=unknown[0],
+            expected="une table du jeu de données",
+        )
+    names = DATASET_TABLES if RESET_ALL in reset else tuple(reset)
+    prepared = PreparedImport(Supplied(reset=names))
+    for item in files:
+        _read_one(item, prepared, survey_year, progress)
+    return prepared
+
+
+def build_version(
+    prepared: PreparedImport, base: versions.VersionInfo | None, *, drop_orphans: bool = False
+) -> Assembly:
+    """The tables of the new version (checked together), from ``base`` and the import."""
+    return assemble(prepared.supplied, base, drop_orphans=drop_orphans)
+
+
+def stage_version(
+    prepared: PreparedImport,
+    base: versions.VersionInfo | None,
+    *,
+    author: str = "",
+    drop_orphans: bool = False,
+    root: Path | None = None,
+) -> versions.VersionInfo:
+    """Assemble the new version on ``base`` and write it, marked pending, not in force.
+
+    Call it under the data lock (``store.locks.data_lock``), with ``base`` the version in force.
+
+    Parameters
+    ----------
+    prepared : PreparedImport
+        What :func:`prepare_import` read.
+    base : VersionInfo or None
+        The version in force (None: the demo data).
+    author : str, optional
+        Who imports (kept in the manifest).
+    drop_orphans : bool, default False
+        Drop, rather than refuse, the rows of ``base`` that name residences or vacancies the
+        new version no longer has (reported in the notes).
+    root : Path, optional
+        Versions directory (:func:`geodata.versions.versions_root` by default).
+
+    Returns
+    -------
+    VersionInfo
+        The new version (its directory is pending until the store records it).
+
+    Raises
+    ------
+    DataValidationError
+        When the tables do not hold together or the disk refuses the write; nothing is left
+        on disk then.
+    """
+    assembly = build_version(prepared, base, drop_orphans=drop_orphans)
+    return versions.write_version(
+        assembly.frames,
+        origins=assembly.origins,
+        author=author,
+        sources=[r.as_dict() for r in prepared.reports],
+        notes=assembly.notes,
+        root=root,
+    )
+
+
+def prepare_quartiers(
+    path: str | Path, code_column: str, name_column: str, name: str = "", **kwargs
+) -> PreparedImport:
+    """Read a quartier or IRIS file with any columns as the quartiers of a new version.
+
+    Parameters
+    ----------
     path : str or Path
-        CSV (``;`` or ``,`` separated, UTF-8 or Latin-1), Excel (.xlsx) or Parquet. Residences
-        need point coordinates: ``longitude`` / ``latitude`` (WGS84), or ``x`` / ``y`` with an
-        ``epsg`` column (e.g. Lambert-93 as in RPLS).
-
-    Returns
-    -------
-    pandas.DataFrame
-        The table with the dtypes of the data dictionary (a GeoDataFrame for residences).
-
-    Raises
-    ------
-    DataValidationError
-        French message naming the file, the line, the column, the value and what was expected.
+        GeoJSON, GeoPackage or Shapefile, any CRS.
+    code_column, name_column : str
+        Columns holding the quartier code and name.
+    name : str, optional
+        Name of the file in messages (``path``'s name by default).
+    **kwargs
+        ``commune_code``, ``commune_column`` (see :func:`geodata.quartiers.read_quartier_file`).
     """
-    if table_name not in HOUSING_TABLES:
-        raise DataValidationError(
-            f"table inconnue : « {table_name} », attendu l'une de : {', '.join(HOUSING_TABLES)}."
-        )
-    path = Path(path)
-    table = TABLES[table_name]
-    raw, first_line = read_raw(path)
-    raw.columns = [str(c).strip() for c in raw.columns]
-    frame = _french_values(raw, table)
-    attributes = [n for n in table.names if n != "geometry"]
-    validate_table(frame, table, file=path.name, first_line=first_line, columns=attributes)
-    if "geometry" in table.names:
-        if "geometry" not in frame.columns:
-            frame = _points(frame, path.name, first_line)
-        elif not isinstance(frame, gpd.GeoDataFrame):
-            raise DataValidationError(
-                f"fichier « {path.name} » : colonne « geometry » non géographique, attendu un "
-                "fichier GeoParquet ou des colonnes de coordonnées."
-            )
-        validate_table(frame, table, file=path.name, first_line=first_line, columns=["geometry"])
-    return coerce_table(frame[table.names].copy(), table)
-
-
-def _check_links(frames: Mapping[str, pd.DataFrame], files: Mapping[str, Path]) -> None:
-    residences = frames.get("residences")
-    known = set(
-        (residences if residences is not None else load_table("residences"))["residence_id"]
-    )
-    for name in LINKED_TABLES:
-        if name not in frames:
-            continue
-        ids = frames[name]["residence_id"]
-        unknown = np.flatnonzero(~ids.isin(known).to_numpy())
-        if unknown.size:
-            row = int(unknown[0])
-            raise DataValidationError(
-                f"fichier « {files[name].name} », ligne {row + 2}, colonne « residence_id », "
-                f"valeur « {ids.iloc[row]} » : résidence inconnue, attendu un identifiant de la "
-                "table des résidences."
-            )
-
-
-def import_tables(files: Mapping[str, str | Path]) -> dict[str, int]:
-    """Import several tables together: every file is validated before any is written.
-
-    Parameters
-    ----------
-    files : mapping of table name to file path
-        E.g. ``{"residences": "residences.csv", "occupancy": "ops.csv"}``.
-
-    Returns
-    -------
-    dict
-        Number of rows imported per table.
-
-    Raises
-    ------
-    DataValidationError
-        On the first problem; the current data are then left exactly as they were.
-    """
-    paths = {name: Path(p) for name, p in files.items()}
-    frames = {name: read_table_file(name, path) for name, path in paths.items()}
-    _check_links(frames, paths)
-    target = data_dir()
-    staged = []
-    try:
-        for name, frame in frames.items():
-            tmp = target / f".{file_name(name)}.tmp"
-            frame.to_parquet(tmp, index=False)
-            staged.append((tmp, target / file_name(name)))
-    except OSError as exc:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        raise DataValidationError(
-            f"écriture impossible dans le dossier des données : {exc}"
-        ) from exc
-    for tmp, final in staged:
-        tmp.replace(final)
-    return {name: len(frame) for name, frame in frames.items()}
-
-
-def reset_table(table_name: str) -> None:
-    """Remove an imported table: the demo data is used again for it."""
-    if table_name not in HOUSING_TABLES:
-        raise DataValidationError(f"table inconnue : « {table_name} ».")
-    (data_dir() / file_name(table_name)).unlink(missing_ok=True)
-
-
-def main(argv: list[str]) -> int:
-    """Command line: ``table=fichier`` pairs, or ``--reset table``."""
-    if len(argv) == 2 and argv[0] == "--reset":
-        reset_table(argv[1])
-        print(f"Table « {argv[1]} » : retour aux données de démonstration.")
-        return 0
-    pairs = [a.split("=", 1) for a in argv]
-    if not pairs or any(len(p) != 2 for p in pairs):
-        print(
-            "Usage : python -m geodata.importer table=fichier [table=fichier …]\n"
-            "        python -m geodata.importer --reset table\n"
-            f"Tables : {', '.join(HOUSING_TABLES)}."
-        )
-        return 2
-    try:
-        counts = import_tables(dict(pairs))
-    except DataValidationError as exc:
-        print(f"Import refusé, aucune donnée modifiée : {exc}")
-        return 1
-    for name, count in counts.items():
-        print(f"Table « {name} » : {count} lignes importées.")
-    return 0
+    shown = name or Path(path).name
+    frame = read_quartier_file(path, code_column, name_column, **kwargs)
+    report = SourceReport(shown, "quartiers", "contours des quartiers", "contours")
+    report.rows_read = report.rows_kept = len(frame)
+    supplied = Supplied(frames={"quartiers": frame}, files={"quartiers": shown})
+    return PreparedImport(supplied, [report])
 
 
 if __name__ == "__main__":
     print(
-        "Importez avec « python -m services.data_import table=fichier … » : il enregistre la "
-        "version des données et prévient les serveurs en cours."
+        "Importez avec « python -m services.data_import type=fichier … » : il enregistre la "
+        "version des données dans le magasin et prévient les serveurs en cours."
     )
-    sys.exit(2)
+    raise SystemExit(2)

@@ -3,8 +3,9 @@
 No public quartier geometry can be shipped with the product, so the default is **schematic**: the
 real Poitiers polygon cut into Voronoi cells around the approximate centre of each quartier
 (computed in Lambert-93, clipped to the commune). The map says so. The service habitat can replace
-it with a real quartier or IRIS file (GeoJSON, GeoPackage or Shapefile, any CRS) through
-:func:`import_quartiers`; the imported outlines then replace the schematic ones everywhere.
+it with a real quartier or IRIS file (GeoJSON, GeoPackage or Shapefile, any CRS): the import
+(:func:`services.data_import.import_quartier_file`) reads it with :func:`read_quartier_file` and
+writes it into a new dataset version, whose outlines then replace the schematic ones everywhere.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pandas as pd
 import shapely
 
 from geodata.communes import CRS_LAMBERT93, CRS_WGS84, POITIERS_CODE, load_communes
-from geodata.paths import data_dir
+from geodata.housing import read_version_dir
 from geodata.schemas import QUARTIERS, DataValidationError, validate_table
 
 # Approximate centres (lat, lon) of the quartiers, in a fixed order that gives their codes.
@@ -170,42 +171,39 @@ def read_quartier_file(
     return frame
 
 
-def import_quartiers(path: str | Path, code_column: str, name_column: str, **kwargs) -> int:
-    """Import a quartier file as the current quartiers, all or nothing.
-
-    The file is read and validated completely before the previous import is replaced (written to a
-    temporary file then renamed), so a bad file changes nothing.
-
-    Returns
-    -------
-    int
-        Number of quartiers imported.
-    """
-    frame = read_quartier_file(path, code_column, name_column, **kwargs)
-    target = data_dir() / IMPORTED_FILE
-    tmp = target.with_suffix(".tmp")
-    frame.to_parquet(tmp)
-    tmp.replace(target)
-    _load_quartiers.cache_clear()
-    return len(frame)
-
-
-def reset_quartiers() -> None:
-    """Drop the imported quartiers and go back to the schematic default."""
-    (data_dir() / IMPORTED_FILE).unlink(missing_ok=True)
-    _load_quartiers.cache_clear()
-
-
 @lru_cache(maxsize=4)
-def _load_quartiers(directory: Path) -> gpd.GeoDataFrame:
-    imported = directory / IMPORTED_FILE
-    if imported.exists():
-        return gpd.read_parquet(imported)
+def _read_imported(path: Path, mtime_ns: int) -> gpd.GeoDataFrame:
+    try:
+        frame = gpd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises many types for broken files
+        raise DataValidationError(
+            f"fichier « {path.name} » illisible ({exc}), attendu les quartiers d'une version "
+            "des données."
+        ) from exc
+    validate_table(frame, QUARTIERS, file=path.name, first_line=1)
+    return frame.to_crs(CRS_WGS84)
+
+
+@lru_cache(maxsize=1)
+def _schematic() -> gpd.GeoDataFrame:
     return schematic_quartiers()
 
 
-def load_quartiers() -> gpd.GeoDataFrame:
-    """Return the current quartiers of Poitiers: imported outlines if any, else the schematic ones.
+def quartiers_path(version_dir: Path | None = None) -> Path | None:
+    """File of the imported quartiers of a dataset version (None: the schematic ones)."""
+    info = read_version_dir(version_dir)
+    if info is None or info.origin("quartiers") == "demo":
+        return None
+    return info.path / IMPORTED_FILE
+
+
+def load_quartiers(version_dir: Path | None = None) -> gpd.GeoDataFrame:
+    """Return the quartiers of Poitiers: imported outlines if any, else the schematic ones.
+
+    Parameters
+    ----------
+    version_dir : Path, optional
+        A dataset version directory (:mod:`geodata.versions`); the schematic quartiers when None.
 
     Returns
     -------
@@ -213,7 +211,10 @@ def load_quartiers() -> gpd.GeoDataFrame:
         ``quartier_code``, ``quartier_name``, ``commune_code``, ``geometry_source``
         (``"schematic"`` or ``"imported"``), ``geometry`` (EPSG:4326).
     """
-    return _load_quartiers(data_dir()).copy()
+    path = quartiers_path(version_dir)
+    if path is None:
+        return _schematic().copy()
+    return _read_imported(path, path.stat().st_mtime_ns).copy()
 
 
 def quartiers_are_schematic(quartiers: pd.DataFrame) -> bool:

@@ -1,9 +1,13 @@
 """Data dictionary: every table the product reads, column by column.
 
-Each column has a type, a unit, a French description (shown in the *Méthode et sources* page) and
-its source. Loaders and importers validate what they read against these tables with
-:func:`validate_table`, which raises a :class:`DataValidationError` whose French message names the
-file, the line, the column, the value and what was expected.
+Each column has a type, a unit, a French description (shown in the *Méthode et sources* page),
+its source, whether it may be missing, and its bounds or allowed values. Loaders and importers
+validate what they read against these tables with :func:`validate_table`
+(:mod:`geodata.validation`), which raises a :class:`DataValidationError` whose French message
+names the file, the line, the column, the value and what was expected.
+
+Bounds are those of plausible data for the Grand Poitiers parc: they refuse what would break a
+page (a count of 10²⁰ households, a date in year 20 000) and let every real value through.
 
 Naming follows one convention: units are in the names (``rent_eur_m2``, ``vacancy_rate_pct``),
 ``_id`` is an opaque identifier, ``_code`` an official code, ``_name`` a label, booleans start
@@ -12,11 +16,10 @@ with ``is_`` or ``has_``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import numpy as np
-import pandas as pd
+from geodata.errors import DataValidationError
+from geodata.validation import validate_table
 
 TYPOLOGIES = ("T1", "T2", "T3", "T4", "T5+")
 DPE_LABELS = ("A", "B", "C", "D", "E", "F", "G")
@@ -29,6 +32,9 @@ COMPOSITIONS = (
 )
 OPS_SURVEY_YEARS = (2018, 2020, 2022, 2024)
 DEMO_NOTICE = "Données de démonstration (fictives)"
+FINANCING_FAMILIES = ("PLAI", "PLUS", "PLS", "PLI", "avant 1977", "autre")
+MAX_COUNT = 100_000  # dwellings, households or flows in one row: far above any real figure
+__all__ = ["DataValidationError", "validate_table"]
 
 
 @dataclass(frozen=True)
@@ -68,21 +74,38 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """A table of the data dictionary: its columns and its primary key."""
+    """A table of the data dictionary: its columns, its primary key and its optional columns.
+
+    ``extra`` columns came after the first data sets (the demo among them): a file may leave
+    them out, they are then read as missing everywhere.
+    """
 
     name: str
     label: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = field(default_factory=tuple)
+    extra: tuple[Column, ...] = field(default_factory=tuple)
 
     @property
     def names(self) -> list[str]:
-        """Column names, in dictionary order."""
+        """Names of the columns every file has, in dictionary order."""
         return [c.name for c in self.columns]
+
+    @property
+    def all_columns(self) -> tuple[Column, ...]:
+        """Every column, the optional ones last but before a geometry."""
+        core = tuple(c for c in self.columns if c.dtype != "geometry")
+        geometry = tuple(c for c in self.columns if c.dtype == "geometry")
+        return core + self.extra + geometry
+
+    @property
+    def all_names(self) -> list[str]:
+        """Names of :attr:`all_columns`."""
+        return [c.name for c in self.all_columns]
 
     def column(self, name: str) -> Column:
         """Return the column called ``name``."""
-        for col in self.columns:
+        for col in self.all_columns:
             if col.name == name:
                 return col
         raise KeyError(f"colonne inconnue dans la table {self.name} : {name!r}")
@@ -100,7 +123,15 @@ COMMUNES = Table(
     (
         Column("commune_code", "string", "", "Code INSEE de la commune", "INSEE COG"),
         Column("commune_name", "string", "", "Nom de la commune", "INSEE COG"),
-        Column("population", "int", "habitants", "Population municipale", "INSEE", minimum=0),
+        Column(
+            "population",
+            "int",
+            "habitants",
+            "Population municipale",
+            "INSEE",
+            minimum=0,
+            maximum=10_000_000,
+        ),
         Column("geometry", "geometry", "", "Contour de la commune", "IGN Admin Express"),
     ),
     key=("commune_code",),
@@ -154,12 +185,28 @@ RESIDENCES = Table(
         Column(
             "is_qpv", "bool", "", "Résidence située en quartier prioritaire (QPV)", "RPLS / ANCT"
         ),
-        Column("n_dwellings", "int", "logements", "Nombre de logements sociaux", "RPLS", minimum=1),
-        Column("n_t1", "int", "logements", "Logements T1", "RPLS", minimum=0),
-        Column("n_t2", "int", "logements", "Logements T2", "RPLS", minimum=0),
-        Column("n_t3", "int", "logements", "Logements T3", "RPLS", minimum=0),
-        Column("n_t4", "int", "logements", "Logements T4", "RPLS", minimum=0),
-        Column("n_t5_plus", "int", "logements", "Logements T5 et plus", "RPLS", minimum=0),
+        Column(
+            "n_dwellings",
+            "int",
+            "logements",
+            "Nombre de logements sociaux",
+            "RPLS",
+            minimum=1,
+            maximum=MAX_COUNT,
+        ),
+        Column("n_t1", "int", "logements", "Logements T1", "RPLS", minimum=0, maximum=MAX_COUNT),
+        Column("n_t2", "int", "logements", "Logements T2", "RPLS", minimum=0, maximum=MAX_COUNT),
+        Column("n_t3", "int", "logements", "Logements T3", "RPLS", minimum=0, maximum=MAX_COUNT),
+        Column("n_t4", "int", "logements", "Logements T4", "RPLS", minimum=0, maximum=MAX_COUNT),
+        Column(
+            "n_t5_plus",
+            "int",
+            "logements",
+            "Logements T5 et plus",
+            "RPLS",
+            minimum=0,
+            maximum=MAX_COUNT,
+        ),
         Column(
             "mean_surface_m2",
             "float",
@@ -175,7 +222,7 @@ RESIDENCES = Table(
             "année",
             "Année de construction",
             "RPLS",
-            minimum=1850,
+            minimum=1500,
             maximum=2030,
         ),
         Column(
@@ -185,7 +232,7 @@ RESIDENCES = Table(
             "Année de la dernière réhabilitation",
             "PSP",
             nullable=True,
-            minimum=1950,
+            minimum=1900,
             maximum=2030,
         ),
         Column(
@@ -202,7 +249,8 @@ RESIDENCES = Table(
             "float",
             "€/m²/mois",
             "Loyer moyen hors charges",
-            "RPLS",
+            "RPLS (version complète) / bailleur",
+            nullable=True,
             minimum=0,
             maximum=30,
         ),
@@ -212,9 +260,10 @@ RESIDENCES = Table(
             "",
             "Orientation du plan stratégique de patrimoine",
             "PSP",
+            nullable=True,
             allowed=PSP_CLASSES,
         ),
-        Column("has_lift", "bool", "", "Présence d'un ascenseur", "bailleur"),
+        Column("has_lift", "bool", "", "Présence d'un ascenseur", "bailleur", nullable=True),
         _pct(
             "vacancy_rate_pct",
             "Taux de vacance au 1er janvier de la dernière année (logements dont "
@@ -235,6 +284,7 @@ RESIDENCES = Table(
             "BPE",
             True,
             minimum=0,
+            maximum=100_000,
         ),
         Column(
             "dist_shops_m",
@@ -244,6 +294,7 @@ RESIDENCES = Table(
             "BPE",
             True,
             minimum=0,
+            maximum=100_000,
         ),
         Column(
             "dist_health_m",
@@ -253,6 +304,7 @@ RESIDENCES = Table(
             "BPE",
             True,
             minimum=0,
+            maximum=100_000,
         ),
         Column(
             "dist_transit_m",
@@ -262,6 +314,7 @@ RESIDENCES = Table(
             "GTFS Vitalis",
             True,
             minimum=0,
+            maximum=100_000,
         ),
         Column(
             "tranquillity_reports_per_100",
@@ -271,6 +324,7 @@ RESIDENCES = Table(
             "bailleur",
             True,
             minimum=0,
+            maximum=1_000,
         ),
         Column(
             "green_space_share_pct",
@@ -295,6 +349,25 @@ RESIDENCES = Table(
         Column("geometry", "geometry", "", "Localisation (point)", "RPLS"),
     ),
     key=("residence_id",),
+    extra=(
+        Column(
+            "financing",
+            "string",
+            "",
+            "Financement initial le plus fréquent des logements (famille)",
+            "RPLS",
+            nullable=True,
+            allowed=FINANCING_FAMILIES,
+        ),
+        Column(
+            "qpv_code",
+            "string",
+            "",
+            "Code du quartier prioritaire (QPV 2024) où se trouve la résidence",
+            "ANCT / RPLS",
+            nullable=True,
+        ),
+    ),
 )
 
 # --- OPS: occupancy surveys, one row per residence and survey -------------------------------------
@@ -305,9 +378,23 @@ OCCUPANCY = Table(
     (
         Column("residence_id", "string", "", "Identifiant de la résidence", "bailleur"),
         Column(
-            "survey_year", "int", "année", "Année de l'enquête OPS", "OPS", allowed=OPS_SURVEY_YEARS
+            "survey_year",
+            "int",
+            "année",
+            "Année de l'enquête OPS",
+            "OPS",
+            minimum=2000,
+            maximum=2100,
         ),
-        Column("n_households", "int", "ménages", "Ménages ayant répondu", "OPS", minimum=0),
+        Column(
+            "n_households",
+            "int",
+            "ménages",
+            "Ménages ayant répondu",
+            "OPS",
+            minimum=0,
+            maximum=MAX_COUNT,
+        ),
         _pct("res_below_20_pct", "Ménages sous 20 % des plafonds PLUS", "OPS"),
         _pct("res_below_40_pct", "Ménages sous 40 % des plafonds PLUS", "OPS"),
         _pct("res_below_60_pct", "Ménages sous 60 % des plafonds PLUS", "OPS"),
@@ -354,7 +441,13 @@ VACANCIES = Table(
         Column("residence_id", "string", "", "Identifiant de la résidence", "bailleur"),
         Column("typology", "string", "", "Typologie du logement", "RPLS", allowed=TYPOLOGIES),
         Column(
-            "rent_eur_month", "float", "€/mois", "Loyer hors charges du logement", "RPLS", minimum=0
+            "rent_eur_month",
+            "float",
+            "€/mois",
+            "Loyer hors charges du logement",
+            "RPLS",
+            minimum=0,
+            maximum=10_000,
         ),
         Column("start_date", "date", "", "Début de la vacance (départ du locataire)", "bailleur"),
         Column(
@@ -392,7 +485,7 @@ ATTRIBUTIONS = Table(
             True,
         ),
         Column("date", "date", "", "Date d'entrée dans les lieux", "SNE"),
-        Column("year", "int", "année", "Année de l'attribution", "SNE"),
+        Column("year", "int", "année", "Année de l'attribution", "SNE", minimum=1900, maximum=2100),
         *_HOUSEHOLD,
         Column("is_mutation", "bool", "", "Demande de mutation (ménage déjà locataire HLM)", "SNE"),
     ),
@@ -409,10 +502,16 @@ DEPARTURES = Table(
             "vacancy_id", "string", "", "Période de vacance ouverte par le départ", "bailleur", True
         ),
         Column("date", "date", "", "Date de départ", "bailleur"),
-        Column("year", "int", "année", "Année du départ", "bailleur"),
+        Column("year", "int", "année", "Année du départ", "bailleur", minimum=1900, maximum=2100),
         *_HOUSEHOLD,
         Column(
-            "tenure_years", "float", "ans", "Ancienneté dans le logement", "bailleur", minimum=0
+            "tenure_years",
+            "float",
+            "ans",
+            "Ancienneté dans le logement",
+            "bailleur",
+            minimum=0,
+            maximum=100,
         ),
     ),
     key=("departure_id",),
@@ -446,7 +545,13 @@ SRU_INVENTORY = Table(
     (
         Column("commune_code", "string", "", "Code INSEE de la commune", "DDT / inventaire SRU"),
         Column(
-            "year", "int", "année", "Année de l'inventaire (au 1er janvier)", "DDT / inventaire SRU"
+            "year",
+            "int",
+            "année",
+            "Année de l'inventaire (au 1er janvier)",
+            "DDT / inventaire SRU",
+            minimum=1900,
+            maximum=2100,
         ),
         Column(
             "n_lls",
@@ -455,8 +560,17 @@ SRU_INVENTORY = Table(
             "Logements sociaux décomptés au titre de la loi SRU",
             "DDT / inventaire SRU",
             minimum=0,
+            maximum=10_000_000,
         ),
-        Column("n_rp", "int", "logements", "Résidences principales", "INSEE / DGFiP", minimum=1),
+        Column(
+            "n_rp",
+            "int",
+            "logements",
+            "Résidences principales",
+            "INSEE / DGFiP",
+            minimum=1,
+            maximum=10_000_000,
+        ),
         _pct(
             "sru_rate_pct",
             "Taux de logements sociaux (LLS / RP)",
@@ -479,7 +593,7 @@ SRU_PRODUCTION = Table(
     "Production de logements sociaux (agréments et livraisons)",
     (
         Column("commune_code", "string", "", "Code INSEE de la commune", "DDT / SISAL"),
-        Column("year", "int", "année", "Année", "DDT / SISAL"),
+        Column("year", "int", "année", "Année", "DDT / SISAL", minimum=1900, maximum=2100),
         Column(
             "n_agreed",
             "int",
@@ -487,12 +601,67 @@ SRU_PRODUCTION = Table(
             "Logements sociaux agréés (financés)",
             "DDT / SISAL",
             minimum=0,
+            maximum=MAX_COUNT,
         ),
         Column(
-            "n_delivered", "int", "logements", "Logements sociaux livrés", "DDT / SISAL", minimum=0
+            "n_delivered",
+            "int",
+            "logements",
+            "Logements sociaux livrés",
+            "DDT / SISAL",
+            minimum=0,
+            maximum=MAX_COUNT,
         ),
     ),
     key=("commune_code", "year"),
+)
+
+# --- Reference layers of an import: QPV outlines, equipment points, OPS by commune --------------
+
+QPV = Table(
+    "qpv",
+    "Quartiers prioritaires de la politique de la ville (QPV 2024)",
+    (
+        Column("qpv_code", "string", "", "Code du quartier prioritaire", "ANCT"),
+        Column("qpv_name", "string", "", "Nom du quartier prioritaire", "ANCT"),
+        Column("commune_code", "string", "", "Code INSEE de la commune principale", "ANCT"),
+        Column("geometry", "geometry", "", "Contour du quartier prioritaire", "ANCT"),
+    ),
+    key=("qpv_code",),
+)
+
+EQUIPMENT_FAMILIES = ("school", "health", "shops", "transit")
+
+EQUIPMENT = Table(
+    "equipment",
+    "Équipements du quotidien (écoles, santé, commerces, arrêts)",
+    (
+        Column(
+            "family",
+            "string",
+            "",
+            "Famille d'équipement du catalogue",
+            "config/equipment.toml",
+            allowed=EQUIPMENT_FAMILIES,
+        ),
+        Column(
+            "type_code", "string", "", "Type d'équipement (TYPEQU de la BPE, ou « arret »)", "BPE"
+        ),
+        Column("commune_code", "string", "", "Code INSEE de la commune", "BPE", nullable=True),
+        Column("x_l93_m", "float", "m", "Abscisse Lambert-93", "BPE / GTFS"),
+        Column("y_l93_m", "float", "m", "Ordonnée Lambert-93", "BPE / GTFS"),
+        Column("source", "string", "", "Fichier d'origine", "import"),
+    ),
+)
+
+OCCUPANCY_COMMUNES = Table(
+    "occupancy_communes",
+    "Occupation du parc social par commune (OPS)",
+    (
+        Column("commune_code", "string", "", "Code INSEE de la commune", "OPS"),
+        *(c for c in OCCUPANCY.columns if c.name not in ("residence_id",)),
+    ),
+    key=("commune_code", "survey_year"),
 )
 
 TABLES: dict[str, Table] = {
@@ -508,149 +677,8 @@ TABLES: dict[str, Table] = {
         DEMANDS,
         SRU_INVENTORY,
         SRU_PRODUCTION,
+        QPV,
+        EQUIPMENT,
+        OCCUPANCY_COMMUNES,
     )
 }
-
-
-# --- Validation -----------------------------------------------------------------------------------
-
-
-class DataValidationError(ValueError):
-    """Input data that does not match the data dictionary; the message is in French."""
-
-
-def _where(file: str | None, line: int | None, column: str, value: object) -> str:
-    parts = []
-    if file:
-        parts.append(f"fichier « {file} »")
-    if line is not None:
-        parts.append(f"ligne {line}")
-    parts.append(f"colonne « {column} »")
-    parts.append(f"valeur « {value} »")
-    return ", ".join(parts)
-
-
-def _first_bad(mask: np.ndarray) -> int | None:
-    idx = np.flatnonzero(mask)
-    return int(idx[0]) if idx.size else None
-
-
-def validate_table(
-    df: pd.DataFrame,
-    table: Table,
-    *,
-    file: str | None = None,
-    first_line: int = 2,
-    columns: Iterable[str] | None = None,
-) -> None:
-    """Check ``df`` against the data dictionary ``table``.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        The data to check (a GeoDataFrame for tables with geometry).
-    table : Table
-        The dictionary entry to check against.
-    file : str, optional
-        File name quoted in the message.
-    first_line : int, default 2
-        Line number of the first data row in ``file`` (2 for a CSV with one header line).
-    columns : iterable of str, optional
-        Only check these columns (all of the table by default).
-
-    Raises
-    ------
-    DataValidationError
-        On the first problem found, with a French message naming the file, line, column, value
-        and what was expected.
-    """
-    names = list(columns) if columns is not None else table.names
-    missing = [n for n in names if n not in df.columns]
-    if missing:
-        where = f"fichier « {file} » : " if file else ""
-        raise DataValidationError(
-            f"{where}colonne(s) manquante(s) pour la table « {table.label} » : "
-            + ", ".join(f"« {m} »" for m in missing)
-            + f". Colonnes attendues : {', '.join(names)}."
-        )
-    for name in names:
-        col = table.column(name)
-        if col.dtype == "geometry":
-            continue
-        values = df[name]
-        isna = values.isna().to_numpy()
-        if not col.nullable and isna.any():
-            row = _first_bad(isna)
-            raise DataValidationError(
-                f"{_where(file, row + first_line, name, '')} : valeur manquante, attendu : "
-                f"{col.description.lower()} (obligatoire)."
-            )
-        present = values[~isna]
-        offsets = np.flatnonzero(~isna)
-        if col.dtype in ("int", "float"):
-            numeric = pd.to_numeric(present, errors="coerce")
-            bad = numeric.isna().to_numpy()
-            if col.dtype == "int":
-                bad = bad | ~np.isclose(numeric.fillna(0).to_numpy(float) % 1, 0)
-            row = _first_bad(bad)
-            if row is not None:
-                kind = "un nombre entier" if col.dtype == "int" else "un nombre"
-                raise DataValidationError(
-                    f"{_where(file, offsets[row] + first_line, name, present.iloc[row])} : "
-                    f"attendu {kind} ({col.description.lower()})."
-                )
-            arr = numeric.to_numpy(float)
-            for bound, test, word in (
-                (
-                    col.minimum,
-                    arr < (col.minimum if col.minimum is not None else 0),
-                    "supérieur ou égal",
-                ),
-                (
-                    col.maximum,
-                    arr > (col.maximum if col.maximum is not None else 0),
-                    "inférieur ou égal",
-                ),
-            ):
-                if bound is None:
-                    continue
-                row = _first_bad(test)
-                if row is not None:
-                    unit = f" {col.unit}" if col.unit else ""
-                    raise DataValidationError(
-                        f"{_where(file, offsets[row] + first_line, name, present.iloc[row])} : "
-                        f"attendu un nombre {word} à {bound:g}{unit} ({col.description.lower()})."
-                    )
-        if col.dtype == "bool":
-            ok = present.isin([True, False]).to_numpy()
-            row = _first_bad(~ok)
-            if row is not None:
-                raise DataValidationError(
-                    f"{_where(file, offsets[row] + first_line, name, present.iloc[row])} : "
-                    "attendu vrai ou faux."
-                )
-        if col.dtype == "date":
-            parsed = pd.to_datetime(present, errors="coerce")
-            row = _first_bad(parsed.isna().to_numpy())
-            if row is not None:
-                raise DataValidationError(
-                    f"{_where(file, offsets[row] + first_line, name, present.iloc[row])} : "
-                    "attendu une date au format AAAA-MM-JJ."
-                )
-        if col.allowed is not None:
-            ok = present.isin(col.allowed).to_numpy()
-            row = _first_bad(~ok)
-            if row is not None:
-                raise DataValidationError(
-                    f"{_where(file, offsets[row] + first_line, name, present.iloc[row])} : "
-                    f"attendu l'une des valeurs {', '.join(map(str, col.allowed))}."
-                )
-    if table.key and all(k in df.columns for k in table.key):
-        dup = df.duplicated(list(table.key)).to_numpy()
-        row = _first_bad(dup)
-        if row is not None:
-            key_value = " / ".join(str(df[k].iloc[row]) for k in table.key)
-            raise DataValidationError(
-                f"{_where(file, row + first_line, ' + '.join(table.key), key_value)} : "
-                "identifiant en double, attendu une seule ligne par identifiant."
-            )

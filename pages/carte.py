@@ -3,9 +3,14 @@
 import streamlit as st
 
 from services.classify import METHODS
-from ui.commune_panel import territory_panel
+from ui.commune_panel import residence_list, territory_panel
 from ui.frame import current_viewer, start_page
-from ui.map_controls import comparison_controls, indicator_controls, layer_controls
+from ui.map_controls import (
+    comparison_controls,
+    indicator_controls,
+    keep_level_in_link,
+    layer_controls,
+)
 from ui.sources import sources_panel
 from ui.territory_map import LEVELS
 from ui.territory_view import show_map, show_schematic_note
@@ -16,6 +21,7 @@ start_page("Carte du territoire")
 pick_level, pick_indicator, pick_year, pick_method = st.columns([1.1, 2, 0.9, 1.1])
 with pick_level:
     level = query_choice("Échelle", list(LEVELS), "echelle", "commune", LEVELS.get)
+keep_level_in_link(level)
 indicator, year = indicator_controls(level, pick_indicator, pick_year)
 with pick_method:
     method = query_choice("Classes", list(METHODS), "classes", "quantiles", METHODS.get)
@@ -29,13 +35,14 @@ if comparison is None:
     with map_col:
         show_map(level, indicator, year, method, show_quartiers, residence_mode, viewer, "carte")
     with side_col:
-        territory_panel(level, query_value(param), viewer)
+        selected = territory_panel(level, query_value(param), viewer)
 else:
     left, right = st.columns(2, gap="small")
     with left:
         show_map(level, indicator, year, method, show_quartiers, residence_mode, viewer, "gauche")
     with right:
         show_map(level, *comparison, method, show_quartiers, residence_mode, viewer, "droite")
-    territory_panel(level, query_value(param), viewer)
+    selected = territory_panel(level, query_value(param), viewer)
+residence_list(level, selected, viewer)
 show_schematic_note(level, show_quartiers)
 sources_panel()

@@ -6,7 +6,7 @@ from ui.frame import current_viewer, start_page
 from ui.login_view import account_summary, demo_accounts_block, login_form, sso_button
 
 viewer = current_viewer()
-start_page("Connexion" if viewer.is_public else "Mon compte")
+start_page("Connexion" if viewer.is_public else "Mon compte", needs_data=False)
 if viewer.is_public:
     st.markdown(
         "Sans connexion, l'outil montre la **vue publique** : cartes, cotation et chiffres sous "

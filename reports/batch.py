@@ -4,8 +4,10 @@ A batch renders each fiche (maps, PDF, Word) in a pool of worker processes, one 
 workers are forked from a clean server process (``forkserver``), never from the caller: the
 dashboard runs threads, and Typst keeps native threads once it has compiled a document, so a
 plain fork could deadlock. Each worker reads the data once. One or two fiches are rendered in
-the calling process: starting workers would cost more than it saves. Files are written to a
-temporary name, then renamed, so that an interrupted batch never leaves a half-written file.
+the calling process: starting workers would cost more than it saves. The orientations and
+actions of every fiche are read from the store once, by the caller, and handed to the workers
+(a worker never opens the store). Files are written to a temporary name, then renamed, so that
+an interrupted batch never leaves a half-written file.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from services.export_data import ExportData, load_export_data
 from services.fiche import build_fiche
 from services.fiche_model import FicheText
 from services.fiche_territories import resolve_territories
+from services.fiche_texts import fiche_texts_for
 
 FICHE_FORMATS = {"pdf": "application/pdf", "docx": DOCX_MIME}
 ZIP_MIME = "application/zip"
@@ -63,7 +66,7 @@ def fiche_files(
     key: str,
     formats: Sequence[str] = ("pdf", "docx"),
     reference: str | None = None,
-    texts: Sequence[FicheText] = (),
+    texts: Sequence[FicheText] | None = None,
 ) -> list[FicheFile]:
     """The files of one fiche (maps drawn once for both formats).
 
@@ -77,8 +80,8 @@ def fiche_files(
         ``pdf`` and/or ``docx``.
     reference : str, optional
         The territory of comparison (the EPCI by default).
-    texts : sequence of FicheText
-        Orientations and actions of the territory.
+    texts : sequence of FicheText, optional
+        Orientations and actions of the territory (read from the store when None).
     """
     formats = check_formats(formats)
     fiche = build_fiche(data, key, reference, texts)
@@ -122,7 +125,8 @@ def run_batch(
     reference : str, optional
         The territory of comparison of every fiche.
     texts : mapping, optional
-        Territory code → its orientations and actions.
+        Territory code → its orientations and actions; read from the store, once for the whole
+        batch, when None (workers never open the store).
     workers : int, optional
         Worker processes (the number of cores by default).
 
@@ -140,7 +144,8 @@ def run_batch(
     territories = resolve_territories(data, keys)
     if reference:
         resolve_territories(data, [reference])
-    texts = texts or {}
+    if texts is None:
+        texts = fiche_texts_for(t.key for t in territories)
     workers = workers or os.cpu_count() or 1
     if workers <= 1 or len(territories) <= INLINE_MAX:
         for t in territories:

@@ -77,8 +77,9 @@ def build_parser() -> FrenchParser:
         help="fiches territoriales (EPCI, communes, quartiers de Poitiers)",
         description="Écrit les fiches territoriales dans un dossier : une par territoire et "
         "par format. Sans code, toutes les fiches (l'EPCI, les 40 communes et chaque quartier "
-        "de Poitiers). Les fiches suivent toujours les règles de diffusion publique (secret "
-        "statistique).",
+        "de Poitiers). Chaque fiche reprend les orientations d'attribution et actions "
+        "complémentaires enregistrées dans le tableau de bord, avec leur auteur et leur date. "
+        "Les fiches suivent toujours les règles de diffusion publique (secret statistique).",
     )
     fiches.add_argument(
         "codes",

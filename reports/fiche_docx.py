@@ -23,10 +23,11 @@ from lxml import etree
 from geodata.schemas import DEMO_NOTICE
 from reports.docx_template import HEADER_MARK, REQUIRED_STYLES, TABLE_STYLE, TEMPLATE_PATH
 from reports.fiche_images import FicheImages, fiche_images
-from reports.fiche_pdf import DEMO_DETAIL
+from reports.fiche_pdf import DEMO_DETAIL, NO_TEXT
 from services.fiche_model import Fiche, Section, Table
 from services.fiche_territories import LEVEL_LABELS
 from services.fmt import fmt_date
+from services.user_text import clean_text, paragraphs
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ALIGN = {
@@ -190,13 +191,13 @@ def _identity(document, fiche: Fiche, images: FicheImages) -> None:
 def _texts(document, fiche: Fiche) -> None:
     for text in fiche.texts:
         document.add_heading(text.title, level=1)
-        paragraphs = [p.strip() for p in text.body.split("\n\n") if p.strip()]
-        if not paragraphs:
-            document.add_paragraph("Aucun texte rédigé pour ce territoire à la date d'édition.")
-        for paragraph in paragraphs:
-            document.add_paragraph(paragraph)
+        written = paragraphs(text.body)
+        if not written:
+            document.add_paragraph(NO_TEXT)
+        for paragraph in written:
+            document.add_paragraph(paragraph)  # a line break inside becomes a Word line break
         if text.byline:
-            document.add_paragraph(text.byline, style="Caption")
+            document.add_paragraph(clean_text(text.byline), style="Caption")
 
 
 def fiche_docx(fiche: Fiche, images: FicheImages | None = None) -> bytes:

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from geodata.communes import EPCI_NAME
 from reports.fiche_images import FicheImages, fiche_images
-from reports.typst_doc import compile_pdf, table_json
+from reports.typst_doc import breakable, compile_document, compile_pdf, table_json
 from services.fiche_model import Fiche
 from services.fiche_territories import LEVEL_LABELS
 from services.fmt import fmt_date
+from services.user_text import clean_text, paragraphs
 
 DEMO_DETAIL = (
     "Les résidences, bailleurs, occupations et attributions de cette fiche sont générés pour la "
     "démonstration ; seuls les contours et populations des communes sont réels."
 )
+NO_TEXT = "Aucun texte rédigé pour ce territoire à la date d'édition."
 
 
 def fiche_document(fiche: Fiche) -> dict:
@@ -57,11 +59,12 @@ def fiche_document(fiche: Fiche) -> dict:
             {"color": e.color, "label": e.label, "count": e.count}
             for e in fiche.residence_map.point_legend
         ],
+        "no_text": NO_TEXT,
         "texts": [
             {
                 "title": t.title,
-                "paragraphs": [p.strip() for p in t.body.split("\n\n") if p.strip()],
-                "byline": t.byline,
+                "paragraphs": [breakable(p) for p in paragraphs(t.body)],
+                "byline": clean_text(t.byline),
             }
             for t in fiche.texts
         ],
@@ -83,8 +86,17 @@ def fiche_pdf(fiche: Fiche, images: FicheImages | None = None) -> bytes:
         The maps, when already drawn for the Word file.
     """
     images = images or fiche_images(fiche)
-    return compile_pdf(
-        "fiche.typ",
-        fiche_document(fiche),
-        {"locator.png": images.locator, "residences.png": images.residences},
-    )
+    return compile_pdf("fiche.typ", fiche_document(fiche), _image_files(images))
+
+
+def _image_files(images: FicheImages) -> dict[str, bytes]:
+    return {"locator.png": images.locator, "residences.png": images.residences}
+
+
+def fiche_pages_png(
+    fiche: Fiche, images: FicheImages | None = None, ppi: float = 72
+) -> list[bytes]:
+    """Each page of the PDF of ``fiche`` as a PNG image (same layout), to look at or check."""
+    images = images or fiche_images(fiche)
+    pages = compile_document("fiche.typ", fiche_document(fiche), _image_files(images), "png", ppi)
+    return pages if isinstance(pages, list) else [pages]

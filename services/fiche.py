@@ -8,7 +8,7 @@ default), what the fiches annexed to the intercommunal attribution convention ca
 3. *Constats partagés* (:mod:`services.fiche_constats`);
 4. the residences with their score, class, peer group and flag, and their map;
 5. the *Orientations d'attribution* and *Actions complémentaires* written in the dashboard
-   (given by the caller from the store);
+   (:mod:`services.fiche_texts`; a text never written is printed as such);
 6. definitions, method and sources generated from the configuration
    (:mod:`services.fiche_sources`).
 
@@ -33,6 +33,7 @@ from services.fiche_figures import LevelFigures, level_figures
 from services.fiche_model import Cell, Fiche, FicheText, Section, Table
 from services.fiche_sources import definitions, sources_table
 from services.fiche_territories import EPCI_KEY, LEVEL_LABELS, FicheTerritory, territory_by_key
+from services.fiche_texts import complete_texts, fiche_texts_for
 from services.fmt import MISSING, fmt_date, fmt_int
 from services.map_style import FLAG_LABELS
 
@@ -250,7 +251,7 @@ def build_fiche(
     data: ExportData,
     territory: FicheTerritory | str,
     reference: FicheTerritory | str | None = None,
-    texts: Sequence[FicheText] = (),
+    texts: Sequence[FicheText] | None = None,
 ) -> Fiche:
     """The fiche of ``territory`` compared with ``reference``.
 
@@ -262,8 +263,10 @@ def build_fiche(
         The territory, or its code (``epci``, INSEE code, quartier code).
     reference : FicheTerritory or str, optional
         The territory of comparison (the EPCI by default).
-    texts : sequence of FicheText
-        Orientations and complementary actions from the store.
+    texts : sequence of FicheText, optional
+        Orientations and complementary actions (:func:`services.fiche_texts.fiche_texts_for`);
+        read from the store when None. A section missing from ``texts`` is printed as « no text
+        written ».
 
     Raises
     ------
@@ -276,6 +279,8 @@ def build_fiche(
         reference = EPCI_KEY
     if isinstance(reference, str):
         reference = territory_by_key(data, reference)
+    if texts is None:
+        texts = fiche_texts_for([territory.key])[territory.key]
     figures = level_figures(data, territory.level)
     sections = [
         constats.stock_section(figures, territory),
@@ -296,7 +301,7 @@ def build_fiche(
         key_figures=key_figures_table(data, territory, reference),
         constats=tuple(s for s in sections if s is not None),
         residences=_residences_section(data, territory),
-        texts=tuple(texts),
+        texts=complete_texts(texts),
         definitions=definitions(data),
         sources=sources_table(data, figures.window, figures.sitting_year),
         is_demo=data.is_demo,

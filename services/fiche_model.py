@@ -146,7 +146,8 @@ class Fiche:
     residences : Section
         The residences of the territory.
     texts : tuple of FicheText
-        Orientations and complementary actions (empty when the store holds none).
+        Orientations and complementary actions, always both (a body is empty when no text was
+        written).
     definitions : tuple of (str, str)
         Term and definition, generated from the configuration.
     sources : Table

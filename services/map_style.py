@@ -7,6 +7,8 @@ a snapshot can never disagree with the map it was taken from.
 - Territory map: an indicator per commune or quartier in quantile or Jenks classes
   (:func:`indicator_style`), sequential YlGnBu palette (ColorBrewer); a figure hidden by the
   secret statistique gets its own grey (hatched on snapshots), a missing one a lighter grey.
+  Under residence points the classes are greys (``muted``): no hue competes with the points'
+  colours; a missing figure is then white, a hidden one pale beige.
 - SRU map: five classes set around the target (:func:`sru_style`), diverging PuOr palette;
   communes not subject to article 55 are white.
 - Residence points: by cotation class (RdYlBu), by rebalancing flag, QPV only
@@ -75,6 +77,10 @@ SRU_CLASS_GAPS = (10.0, 5.0, 2.0)
 SRU_BELOW_COLORS = ("#b35806", "#e08214", "#fdb863", "#fee0b6")
 SRU_REACHED_COLOR = "#8073ac"
 SRU_NOT_SUBJECT_COLOR = "#fafafa"
+# Muted classes (under residence points): grey levels from light to mid.
+MUTED_LIGHT, MUTED_DARK = 242, 89
+MUTED_NO_DATA = "#ffffff"
+MUTED_MASKED = "#f3e6d3"
 
 
 @dataclass(frozen=True)
@@ -146,9 +152,24 @@ class PointStyle:
     title: str
 
 
-def class_colors(n_classes: int) -> list[str]:
-    """Colours of ``n_classes`` sequential classes, light to dark."""
-    return list(SEQUENTIAL[max(1, min(n_classes, 7))])
+def class_colors(n_classes: int, muted: bool = False) -> list[str]:
+    """Colours of ``n_classes`` sequential classes, light to dark.
+
+    Parameters
+    ----------
+    n_classes : int
+        Number of classes (1 to 7; clipped).
+    muted : bool, default False
+        Evenly spaced greys instead of yellow-green-blue, under coloured points.
+    """
+    n = max(1, min(n_classes, 7))
+    if not muted:
+        return list(SEQUENTIAL[n])
+    if n == 1:
+        return ["#a5a5a5"]
+    step = (MUTED_LIGHT - MUTED_DARK) / (n - 1)
+    levels = [round(MUTED_LIGHT - i * step) for i in range(n)]
+    return [f"#{v:02x}{v:02x}{v:02x}" for v in levels]
 
 
 def class_labels(classes: Classification, decimals: int, unit: str) -> list[str]:
@@ -164,7 +185,11 @@ def class_labels(classes: Classification, decimals: int, unit: str) -> list[str]
 
 
 def indicator_style(
-    values: pd.DataFrame, classes: Classification, decimals: int, unit: str
+    values: pd.DataFrame,
+    classes: Classification,
+    decimals: int,
+    unit: str,
+    muted: bool = False,
 ) -> AreaStyle:
     """Classes and colours of an indicator mapped per territory.
 
@@ -177,6 +202,8 @@ def indicator_style(
         The class bounds (:func:`services.classify.classify_values` of ``values["value"]``).
     decimals, unit
         How the bounds are printed.
+    muted : bool, default False
+        Greys (see :func:`class_colors`), when residence points are drawn over the territories.
 
     Returns
     -------
@@ -184,12 +211,14 @@ def indicator_style(
         Legend: one line per class, then « secret statistique » and « non disponible » when
         some territory is so.
     """
-    colors = class_colors(classes.n_classes)
+    colors = class_colors(classes.n_classes, muted)
+    masked_color = MUTED_MASKED if muted else MASKED
+    missing_color = MUTED_NO_DATA if muted else NO_DATA
     index = classes.classify(values["value"])
     masked = values["is_masked"].fillna(False).astype(bool)
     fill = pd.Series(
         [
-            MASKED if hidden else (NO_DATA if pd.isna(i) else colors[int(i)])
+            masked_color if hidden else (missing_color if pd.isna(i) else colors[int(i)])
             for i, hidden in zip(index, masked, strict=True)
         ],
         index=values.index,
@@ -204,9 +233,9 @@ def indicator_style(
     n_masked = int(masked.sum())
     n_missing = int((index.isna() & ~masked).sum())
     if n_masked:
-        legend.append(LegendEntry(MASKED, MASKED_LABEL, n_masked, MASKED_HATCH))
+        legend.append(LegendEntry(masked_color, MASKED_LABEL, n_masked, MASKED_HATCH))
     if n_missing:
-        legend.append(LegendEntry(NO_DATA, MISSING_LABEL, n_missing))
+        legend.append(LegendEntry(missing_color, MISSING_LABEL, n_missing))
     return AreaStyle(fill, index, masked, legend, classes)
 
 

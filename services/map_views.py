@@ -157,7 +157,8 @@ def territory_map(
         year = available_years(data.map_inputs, indicator)[-1]
     values = map_values(data.map_inputs, level, indicator, year, EXPORT_ACCESS)
     classes = classify_values(values["value"], method, n_classes)
-    style = indicator_style(values, classes, spec.decimals, spec.unit)
+    # Greys under residence points, as on the screen.
+    style = indicator_style(values, classes, spec.decimals, spec.unit, residence_mode != "none")
     areas = _areas(data, level, style)
     with_quartiers = level == "commune" and show_quartiers
     points = residence_point_style(

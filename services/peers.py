@@ -204,7 +204,9 @@ def peer_analysis(
     settings = load_peer_settings() if settings is None else settings
     features = peer_features(residences, settings)
     ids = features.index
-    model = PeerGroups(random_state=RANDOM_STATE, settings=settings.grouping).fit(features)
+    # A feature no residence has (no PSP nor rent in the public RPLS) cannot group anything.
+    known = features.loc[:, features.notna().any().to_numpy()]
+    model = PeerGroups(random_state=RANDOM_STATE, settings=settings.grouping).fit(known)
     fragility = fragility_index(occupancy, residences, settings=settings)
     judged = latest_and_previous(fragility).reindex(ids)
     columns = [i.column for i in settings.fragility_indicators]

@@ -22,6 +22,7 @@ sees: identity, cotation, contributions in points, peer group, flag and a recomm
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -506,7 +507,9 @@ def _flows(
     inputs: CardInputs, rows: pd.DataFrame, rules: StockRules, mask: _Masker
 ) -> tuple[pd.DataFrame, dict]:
     residence_id = rows["residence_id"].iloc[0]
-    last = int(inputs.attributions["year"].max())
+    years_known = inputs.attributions["year"].dropna()
+    # No attribution imported yet (a parc just converted from the RPLS): an empty window.
+    last = int(years_known.max()) if len(years_known) else dt.date.today().year
     years = list(range(last - rules.equality_window_years + 1, last + 1))
     period = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(last)
     profiles = {}

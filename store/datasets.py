@@ -1,11 +1,14 @@
 """Dataset versions and the data version servers read to know the data changed.
 
-An import records a :class:`DatasetRecord` (who, when, which files, how many rows per table) as
-``staged``; :func:`switch_current` makes it the data in force — the previous one ``retired`` —
-and raises the data version, in one transaction holding the lock of the single ``data_state``
-row (``SELECT … FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), with its audit line.
-:func:`data_version` is one primary-key read: every server reads it at each page run and drops
-its caches when it moved (a data import on any server, a new reference profile).
+The store is the single source of truth of the data in force. An import records a
+:class:`DatasetRecord` (who, when, which files, how many rows per table, the directory of the data
+folder holding its tables) as ``staged``; :func:`switch_current` makes it the data in force — the
+previous one ``retired`` — and raises the data version, in one transaction holding the lock of
+the single ``data_state`` row (``SELECT … FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on
+SQLite), with its audit line. ``services.data_import`` records and switches in the same
+transaction, under the data lock of :mod:`store.locks`. :func:`data_version` is one primary-key
+read: every server reads it at each page run and drops its caches when it moved (a data import or
+a rollback on any server, a new reference profile).
 """
 
 from __future__ import annotations
@@ -20,11 +23,13 @@ from sqlalchemy.orm import Session
 from store import audit
 from store.audit import Actor
 from store.clock import utcnow
-from store.errors import NotFoundError, StoreError
+from store.errors import ConflictError, NotFoundError, StoreError
 from store.models import DatasetVersion, DataState
 
 STATE_ID = 1
 DATASET_STATUSES = ("staged", "current", "retired", "failed")
+SWITCH_ACTIONS = ("dataset_switched", "dataset_rolled_back")
+_ANY = object()  # switch_current without an expected current version
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class DatasetRecord:
     status: str
     comment: str | None
     switched_at: dt.datetime | None
+    directory: str | None = None
 
     def summary(self) -> dict:
         """What the audit trail keeps of it."""
@@ -62,6 +68,7 @@ def _record(row: DatasetVersion) -> DatasetRecord:
         status=row.status,
         comment=row.comment,
         switched_at=row.switched_at,
+        directory=row.directory,
     )
 
 
@@ -102,15 +109,20 @@ def record_dataset(
     files: Mapping[str, str],
     row_counts: Mapping[str, int],
     comment: str | None = None,
+    directory: str | None = None,
 ) -> DatasetRecord:
     """Record a new dataset version as ``staged`` (audit ``dataset_recorded``).
 
     Parameters
     ----------
     files : mapping
-        Table name → the file it was read from (name only, no folder).
+        Kind of file or table name → the file it was read from (name only, no folder).
     row_counts : mapping
-        Table name → number of rows.
+        Table name → number of rows, for every table the version holds.
+    comment : str, optional
+        Why (kept with the version and in the audit trail).
+    directory : str, optional
+        Name of the directory of the data folder holding the version's tables (unique).
     """
     if not files:
         raise StoreError("version de données vide : aucun fichier.")
@@ -122,6 +134,7 @@ def record_dataset(
         row_counts={str(k): int(v) for k, v in row_counts.items()},
         status="staged",
         comment=comment.strip() if comment and comment.strip() else None,
+        directory=directory,
     )
     session.add(row)
     session.flush()
@@ -152,6 +165,14 @@ def list_datasets(session: Session) -> list[DatasetRecord]:
     return [_record(r) for r in rows]
 
 
+def recorded_directories(session: Session) -> set[str]:
+    """The directories of every dataset version recorded (any status)."""
+    rows = session.scalars(
+        select(DatasetVersion.directory).where(DatasetVersion.directory.is_not(None))
+    )
+    return set(rows)
+
+
 def current_dataset(session: Session) -> DatasetRecord | None:
     """The dataset version in force (None: the embedded demo data)."""
     current = session.scalar(select(DataState.current_dataset_id).where(DataState.id == STATE_ID))
@@ -159,22 +180,46 @@ def current_dataset(session: Session) -> DatasetRecord | None:
 
 
 def switch_current(
-    session: Session, actor: Actor, dataset_id: int | None, reason: str | None = None
+    session: Session,
+    actor: Actor,
+    dataset_id: int | None,
+    reason: str | None = None,
+    *,
+    expected_current: int | object | None = _ANY,
+    action: str = "dataset_switched",
 ) -> int:
     """Make ``dataset_id`` the data in force (None: back to the demo data); the previous one is
-    retired. Raises and returns the new data version (audit ``dataset_switched``).
+    retired. Raises and returns the new data version (audit ``action``).
 
     Holds the lock of the state row for the whole switch: two switches never interleave.
+
+    Parameters
+    ----------
+    expected_current : int or None, optional
+        The version the caller built on (None: the demo data): the switch is refused when
+        another one is in force now.
+    action : str, default ``dataset_switched``
+        Audit action: :data:`SWITCH_ACTIONS` (``dataset_rolled_back`` for a rollback).
 
     Raises
     ------
     NotFoundError
         When the dataset version does not exist.
+    ConflictError
+        When the version in force is not ``expected_current``.
     StoreError
         When it failed its import.
     """
+    if action not in SWITCH_ACTIONS:
+        raise ValueError(f"action inconnue : {action!r}")
     state = _state(session, lock=True)
     previous = state.current_dataset_id
+    if expected_current is not _ANY and previous != expected_current:
+        raise ConflictError(
+            f"la version de données en service a changé pendant l'opération (n° {previous}, "
+            f"attendu n° {expected_current}) : rien n'a été modifié, recommencez.",
+            None if previous is None else get_dataset(session, previous),
+        )
     if dataset_id is not None:
         target = get_dataset(session, dataset_id)
         if target.status == "failed":
@@ -207,7 +252,7 @@ def switch_current(
     audit.record(
         session,
         actor,
-        "dataset_switched",
+        action,
         "dataset",
         None if dataset_id is None else str(dataset_id),
         before={"version en service": previous},

@@ -24,3 +24,7 @@ class ConflictError(StoreError):
     def __init__(self, message: str, current: object) -> None:
         super().__init__(message)
         self.current = current
+
+
+class LockBusyError(StoreError):
+    """Another process holds the lock asked for longer than the caller accepts to wait."""

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from store import audit
 from store.audit import Actor
 from store.clock import utcnow
-from store.errors import ConflictError, StoreError
+from store.errors import ConflictError, NotFoundError, StoreError
 from store.models import FicheText
 
 SECTIONS = {"orientations": "Orientations", "actions": "Actions"}
@@ -185,3 +186,62 @@ def latest_text_before(
         .limit(1)
     ).one_or_none()
     return None if row is None else _record(row)
+
+
+def text_version(session: Session, territory: str, section: str, version: int) -> FicheTextRecord:
+    """One version of a section.
+
+    Raises
+    ------
+    NotFoundError
+        When the section has no such version.
+    """
+    _check(territory, section)
+    row = session.scalars(
+        select(FicheText).where(
+            FicheText.territory == territory,
+            FicheText.section == section,
+            FicheText.version == version,
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFoundError(
+            f"texte « {SECTIONS[section]} » du territoire {territory} : pas de version {version}."
+        )
+    return _record(row)
+
+
+def latest_texts(
+    session: Session, territories: Iterable[str]
+) -> dict[tuple[str, str], FicheTextRecord]:
+    """The latest version of every section written for ``territories``, in one query.
+
+    Returns
+    -------
+    dict
+        ``(territory, section)`` → its latest version; sections never written are absent.
+    """
+    wanted = sorted({t for t in territories if TERRITORY.match(t or "")})
+    if not wanted:
+        return {}
+    latest = (
+        select(
+            FicheText.territory,
+            FicheText.section,
+            func.max(FicheText.version).label("version"),
+        )
+        .where(FicheText.territory.in_(wanted))
+        .group_by(FicheText.territory, FicheText.section)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(FicheText).join(
+            latest,
+            and_(
+                FicheText.territory == latest.c.territory,
+                FicheText.section == latest.c.section,
+                FicheText.version == latest.c.version,
+            ),
+        )
+    )
+    return {(r.territory, r.section): _record(r) for r in rows}

@@ -122,9 +122,11 @@ class FicheText(Base):
 
 
 class DatasetVersion(Base):
-    """A version of the imported data: who, when, which files, how many rows, its status."""
+    """A version of the imported data: who, when, which files, how many rows, its status, and
+    the directory of the data folder holding its tables."""
 
     __tablename__ = "dataset_versions"
+    __table_args__ = (UniqueConstraint("directory", name="uq_dataset_versions_directory"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     author: Mapped[str] = mapped_column(String(200))
@@ -135,6 +137,7 @@ class DatasetVersion(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     comment: Mapped[str | None] = mapped_column(Text)
     switched_at: Mapped[dt.datetime | None]
+    directory: Mapped[str | None] = mapped_column(String(64))
 
 
 class DataState(Base):

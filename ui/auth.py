@@ -39,7 +39,7 @@ def _sync_demo_accounts() -> None:
     global _synced
     token = cache.loaded_data_token()
     if token != _synced:
-        accounts.sync_demo_accounts(accounts.demo_data_in_use())
+        accounts.sync_demo_accounts(cache.data_source().uses_demo_data)
         _synced = token
 
 
@@ -95,7 +95,7 @@ def open_session() -> tuple[Viewer, list[str]]:
         _forget()
         notes.append("Session expirée : reconnectez-vous (page « Connexion »).")
         return PUBLIC, notes
-    viewer = accounts.viewer_for(username, accounts.demo_data_in_use())
+    viewer = accounts.viewer_for(username, cache.data_source().uses_demo_data)
     if viewer is None:
         _forget()
         notes.append(
@@ -109,7 +109,7 @@ def open_session() -> tuple[Viewer, list[str]]:
 def log_in(username: str, password: str) -> str | None:
     """Check the credentials; on success keep the username in the session and return None,
     else return the French message."""
-    result = accounts.login(username, password, accounts.demo_data_in_use())
+    result = accounts.login(username, password, cache.data_source().uses_demo_data)
     if result.viewer is None:
         return result.message
     st.session_state[USER_KEY] = result.viewer.username

@@ -8,6 +8,7 @@ on user choices are cached with ``st.cache_data`` keyed on those choices.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -61,34 +62,62 @@ from services.territory import commune_figures, epci_figures, quartier_figures
 from ui import parc_data, profile_catalogue, sru_tables
 from ui.maps import polygons_geojson
 
-_loaded_version: tuple | None = None
+_loaded: data_state.DataSource | None = None
 
 
 def data_version() -> tuple:
     """The store's address and data version (:func:`services.data_state.data_token`): it moves
-    on every import and every new reference profile, whichever server did it."""
+    on every import, rollback and new reference profile, whichever server did it."""
     return data_state.data_token()
 
 
 def loaded_data_token() -> tuple | None:
     """The data version the caches of this process were computed for."""
-    return _loaded_version
+    return None if _loaded is None else _loaded.token
 
 
 def refresh_if_data_changed() -> bool:
-    """Drop every cache when the data version moved since they were computed.
+    """Read the data in force from the store; drop every cache when the data version moved
+    since they were computed.
 
     Called once per run by the frame; returns whether the caches were cleared.
     """
-    global _loaded_version
-    version = data_version()
-    if _loaded_version is not None and version != _loaded_version:
+    global _loaded
+    source = data_state.current_source()
+    changed = _loaded is not None and source.token != _loaded.token
+    if changed:
         st.cache_resource.clear()
         st.cache_data.clear()
-        _loaded_version = version
-        return True
-    _loaded_version = version
-    return False
+    _loaded = source
+    return changed
+
+
+def data_source() -> data_state.DataSource:
+    """The data in force, as read from the store at the start of this run."""
+    if _loaded is None:
+        refresh_if_data_changed()
+    return _loaded
+
+
+def version_dir() -> Path | None:
+    """The directory of the dataset version in force (None: the demo data)."""
+    return data_source().directory
+
+
+def data_problem() -> str | None:
+    """A French message when the files of the version in force are missing on this server."""
+    return data_source().missing_files()
+
+
+def housing_table(name: str) -> pd.DataFrame:
+    """A housing table of the version in force (shared, read-only; see
+    :func:`geodata.housing.load_table`)."""
+    return _housing_table(name, version_dir())
+
+
+@st.cache_resource(show_spinner=False)
+def _housing_table(name: str, directory: Path | None) -> pd.DataFrame:
+    return housing.load_table(name, directory)
 
 
 @st.cache_resource(show_spinner=False)
@@ -103,10 +132,14 @@ def communes_geojson() -> dict:
     return polygons_geojson(communes(), "commune_code")
 
 
-@st.cache_resource(show_spinner=False)
 def quartiers() -> gpd.GeoDataFrame:
     """The Poitiers quartiers (schematic or imported)."""
-    return geodata.load_quartiers()
+    return _quartiers(version_dir())
+
+
+@st.cache_resource(show_spinner=False)
+def _quartiers(directory: Path | None) -> gpd.GeoDataFrame:
+    return geodata.load_quartiers(directory)
 
 
 @st.cache_resource(show_spinner=False)
@@ -115,22 +148,26 @@ def quartiers_geojson() -> dict:
     return polygons_geojson(quartiers(), "quartier_code", tolerance=0.0002)
 
 
-@st.cache_resource(show_spinner=False)
 def residences() -> gpd.GeoDataFrame:
     """One row per residence, with the latest OPS survey."""
-    return housing.load_residences()
+    return _residences(version_dir())
+
+
+@st.cache_resource(show_spinner=False)
+def _residences(directory: Path | None) -> gpd.GeoDataFrame:
+    return housing.load_residences(directory)
 
 
 @st.cache_resource(show_spinner=False)
 def sru_inventory() -> pd.DataFrame:
     """The SRU inventory, all years."""
-    return housing.load_sru_inventory()
+    return housing_table("sru_inventory")
 
 
-@st.cache_resource(show_spinner=False)
 def is_demo() -> bool:
-    """Whether the housing data shown is the embedded demo data set."""
-    return housing.dataset_origin("residences") == "demo"
+    """Whether the housing data shown is the embedded demo data set (the residences in force
+    are the demo ones)."""
+    return not data_source().holds("residences")
 
 
 @st.cache_resource(show_spinner=False)
@@ -159,9 +196,9 @@ def map_inputs() -> TerritoryInputs:
         quartiers=quartiers(),
         residences=residences(),
         sru_inventory=sru_inventory(),
-        occupancy=housing.load_occupancy(),
-        vacancies=housing.load_vacancies(),
-        departures=housing.load_departures(),
+        occupancy=housing_table("occupancy"),
+        vacancies=housing_table("vacancies"),
+        departures=housing_table("departures"),
         scores=reference_scores(),
         flags=peer_flags(),
         public_scores=public_reference_scores(),
@@ -184,7 +221,8 @@ def territory_history(level: str, code: str, access: Access) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False)
 def peers() -> PeerAnalysis:
     """Peer groups and rebalancing flags of the parc (classes of the reference cotation)."""
-    return peer_analysis(residences(), housing.load_occupancy(), reference_scores()["score_class"])
+    classes = reference_scores()["score_class"]
+    return peer_analysis(residences(), housing_table("occupancy"), classes)
 
 
 @st.cache_resource(show_spinner=False)
@@ -292,7 +330,7 @@ def sru_exemption_notes() -> list[dict]:
 @st.cache_resource(show_spinner=False)
 def sru_production() -> pd.DataFrame:
     """Social dwellings agreed and delivered, per commune and year."""
-    return housing.load_sru_production()
+    return housing_table("sru_production")
 
 
 @st.cache_data(show_spinner=False)
@@ -359,11 +397,11 @@ def parc_tables() -> dict[str, pd.DataFrame]:
     """The housing tables of the dashboard, loaded once (never mutate them)."""
     return {
         "residences": residences(),
-        "occupancy": housing.load_occupancy(),
-        "attributions": housing.load_attributions(),
-        "departures": housing.load_departures(),
-        "vacancies": housing.load_vacancies(),
-        "demands": housing.load_demands(),
+        "occupancy": housing_table("occupancy"),
+        "attributions": housing_table("attributions"),
+        "departures": housing_table("departures"),
+        "vacancies": housing_table("vacancies"),
+        "demands": housing_table("demands"),
     }
 
 
@@ -753,7 +791,7 @@ def peer_members(sees_all: bool = True) -> pd.DataFrame:
     table = residence_directory()[["residence_name", "commune_name", "bailleur", "n_dwellings"]]
     table = table.join(scores_for(sees_all)[["score", "score_class"]])
     table["score_class"] = table["score_class"].astype(str)
-    for column in ("group", "group_name", "n_households", "fragility", "robust_z", "flag"):
+    for column in ("group", "group_name", "n_households", "fragility", "robust_z", "flag", "rule"):
         table[column] = analysis[column].reindex(table.index)
     table["flag"] = table["flag"].fillna("not_evaluated")
     return table.join(residence_coordinates())

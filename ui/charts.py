@@ -1,8 +1,10 @@
-"""Plotly charts in the product's style: French number formats, colour-blind-safe palettes.
+"""The product's palettes, and the style of the charts still drawn with Plotly.
 
-Every chart goes through :func:`french_layout` so that decimals use a comma, thousands a thin
-space, and fonts and margins are the same everywhere. Colours: Okabe-Ito for categories,
-ColorBrewer for the ordered cotation classes and the rebalancing flags.
+Colours: Okabe-Ito for categories, ColorBrewer for the ordered cotation classes and the
+rebalancing flags; every chart and map uses them. Most charts are Vega-Lite
+(:mod:`ui.chart_theme`); the few still drawn with Plotly (the cotation comparison tabs) go
+through :func:`french_layout` so that decimals use a comma, thousands a thin space, and fonts and
+margins are the same everywhere.
 """
 
 from __future__ import annotations

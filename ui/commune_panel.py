@@ -1,21 +1,25 @@
 """The panel beside the map: the selected commune or quartier against the EPCI.
 
-Key figures, the main occupancy shares over the OPS surveys (under the secret statistique for
-the public profile) and the territory's residences with their score, class and flag.
+Key figures and the main occupancy shares over the OPS surveys (under the secret statistique for
+the public profile) beside the map; the territory's residences with their score, class and flag
+in a table under the map, across the page (six columns do not fit the side panel).
 """
 
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from services.access import Viewer
 from services.cotation import fold_text
 from services.disclosure import Access, footnote
 from ui import cache
-from ui.charts import FLAG_LABELS, PLOTLY_CONFIG, french_layout
+from ui.chart_theme import show_chart
+from ui.commune_charts import occupancy_history_chart
+from ui.flag_labels import flag_labels, rules_help
 from ui.fmt import fmt_int, fmt_number, fmt_pct
+from ui.link_notices import link_notice, not_found_text
+from ui.tables import show_table
 from ui.widgets import key_figures, set_query_value
 
 
@@ -25,6 +29,10 @@ def _choose(level: str, selected: str | None) -> str | None:
     options = ["", *sorted(names.index, key=lambda c: fold_text(names[c]))]
     label = "Commune" if level == "commune" else "Quartier"
     key = f"choice_{level}"
+    if selected is not None and selected not in names.index:
+        one = "une" if level == "commune" else "un"
+        hint = f"Choisissez-en {one} sur la carte ou dans la liste."
+        link_notice(not_found_text(label, selected, hint=hint))
     if st.session_state.get(f"{key}_synced") != selected:
         st.session_state[key] = selected if selected in names.index else ""
         st.session_state[f"{key}_synced"] = selected
@@ -91,21 +99,7 @@ def _occupancy_chart(level: str, code: str, viewer: Viewer) -> None:
         )
         st.info(message, icon=":material/lock:" if reasons else ":material/info:")
         return
-    fig = px.line(
-        history,
-        x="survey_year",
-        y="value",
-        color="label",
-        markers=True,
-        labels={"survey_year": "Enquête OPS", "value": "Part des ménages (%)", "label": ""},
-    )
-    fig.update_xaxes(tickvals=sorted(history["survey_year"].unique()), tickformat="d")
-    fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
-    fig.update_traces(hovertemplate="%{y:.1f} %<extra>%{fullData.name}</extra>")
-    st.plotly_chart(
-        french_layout(fig, height=280, title="Occupation du parc social (OPS)"),
-        config=PLOTLY_CONFIG,
-    )
+    show_chart(occupancy_history_chart(history), key=f"panneau_ops_{level}")
     if reasons:
         hidden = history[history["mask_reason"] != ""]
         which = ", ".join(
@@ -116,47 +110,62 @@ def _occupancy_chart(level: str, code: str, viewer: Viewer) -> None:
         st.caption(f"Valeurs masquées ({which}) — {footnote(reasons, marker)}")
 
 
-def _residence_list(level: str, code: str, viewer: Viewer) -> None:
+def residence_list(level: str, code: str | None, viewer: Viewer) -> None:
+    """The residences of the selected territory: score, class and flag (with its rule), the
+    scores those ``viewer`` sees (the public cotation without access to every residence)."""
+    if code is None:
+        return
     residences = cache.residences()
     column = "commune_code" if level == "commune" else "quartier_code"
     mine = residences[residences[column] == code].set_index("residence_id")
     if mine.empty:
         st.caption("Aucune résidence sociale suivie sur ce territoire.")
         return
-    scores = cache.scores_for(viewer.sees_all_residences).reindex(mine.index)
-    flags = cache.peer_flags().reindex(mine.index).map(FLAG_LABELS)
+    sees_all = viewer.sees_all_residences
+    scores = cache.scores_for(sees_all).reindex(mine.index)
+    flags = flag_labels(cache.peer_members(sees_all).reindex(mine.index))
     table = pd.DataFrame(
         {
             "Résidence": mine["residence_name"],
             "Logements": mine["n_dwellings"],
             "QPV": mine["is_qpv"].map({True: "oui", False: "non"}),
-            "Note": scores["score"],
+            "Note (/ 100)": scores["score"],
             "Classe": scores["score_class"].astype(str),
             "Signalement": flags,
         }
-    ).sort_values("Note", ascending=False)
-    st.markdown(f"**Résidences ({fmt_int(len(table))})** — cotation du profil de référence")
-    st.dataframe(
+    ).sort_values("Note (/ 100)", ascending=False)
+    names = cache.commune_table()["commune_name"] if level == "commune" else None
+    where = names[code] if names is not None else cache.quartier_table().at[code, "quartier_name"]
+    st.markdown(
+        f"**Résidences sociales suivies : {where} ({fmt_int(len(table))})** — cotation du "
+        "profil de référence"
+        + ("" if sees_all else " (note publique : pilier Occupation d'un seul tenant)")
+    )
+    show_table(
         table,
-        hide_index=True,
-        height=min(36 * (len(table) + 1), 320),
-        column_config={
-            "Note": st.column_config.NumberColumn("Note", format="%.1f", help="Sur 100"),
-            "Logements": st.column_config.NumberColumn("Logements", format="%d"),
+        {"Logements": (0, ""), "Note (/ 100)": (1, "")},
+        key=f"residences_{level}",
+        height=min(36 * (len(table) + 1), 360),
+        help={
+            "Note (/ 100)": "Note d'attractivité sur 100, profil de référence.",
+            "Signalement": rules_help(),
         },
     )
 
 
 def territory_panel(level: str, selected: str | None, viewer: Viewer) -> str | None:
-    """Render the selection box and the profile of the selected territory.
+    """Render the selection box and the profile of the selected territory (beside the map).
 
-    Returns the code finally selected (None when nothing is).
+    Returns the code finally selected (None when nothing is); :func:`residence_list` shows its
+    residences under the map.
     """
     code = _choose(level, selected)
     if code is None:
+        what = "une commune" if level == "commune" else "un quartier"
+        pick = "choisissez-la" if level == "commune" else "choisissez-le"
         st.info(
-            "Cliquez sur une commune de la carte (ou choisissez-la ci-dessus) pour afficher ses "
-            "chiffres clés.",
+            f"Cliquez sur {what} de la carte (ou {pick} ci-dessus) pour afficher ses chiffres "
+            "clés et ses résidences.",
             icon=":material/touch_app:",
         )
         return None
@@ -174,5 +183,4 @@ def territory_panel(level: str, selected: str | None, viewer: Viewer) -> str | N
         ]
         key_figures(rows)
     _occupancy_chart(level, code, viewer)
-    _residence_list(level, code, viewer)
     return code

@@ -48,30 +48,12 @@ def map_bounds(commune: str | None) -> list[list[float]]:
     return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
-class MetricScale(MacroElement):
-    """A scale bar in metres and kilometres only."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "MetricScale"
-
-
 def base_map(commune: str | None = None) -> folium.Map:
     """The map without the residences: commune outlines and Poitiers' quartiers.
 
     Its content only depends on ``commune`` (the area fitted), never on the weights.
     """
     fmap = offline_map(map_bounds(commune))
-    fmap.control_scale = False
-    MetricScale().add_to(fmap)
     folium.GeoJson(
         cache.communes_geojson(),
         name="Communes",

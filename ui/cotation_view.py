@@ -498,7 +498,7 @@ def ranking_table(result: CotationResult, commune: str | None) -> None:
             "Rang", help="1 = la résidence la plus attractive.", width="small"
         ),
         "residence_name": st.column_config.TextColumn("Résidence", width="medium"),
-        "commune_name": st.column_config.TextColumn("Commune"),
+        "commune_name": st.column_config.TextColumn("Commune", width="medium"),
         "quartier_name": st.column_config.TextColumn("Quartier"),
         "bailleur": st.column_config.TextColumn("Bailleur"),
         "n_dwellings": st.column_config.NumberColumn("Logements"),

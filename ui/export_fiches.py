@@ -2,8 +2,9 @@
 fiche or a ZIP of many with a progress bar.
 
 The fiches are written by ``reports/`` from :func:`services.fiche.build_fiche`; every fiche
-follows the public rules of the secret statistique, whoever edits it. The chosen territories and
-reference live in the URL (``territoires``, ``reference``) so that a link reopens the same choice.
+follows the public rules of the secret statistique, whoever edits it, and prints the orientations
+and actions saved in the store at the moment it is built. The chosen territories and reference
+live in the URL (``territoires``, ``reference``) so that a link reopens the same choice.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import streamlit as st
 
 from reports.batch import FICHE_FORMATS, ZIP_MIME, fiche_files, run_batch, zip_bytes
 from services.disclosure.summary import export_note
-from services.fiche_model import FicheText
 from services.fiche_territories import EPCI_KEY, FicheTerritory, fiche_territories
+from services.fiche_texts import fiche_texts_for
 from ui import cache
 from ui.widgets import query_value, set_query_value
 
@@ -81,17 +82,26 @@ def choose_formats() -> list[str]:
     return list(chosen or [])
 
 
-def single_downloads(
-    key: str, reference: str, formats: list[str], texts: tuple[FicheText, ...]
-) -> None:
-    """One download button per format; each file is built when its button is clicked."""
+def choose_text_territory(keys: list[str], options: dict[str, FicheTerritory]) -> str:
+    """Among several chosen territories, the one whose orientations and actions are shown."""
+    return st.selectbox(
+        "Orientations et actions du territoire",
+        keys,
+        format_func=lambda k: options[k].label,
+        key="fiches_texte_territoire",
+    )
+
+
+def single_downloads(key: str, reference: str, formats: list[str]) -> None:
+    """One download button per format; each file is built when its button is clicked, with the
+    texts saved at that moment."""
     columns = st.columns(max(len(formats), 1))
     for column, fmt in zip(columns, formats, strict=False):
         with column:
             st.download_button(
                 f"Télécharger la fiche ({fmt.upper()})",
                 data=lambda fmt=fmt: (
-                    fiche_files(cache.export_data(), key, [fmt], reference, texts)[0].content
+                    fiche_files(cache.export_data(), key, [fmt], reference)[0].content
                 ),
                 file_name=f"fiche_{key}.{fmt}",
                 mime=FICHE_FORMATS[fmt],
@@ -103,14 +113,12 @@ def single_downloads(
             )
 
 
-def zip_download(
-    keys: list[str],
-    reference: str,
-    formats: list[str],
-    texts: dict[str, tuple[FicheText, ...]],
-) -> None:
-    """Prepare the ZIP of many fiches (progress bar), then offer it."""
-    signature = (tuple(keys), reference, tuple(formats))
+def zip_download(keys: list[str], reference: str, formats: list[str]) -> None:
+    """Prepare the ZIP of many fiches (progress bar), then offer it; a ZIP prepared before a
+    text was saved is not offered again."""
+    texts = fiche_texts_for(keys)
+    versions = tuple((k, t.byline) for k in keys for t in texts[k])
+    signature = (tuple(keys), reference, tuple(formats), versions)
     ready = st.session_state.get(ZIP_KEY)
     if st.button(
         f"Préparer le ZIP ({len(keys)} fiches, {len(keys) * len(formats)} fichiers)",

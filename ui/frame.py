@@ -19,6 +19,7 @@ from geodata.communes import EPCI_NAME
 from geodata.schemas import DEMO_NOTICE
 from services.access import CAPABILITY_LABELS, Viewer
 from ui import auth, cache, profile_catalogue
+from ui.link_notices import show_notices
 from ui.login_view import login_form
 from ui.run_state import run_values
 from ui.widgets import demo_notice, page_style
@@ -47,12 +48,30 @@ PAGE_LIST: dict[str, list[tuple[str, str, str, str | None]]] = {
     "Compte": [
         ("pages/connexion.py", "Connexion", ":material/login:", "connexion"),
         ("pages/utilisateurs.py", "Utilisateurs", ":material/group:", "utilisateurs"),
+        ("pages/import.py", "Import des données", ":material/upload_file:", "import"),
         ("pages/journal.py", "Journal des décisions", ":material/history:", "journal"),
     ],
 }
 # Pages listed in the navigation only for the roles with this capability. They stay reachable
 # by their address (hidden), where the page itself refuses in French: a link never grants access.
-PAGE_CAPABILITY = {"utilisateurs": "manage_users", "journal": "view_journal"}
+PAGE_CAPABILITY = {
+    "utilisateurs": "manage_users",
+    "import": "import_data",
+    "journal": "view_journal",
+}
+# The French « page introuvable », hidden from the menu; the server sends any other address there
+# (``serve.py``), with the address asked for in the ``adresse`` parameter.
+NOT_FOUND = ("pages/introuvable.py", "Page introuvable", ":material/link_off:", "introuvable")
+
+
+def page_addresses() -> frozenset[str]:
+    """The URL path of every page (``""`` for the home page), the hidden « introuvable » included.
+
+    Every page that :func:`build_pages` gives the navigation must be listed here: the server
+    sends any other address to the « page introuvable ».
+    """
+    paths = {url or "" for entries in PAGE_LIST.values() for *_, url in entries}
+    return frozenset(paths | {NOT_FOUND[3]})
 
 
 def open_session() -> Viewer:
@@ -91,7 +110,27 @@ def build_pages(viewer: Viewer | None = None) -> dict[str, list[st.Page]]:
             pages.append(st.Page(path, title=title, icon=icon, **options))
             first = False
         sections[section] = pages
+    path, title, icon, url_path = NOT_FOUND
+    hidden = st.Page(path, title=title, icon=icon, url_path=url_path, visibility="hidden")
+    sections[next(reversed(sections))].append(hidden)
     return sections
+
+
+def page_directory() -> None:
+    """Links to the pages of the viewer's menu, by section (the « page introuvable » offers
+    them)."""
+    viewer = current_viewer()
+    for section, entries in PAGE_LIST.items():
+        shown = [
+            (path, title, icon)
+            for path, title, icon, url_path in entries
+            if url_path not in PAGE_CAPABILITY or viewer.can(PAGE_CAPABILITY[url_path])
+        ]
+        if not shown:
+            continue
+        st.markdown(f"**{section}**")
+        for path, title, icon in shown:
+            st.page_link(path, label=title, icon=icon)
 
 
 def sidebar(viewer: Viewer | None = None, page: str = "") -> None:
@@ -155,8 +194,14 @@ def require_page(capability: str) -> Viewer:
     return viewer
 
 
-def start_page(title: str, notice: bool = True) -> None:
-    """Open a page: make sure it runs inside the frame, then its title and the demo notice."""
+def start_page(title: str, notice: bool = True, needs_data: bool = True) -> None:
+    """Open a page: make sure it runs inside the frame, then its title, the demo notice and the
+    notices about the link (:mod:`ui.link_notices`).
+
+    A page that ``needs_data`` stops with a French message when the files of the version in
+    force are missing on this server (several servers without a shared data folder); the
+    import page does not need them, so that a rollback stays possible.
+    """
     if not getattr(_run, "framed", False):
         PagesManager.uses_pages_directory = False
         st.rerun()
@@ -165,5 +210,10 @@ def start_page(title: str, notice: bool = True) -> None:
     st.title(title)
     for note in run_values().pop("notes", None) or ():
         st.info(note, icon=":material/info:")
+    problem = cache.data_problem()
+    if problem and needs_data:
+        st.error(problem, icon=":material/folder_off:")
+        st.stop()
     if notice:
         demo_notice(cache.is_demo())
+    show_notices()

@@ -7,7 +7,7 @@ import streamlit as st
 
 from services import accounts
 from services.access import CAPABILITY_LABELS, Viewer, load_roles
-from ui import auth
+from ui import auth, cache
 
 
 def login_form(key: str = "connexion") -> None:
@@ -52,7 +52,7 @@ def sso_button() -> None:
 
 def demo_accounts_block() -> None:
     """The demonstration accounts, one per role — shown only while every table is demo data."""
-    if not accounts.demo_data_in_use():
+    if not cache.data_source().uses_demo_data:
         return
     roles = load_roles()
     st.divider()

@@ -1,7 +1,10 @@
 """The controls of the territory map: indicator and year, layers, comparison mode.
 
 Each control keeps its value in the URL (``indicateur``, ``annee``, ``residences``, ``comparer``,
-``annee2``, ``indicateur2``) so that a link reopens the same view.
+``annee2``, ``indicateur2``) so that a link reopens the same view, and the URL holds only what
+is in effect: no year for an indicator without years, no comparison parameters when not
+comparing, no commune at the quartier scale (nor the reverse). An indicator that does not exist
+at the scale chosen is replaced, and the page says so.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ import streamlit as st
 
 from services.map_indicators import MAP_INDICATORS, available_years, indicators_for
 from ui import cache
-from ui.territory_map import RESIDENCE_LAYERS
-from ui.widgets import query_choice
+from ui.link_notices import link_notice
+from ui.territory_map import LEVELS, RESIDENCE_LAYERS
+from ui.widgets import query_choice, set_query_value
 
 COMPARISONS = {"none": "non", "years": "deux années", "indicators": "deux indicateurs"}
 
@@ -23,6 +27,7 @@ def _label(code: str) -> str:
 def _year_choice(indicator: str, param: str, label: str, default_latest: bool = True) -> int | None:
     years = available_years(cache.map_inputs(), indicator)
     if not years:
+        set_query_value(param, None)
         st.selectbox(
             label,
             ["—"],
@@ -36,14 +41,34 @@ def _year_choice(indicator: str, param: str, label: str, default_latest: bool = 
     return int(query_choice(label, options, param, default))
 
 
+def keep_level_in_link(level: str) -> None:
+    """Drop the territory of the other scale from the URL (``quartier`` at the commune scale,
+    ``commune`` at the quartier scale)."""
+    set_query_value("quartier" if level == "commune" else "commune", None)
+
+
 def indicator_controls(level: str, indicator_col, year_col) -> tuple[str, int | None]:
-    """Indicator picker and, for indicators with years, the year picker."""
+    """Indicator picker and, for indicators with years, the year picker.
+
+    An indicator chosen at the other scale that does not exist at this one is replaced by the
+    default, and the page says which.
+    """
+    options = indicators_for(level)
+    default = "n_dwellings"
+    previous = st.session_state.get("qp_indicateur")
+    if previous in MAP_INDICATORS and previous not in options:
+        link_notice(
+            f"L'indicateur « {_label(previous)} » n'existe pas pour les "
+            f"{LEVELS[level][:1].lower()}{LEVELS[level][1:]} : la carte montre "
+            f"« {_label(default)} ».",
+            replaced=True,
+        )
     with indicator_col:
         indicator = query_choice(
             "Indicateur",
-            indicators_for(level),
+            options,
             "indicateur",
-            "n_dwellings",
+            default,
             _label,
             help="Indicateurs d'occupation soumis au secret statistique selon le profil d'accès.",
         )
@@ -86,8 +111,13 @@ def comparison_controls(level: str, indicator: str, year: int | None):
             widget="radio",
             horizontal=True,
         )
+        if mode != "indicators":
+            set_query_value("indicateur2", None)
+        if mode == "none":
+            set_query_value("annee2", None)
         if mode == "years":
             if not MAP_INDICATORS[indicator].has_years:
+                set_query_value("annee2", None)
                 st.caption("Cet indicateur n'a qu'un millésime : choisissez-en un autre.")
                 return None
             other = _year_choice(indicator, "annee2", "Année comparée", default_latest=False)

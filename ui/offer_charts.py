@@ -1,21 +1,33 @@
-"""Plotly charts of « Offre et demande »: available dwellings, time to re-let, demand against
-attributions. Figures only (no Streamlit), French texts."""
+"""Charts of « Offre et demande »: available dwellings, time to re-let, demand against
+attributions. Figures only (no Streamlit), French texts, Vega-Lite (:mod:`ui.chart_theme`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import altair as alt
 import pandas as pd
-import plotly.graph_objects as go
 
-from ui.charts import CATEGORICAL, french_layout
+from ui.chart_theme import (
+    colors,
+    count_axis,
+    finish,
+    legend_columns,
+    number_axis,
+    top_legend,
+)
+from ui.charts import CATEGORICAL
 from ui.fmt import fmt_int, fmt_number
-from ui.stock_charts import count_axis as counts
 
 RECENT_COLOR = CATEGORICAL[5]
 LONG_COLOR = CATEGORICAL[3]
 DEMAND_COLOR = CATEGORICAL[4]
 ATTRIBUTION_COLOR = CATEGORICAL[2]
+LABEL_COLOR = "#333333"
+
+
+def _counts(values: Sequence[float]) -> pd.Series:
+    return pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce")
 
 
 def offer_bars(
@@ -24,51 +36,60 @@ def offer_bars(
     long: Sequence[float],
     title: str,
     horizontal: bool = False,
-) -> go.Figure:
+) -> alt.TopLevelMixin:
     """Available dwellings per category, split into vacant for less / more than 3 months."""
-    fig = go.Figure()
-    for name, values, color in (
-        ("vacants depuis 3 mois ou moins", recent, RECENT_COLOR),
-        ("vacants depuis plus de 3 mois", long, LONG_COLOR),
-    ):
-        texts = [fmt_int(v) for v in values]
-        axis = (
-            {"x": list(values), "y": list(labels)}
-            if horizontal
-            else {"x": list(labels), "y": list(values)}
-        )
-        fig.add_bar(
-            **axis,
-            name=name,
-            marker_color=color,
-            orientation="h" if horizontal else "v",
-            text=texts,
-            textposition="inside",
-            customdata=texts,
-            hovertemplate=f"%{{{'y' if horizontal else 'x'}}} : %{{customdata}} logements "
-            f"{name}<extra></extra>",
-        )
-    height = max(320, 28 * len(labels) + 130) if horizontal else 340
-    french_layout(fig, height=height, title=title)
-    fig.update_layout(
-        barmode="stack",
-        legend={"traceorder": "normal"},
-        uniformtext={"minsize": 10, "mode": "hide"},
-    )
-    count_axis = {
-        "title": "Logements disponibles",
-        **counts([a + b for a, b in zip(recent, long, strict=True)]),
+    series = {
+        "vacants depuis 3 mois ou moins": RECENT_COLOR,
+        "vacants depuis plus de 3 mois": LONG_COLOR,
     }
+    totals = _counts(recent).fillna(0) + _counts(long).fillna(0)
+    # A number is written inside its segment only when the segment is wide enough for it.
+    room = 0.06 * float(totals.max() or 1)
+    data = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "category": [str(label) for label in labels],
+                    "series": name,
+                    "order": i,
+                    "value": _counts(values).to_numpy(),
+                    "text": [fmt_int(v) if pd.notna(v) and v >= room else "" for v in values],
+                }
+            )
+            for i, (name, values) in enumerate(zip(series, (recent, long), strict=True))
+        ],
+        ignore_index=True,
+    )
+    category = (alt.Y if horizontal else alt.X)(
+        "category:N",
+        sort=[str(label) for label in labels],
+        title=None,
+        **({} if horizontal else {"axis": alt.Axis(labelAngle=0)}),
+    )
+    amount = (alt.X if horizontal else alt.Y)(
+        "value:Q", stack="zero", axis=count_axis("Logements disponibles")
+    )
+    tooltip = [
+        alt.Tooltip("category:N", title="Catégorie"),
+        alt.Tooltip("series:N", title="Logements"),
+        alt.Tooltip("text:N", title="Nombre"),
+    ]
+    legend = top_legend(legend_columns(series, 40 if horizontal else 60))
+    color = alt.Color("series:N", scale=colors(series), legend=legend)
+    order = alt.Order("order:Q")
+    bars = alt.Chart(data).mark_bar().encode(category, amount, color, order, tooltip=tooltip)
+    labels_layer = (
+        alt.Chart(data)
+        .mark_text(color="#ffffff", fontSize=11, **({"dx": -10} if horizontal else {"dy": 8}))
+        .encode(category, amount, order, text="text:N")
+    )
+    chart = alt.layer(bars, labels_layer)
     if horizontal:
-        fig.update_xaxes(**count_axis)
-        fig.update_yaxes(title=None, autorange="reversed", type="category")
-    else:
-        fig.update_yaxes(**count_axis)
-        fig.update_xaxes(title=None, type="category")
-    return fig
+        return finish(chart.properties(height=alt.Step(24)), title=title)
+    return finish(chart, title=title, height=260)
 
 
-def relet_bars(frame: pd.DataFrame, labels: Sequence[str], title: str) -> go.Figure:
+def relet_bars(frame: pd.DataFrame, labels: Sequence[str], title: str) -> alt.TopLevelMixin:
     """Median time to re-let per group, with the interquartile range as error bars.
 
     Parameters
@@ -81,41 +102,43 @@ def relet_bars(frame: pd.DataFrame, labels: Sequence[str], title: str) -> go.Fig
     title : str
         Chart title.
     """
-    median = frame["median_days"].astype(float)
-    plus = (frame["q3_days"] - median).fillna(0).clip(lower=0)
-    minus = (median - frame["q1_days"]).fillna(0).clip(lower=0)
-    texts = [fmt_number(v, 0, "j") for v in median]
-    long_texts = [fmt_number(v, 0, "%") for v in frame["long_vacancy_pct"]]
-    fig = go.Figure(
-        go.Bar(
-            y=list(labels),
-            x=median,
-            orientation="h",
-            marker_color=CATEGORICAL[0],
-            error_x={
-                "type": "data",
-                "array": plus,
-                "arrayminus": minus,
-                "color": "#555555",
-                "thickness": 1.2,
-            },
-            text=texts,
-            textposition="inside",
-            insidetextanchor="start",
-            customdata=list(zip(texts, long_texts, strict=True)),
-            hovertemplate="%{y} : médiane %{customdata[0]} ; encore vacants après 3 mois : "
-            "%{customdata[1]}<extra></extra>",
-            name="Délai médian",
-        )
+    data = pd.DataFrame(
+        {
+            "group": [str(label) for label in labels],
+            "median": frame["median_days"].astype(float).to_numpy(),
+            "q1": frame["q1_days"].astype(float).to_numpy(),
+            "q3": frame["q3_days"].astype(float).to_numpy(),
+            "text": [fmt_number(v, 0, "j") for v in frame["median_days"]],
+            "range": [
+                f"{fmt_number(a, 0)} à {fmt_number(b, 0, 'j')}"
+                for a, b in zip(frame["q1_days"], frame["q3_days"], strict=True)
+            ],
+            "long": [fmt_number(v, 0, "%") for v in frame["long_vacancy_pct"]],
+        }
     )
-    french_layout(fig, height=max(300, 34 * len(labels) + 120), title=title)
-    fig.update_layout(showlegend=False)
-    fig.update_xaxes(
-        title="Jours entre le départ et la relocation (médiane, 1er–3e quartile)",
-        rangemode="tozero",
+    y = alt.Y("group:N", sort=list(data["group"]), title=None)
+    x_title = "Jours entre le départ et la relocation (médiane, 1er–3e quartile)"
+    tooltip = [
+        alt.Tooltip("group:N", title="Groupe"),
+        alt.Tooltip("text:N", title="Délai médian"),
+        alt.Tooltip("range:N", title="1er–3e quartile"),
+        alt.Tooltip("long:N", title="Encore vacants après 3 mois"),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color=CATEGORICAL[0])
+        .encode(y, x=alt.X("median:Q", axis=number_axis(x_title)), tooltip=tooltip)
     )
-    fig.update_yaxes(title=None, autorange="reversed", type="category")
-    return fig
+    spread = (
+        alt.Chart(data).mark_rule(color="#555555", strokeWidth=1.2).encode(y, x="q1:Q", x2="q3:Q")
+    )
+    labels_layer = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=4, color="#ffffff", fontSize=11)
+        .encode(y, x=alt.datum(0), text="text:N")
+    )
+    chart = alt.layer(bars, spread, labels_layer).properties(height=alt.Step(28))
+    return finish(chart, title=title)
 
 
 def demand_bars(
@@ -124,40 +147,64 @@ def demand_bars(
     attributions: Sequence[float],
     pressure: Sequence[float],
     title: str,
-) -> go.Figure:
+) -> alt.TopLevelMixin:
     """Active demands against attributions of the last 12 months, pressure written above."""
-    fig = go.Figure()
-    for name, values, color in (
-        ("Demandes actives", demands, DEMAND_COLOR),
-        ("Attributions des 12 derniers mois", attributions, ATTRIBUTION_COLOR),
-    ):
-        texts = [fmt_int(v) for v in values]
-        fig.add_bar(
-            x=list(labels),
-            y=list(values),
-            name=name,
-            marker_color=color,
-            text=texts,
-            textposition="outside",
-            cliponaxis=False,
-            customdata=texts,
-            hovertemplate=f"%{{x}} — {name} : %{{customdata}}<extra></extra>",
-        )
-    top = max([v for v in [*demands, *attributions] if pd.notna(v)] or [1.0])
-    for label, ratio in zip(labels, pressure, strict=True):
-        fig.add_annotation(
-            x=label,
-            y=top * 1.22,
-            showarrow=False,
-            text=f"pression {fmt_number(ratio, 1)}",
-            font={"size": 12, "color": "#333333"},
-        )
-    french_layout(fig, height=380, title=title)
-    fig.update_layout(barmode="group")
-    fig.update_xaxes(title=None, type="category")
-    fig.update_yaxes(
-        title="Demandes, attributions",
-        range=[0, top * 1.3],
-        **{k: v for k, v in counts([top]).items() if k != "rangemode"},
+    series = {
+        "Demandes actives": DEMAND_COLOR,
+        "Attributions des 12 derniers mois": ATTRIBUTION_COLOR,
+    }
+    categories = [str(label) for label in labels]
+    data = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "category": categories,
+                    "series": name,
+                    "value": _counts(values).to_numpy(),
+                    "text": [fmt_int(v) for v in values],
+                }
+            )
+            for name, values in zip(series, (demands, attributions), strict=True)
+        ],
+        ignore_index=True,
     )
-    return fig
+    top = data["value"].max()
+    top = float(top) if pd.notna(top) and top > 0 else 1.0
+    y_scale = alt.Scale(domain=[0, top * 1.3], nice=False)
+    x = alt.X("category:N", sort=categories, title=None, axis=alt.Axis(labelAngle=0))
+    y = alt.Y("value:Q", scale=y_scale, axis=count_axis("Demandes, attributions"))
+    offset = alt.XOffset("series:N", sort=list(series))
+    tooltip = [
+        alt.Tooltip("category:N", title="Typologie"),
+        alt.Tooltip("series:N", title="Série"),
+        alt.Tooltip("text:N", title="Nombre"),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x,
+            y,
+            offset,
+            alt.Color("series:N", scale=colors(series), legend=top_legend(legend_columns(series))),
+        )
+        .encode(tooltip=tooltip)
+    )
+    values = (
+        alt.Chart(data)
+        .mark_text(baseline="bottom", dy=-2, fontSize=11, color=LABEL_COLOR)
+        .encode(x, y, offset, text="text:N")
+    )
+    ratios = pd.DataFrame(
+        {
+            "category": categories,
+            "at": top * 1.22,
+            "text": [f"pression {fmt_number(r, 1)}" for r in pressure],
+        }
+    )
+    pressure_layer = (
+        alt.Chart(ratios)
+        .mark_text(fontSize=12, color=LABEL_COLOR)
+        .encode(x, alt.Y("at:Q", scale=y_scale), text="text:N")
+    )
+    return finish(alt.layer(bars, values, pressure_layer), title=title, height=280)

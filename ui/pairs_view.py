@@ -15,7 +15,6 @@ from __future__ import annotations
 import folium
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -28,23 +27,19 @@ from services.map_style import group_color as group_color  # shared with the sna
 from services.map_style import group_point_style
 from services.peers import FLAG_LABELS
 from ui import cache
-from ui.charts import PLOTLY_CONFIG, french_layout
+from ui.chart_theme import show_chart
 from ui.cotation_map import base_map
 from ui.export_map import bounds_of, map_download
+from ui.flag_labels import flag_labels, rules_help
 from ui.fmt import fmt_int, fmt_number
-from ui.maps import LegendEntry, add_points, points_geojson
+from ui.maps import CompactPoints, LegendEntry, point_rows
+from ui.pairs_charts import group_scatter, residence_scatter
 from ui.widgets import key_figures, legend, query_choice, set_query_value
 
 GROUP_PARAM = "groupe"
 PICK_KEY = f"qp_{GROUP_PARAM}"
 PENDING_KEY = "paires_groupe_clique"
 MAP_KEY = "paires_carte"
-FLAG_SYMBOLS = {
-    "rebalance": "triangle-up",
-    "capacity": "square",
-    "balanced": "circle",
-    "not_evaluated": "x-thin-open",
-}
 UNIT_DECIMALS = {"m": 0, "%": 0, "année": 0, "logements": 0, "€/m²/mois": 2}
 
 
@@ -91,36 +86,36 @@ def overview_caption() -> None:
 
 
 def _point_layer(selected: int) -> folium.FeatureGroup:
-    """Every residence coloured by its group (one GeoJson layer), the selected group larger."""
+    """Every residence coloured by its group, the selected group larger and on top; one compact
+    array (:class:`ui.maps.CompactPoints`). A click returns the residence's group."""
     members = cache.peer_members(False)
     residences = cache.residences()
-    frame = residences[["residence_id", "geometry"]].copy()
-    rows = members.reindex(frame["residence_id"].to_numpy())
+    rows = members.reindex(residences["residence_id"].to_numpy())
     grouped = rows["group"].notna().to_numpy()
-    frame = frame[grouped]
+    frame = residences[grouped]
     rows = rows[grouped]
     groups = rows["group"].astype(int).to_numpy()
-    frame["residence_name"] = rows["residence_name"].to_numpy()
-    frame["commune"] = rows["commune_name"].to_numpy()
-    names = rows["group_name"].to_numpy()
-    frame["groupe"] = [f"{group_number(g)} · {n}" for g, n in zip(groups, names, strict=True)]
-    frame["signalement"] = rows["flag"].map(FLAG_LABELS).to_numpy()
-    frame["group"] = groups
-    style = group_point_style(pd.Series(groups, index=frame["residence_id"].to_numpy()), selected)
-    frame["color"] = style.color.to_numpy()
-    frame["radius"] = style.radius.to_numpy()
-    frame = frame.iloc[np.argsort(groups == selected, kind="stable")]  # the chosen group on top
-    layer = folium.FeatureGroup(name="Résidences", control=False)
-    add_points(
-        layer,
-        points_geojson(
-            frame,
-            ["residence_name", "commune", "groupe", "signalement", "group", "color", "radius"],
-        ),
-        "Résidences",
-        ["residence_name", "commune", "groupe", "signalement"],
-        ["Résidence", "Commune", "Groupe", "Signalement"],
+    order = np.argsort(groups == selected, kind="stable")  # the chosen group drawn last, on top
+    style = group_point_style(pd.Series(groups, index=rows.index), selected)
+    names = [f"{group_number(g)} · {n}" for g, n in zip(groups, rows["group_name"], strict=True)]
+    fields = [
+        ("Résidence", rows["residence_name"].to_numpy(), False),
+        ("Commune", rows["commune_name"].to_numpy(), True),
+        ("Groupe", names, True),
+        ("Signalement", flag_labels(rows).to_numpy(), True),
+    ]
+    points = point_rows(
+        frame.iloc[order],
+        style.radius.to_numpy()[order],
+        list(style.color.to_numpy()[order]),
+        [(label, [texts[i] for i in order], repeated) for label, texts, repeated in fields],
+        [
+            {"group": int(g), "residence_id": str(rid)}
+            for g, rid in zip(groups[order], rows.index[order], strict=True)
+        ],
     )
+    layer = folium.FeatureGroup(name="Résidences", control=False)
+    CompactPoints(points).add_to(layer)
     return layer
 
 
@@ -214,89 +209,36 @@ def group_panel(group: int) -> None:
     st.caption(
         f"{fmt_int(row['n_residences'])} résidences, {fmt_int(row['n_dwellings'])} logements. "
         "Les signalements comparent chaque résidence évaluée (au moins 11 ménages enquêtés) à la "
-        "médiane de fragilité de son groupe."
+        f"médiane de fragilité de son groupe. {rules_help()}"
     )
     with st.expander("Profil moyen du groupe (centre) face au parc", expanded=False):
         key_figures(_centroid_rows(group))
 
 
-def _residence_scatter(members: pd.DataFrame, selected: int) -> go.Figure:
-    fig = go.Figure()
-    shown = members.dropna(subset=["fragility", "score", "group"])
-    for group in sorted(shown["group"].astype(int).unique()):
-        part = shown[shown["group"].astype(int) == group]
-        is_selected = group == selected
-        fig.add_trace(
-            go.Scatter(
-                x=part["score"],
-                y=part["fragility"],
-                mode="markers",
-                name=f"Groupe {group_number(group)}",
-                showlegend=False,
-                marker={
-                    "color": group_color(group),
-                    "symbol": part["flag"].map(FLAG_SYMBOLS).to_list(),
-                    "size": 10 if is_selected else 6,
-                    "opacity": 0.95 if is_selected else 0.3,
-                    "line": {"color": "#222222", "width": 0.8 if is_selected else 0},
-                },
-                customdata=np.column_stack(
-                    [part["residence_name"], part["commune_name"], part["flag"].map(FLAG_LABELS)]
-                ),
-                hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>Note : %{x:.1f} / 100"
-                "<br>Fragilité : %{y:.1f} points<br>%{customdata[2]}<extra></extra>",
-            )
-        )
-    for flag, symbol in FLAG_SYMBOLS.items():
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=FLAG_LABELS[flag],
-                marker={"color": "#666666", "symbol": symbol, "size": 9},
-            )
-        )
-    return fig
-
-
-def _group_scatter(members: pd.DataFrame, selected: int) -> tuple[go.Figure, str]:
-    """Group medians of the evaluated residences: score and, when publishable, fragility."""
+def _group_medians(members: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Median score and, when publishable, fragility of each group's evaluated residences
+    (:func:`services.disclosure.groups.group_medians`), and the French note naming the groups
+    without a published median and why."""
     evaluated = members[members["flag"] != "not_evaluated"].dropna(subset=["group"])
     evaluated = evaluated.assign(group=evaluated["group"].astype(int))
     rules = cache.masking_rules()
     fragility = group_medians(evaluated, "fragility", "group", rules)
     scores = evaluated.groupby("group")["score"].median().round(rules.decimals["score"])
     groups = cache.peers().groups
-    fig = go.Figure()
-    for group, row in fragility.dropna(subset=["median"]).iterrows():
-        size = groups.at[group, "n_residences"] if group in groups.index else row["n_residences"]
-        fig.add_trace(
-            go.Scatter(
-                x=[scores.get(group)],
-                y=[row["median"]],
-                mode="markers+text",
-                text=[group_number(group)],
-                textposition="middle center",
-                textfont={"color": "#ffffff", "size": 13},
-                name=f"Groupe {group_number(group)}",
-                showlegend=False,
-                marker={
-                    "color": group_color(group),
-                    "size": 18 + 3 * np.sqrt(size),
-                    "line": {"color": "#000000", "width": 3 if group == selected else 0.5},
-                },
-                hovertemplate=f"Groupe {group_number(group)}<br>Note médiane : %{{x:.1f}} / 100"
-                "<br>Fragilité médiane : %{y:.1f} points<extra></extra>",
-            )
-        )
+    medians = pd.DataFrame(
+        {
+            "score": scores,
+            "fragility": fragility["median"].reindex(scores.index),
+            "n_residences": groups["n_residences"].reindex(scores.index),
+        }
+    )
     hidden = fragility[fragility["reason"] != ""]
     note = ""
     if len(hidden):
         names = ", ".join(group_number(g) for g in hidden.index)
         reasons = [reason_text(r, rules) for r in hidden["reason"]]
         note = f" Groupes sans médiane publiée ({names}) — {footnote(reasons, rules.marker)}"
-    return fig, note
+    return medians, note
 
 
 def fragility_scatter(selected: int, viewer: Viewer) -> str:
@@ -307,26 +249,23 @@ def fragility_scatter(selected: int, viewer: Viewer) -> str:
     """
     members = cache.peer_members(viewer.sees_all_residences)
     if viewer.sees_all_residences:
-        fig = _residence_scatter(members, selected)
-        title = "Fragilité d'occupation et attractivité des résidences"
+        chart = residence_scatter(
+            members, selected, group_color, group_number, flag_labels(members)
+        )
         note = (
             "Un point par résidence dont l'indice de fragilité est calculé ; couleur : groupe "
             "(voir « Groupes de pairs »), forme : signalement. Les résidences du groupe choisi "
             "sont cerclées et opaques."
         )
     else:
-        fig, hidden = _group_scatter(members, selected)
-        title = "Fragilité d'occupation et attractivité : médianes des groupes"
+        medians, hidden = _group_medians(members)
+        chart = group_scatter(medians, selected, group_color, group_number)
         note = (
             "Un disque par groupe (taille : nombre de résidences), à la médiane de ses résidences "
             "évaluées ; le groupe choisi est cerclé. Le détail par résidence est réservé à son "
             "bailleur et au service habitat." + hidden
         )
-    fig.update_xaxes(title="Note d'attractivité (sur 100, profil de référence)")
-    fig.update_yaxes(title="Indice de fragilité d'occupation (points, 0 à 100)", rangemode="tozero")
-    fig = french_layout(fig, height=540, title=title)
-    fig.update_layout(legend={"orientation": "h", "y": -0.16, "title": {"text": "Signalement : "}})
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, key="paires_nuage")
+    show_chart(chart, key="paires_nuage")
     return note
 
 
@@ -352,7 +291,7 @@ def members_table(group: int, viewer: Viewer) -> None:
             "Classe": mine["score_class"],
             "Fragilité (points)": mine["fragility"].round(1).where(own),
             "Écart robuste": mine["robust_z"].round(2).where(own),
-            "Signalement": mine["flag"].map(FLAG_LABELS),
+            "Signalement": flag_labels(mine),
         }
     )
     if access:
@@ -399,15 +338,20 @@ def members_table(group: int, viewer: Viewer) -> None:
                 st.column_config.NumberColumn if access else st.column_config.TextColumn
             )(
                 "Écart robuste",
-                help="Écart à la médiane du groupe, en dispersions robustes ; « À rééquilibrer » "
-                "à partir de +2.",
+                help="Écart à la médiane du groupe, en dispersions robustes. " + rules_help(),
+            ),
+            "Signalement": st.column_config.TextColumn(
+                "Signalement", help=rules_help(), width="medium"
             ),
         },
         key="paires_membres",
     )
     st.caption(
-        "Tri : de la plus fragile à la moins fragile par rapport au groupe. « ouvrir » affiche "
-        "la fiche de la résidence."
+        (
+            "Tri : de la plus fragile à la moins fragile par rapport au groupe ; une résidence "
+            "dont la fragilité monte peut être à rééquilibrer avant l'écart de +2, la règle est "
+            "dite entre parenthèses. « ouvrir » affiche la fiche de la résidence."
+        )
         if access
         else "Indice de fragilité et écart au groupe d'une résidence réservés à son bailleur et "
         f"au service habitat (« {cache.masking_rules().marker} » : règle de dominance, un seul "

@@ -1,18 +1,28 @@
-"""Plotly figures of the fiche résidence: contributions, peers, occupancy history, flows.
+"""Charts of the fiche résidence: contributions, peers, occupancy history, flows.
 
-Every figure goes through :func:`ui.charts.french_layout` (decimal comma, Okabe-Ito colours) and
-carries its unit on the value axis. Figures are built from the tables of
+Vega-Lite charts finished by :func:`ui.chart_theme.finish` (French numbers, Okabe-Ito colours),
+each with its unit on the value axis. They are built from the tables of
 :class:`services.residence_card.ResidenceCard`; a masked value (NaN) is never drawn as zero.
+The waterfalls and the boxes are computed here (bars from one running total to the next;
+quartiles and whiskers at 1,5 × the interquartile range), so that every tooltip is French.
 """
 
 from __future__ import annotations
 
+import altair as alt
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from ui.charts import CATEGORICAL, french_layout
+from ui.chart_theme import (
+    colors,
+    finish,
+    legend_columns,
+    number_axis,
+    pct_axis,
+    top_legend,
+    year_axis,
+)
+from ui.charts import CATEGORICAL
 from ui.fmt import fmt_number, fmt_signed
 
 UP = "#0072B2"  # Okabe-Ito blue: pulls the score up
@@ -23,9 +33,68 @@ BOX = "#56B4E9"
 FLOW_COLORS = {"entrants": CATEGORICAL[0], "sitting": CATEGORICAL[1], "leavers": CATEGORICAL[2]}
 MIDPOINT = 50.0
 N_TOP_INDICATORS = 7
+LABEL_COLOR = "#333333"
+POINTS_AXIS = "Points de la note (sur 100)"
 
 
-def pillar_waterfall(pillars: pd.DataFrame, score: float) -> go.Figure:
+def _waterfall(rows: pd.DataFrame, domain: list[float], title: str) -> alt.TopLevelMixin:
+    """Horizontal waterfall of ``rows`` (``label``, ``start``, ``end``, ``kind``, ``text``,
+    ``detail``), top to bottom in their order."""
+    step_colors = {"hausse": UP, "baisse": DOWN, "total": TOTAL}
+    y = alt.Y("label:N", sort=list(rows["label"]), title=None)
+    x_scale = alt.Scale(domain=domain, nice=False)
+    bars = (
+        alt.Chart(rows)
+        .mark_bar(size=18)
+        .encode(
+            y,
+            x=alt.X(
+                "start:Q",
+                scale=x_scale,
+                axis=number_axis(POINTS_AXIS, values=list(range(0, 101, 10))),
+            ),
+            x2="end:Q",
+            color=alt.Color("kind:N", scale=colors(step_colors), legend=None),
+            tooltip=[
+                alt.Tooltip("label:N", title="Élément"),
+                alt.Tooltip("detail:N", title="Points"),
+            ],
+        )
+    )
+    labels = (
+        alt.Chart(rows)
+        .mark_text(align="left", dx=3, fontSize=11, color=LABEL_COLOR)
+        .encode(y, x=alt.X("right:Q", scale=x_scale), text="text:N")
+    )
+    chart = alt.layer(bars, labels).properties(height=alt.Step(26))
+    return finish(chart, title=title)
+
+
+def _steps(labels: list[str], values: list[float], first_total: bool) -> pd.DataFrame:
+    """Running bars: each value starts where the previous one ended; the first (when
+    ``first_total``) and the last start from 0."""
+    starts, ends, kinds = [], [], []
+    running = 0.0
+    for i, value in enumerate(values):
+        is_total = i == len(values) - 1 or (first_total and i == 0)
+        start = 0.0 if is_total else running
+        end = value if is_total else running + value
+        running = end
+        starts.append(start)
+        ends.append(end)
+        kinds.append("total" if is_total else ("hausse" if value >= 0 else "baisse"))
+    return pd.DataFrame(
+        {
+            "label": labels,
+            "start": starts,
+            "end": ends,
+            "right": np.maximum(starts, ends),
+            "kind": kinds,
+        }
+    )
+
+
+def pillar_waterfall(pillars: pd.DataFrame, score: float) -> alt.TopLevelMixin:
     """Points brought by each pillar, summing to the score (horizontal waterfall).
 
     Parameters
@@ -36,31 +105,19 @@ def pillar_waterfall(pillars: pd.DataFrame, score: float) -> go.Figure:
         The score (/ 100), drawn as the total.
     """
     labels = [f"{r.label} ({fmt_number(r.weight_pct, 0)} %)" for r in pillars.itertuples()]
-    values = pillars["contribution_pts"].to_numpy(dtype=float)
-    fig = go.Figure(
-        go.Waterfall(
-            orientation="h",
-            y=[*labels, "Note"],
-            x=[*values, score],
-            measure=[*["relative"] * len(values), "total"],
-            text=[*[fmt_signed(v, 1) for v in values], fmt_number(score, 1)],
-            textposition="outside",
-            cliponaxis=False,
-            increasing={"marker": {"color": UP}},
-            decreasing={"marker": {"color": DOWN}},
-            totals={"marker": {"color": TOTAL}},
-            connector={"line": {"color": "#bbbbbb", "width": 1}},
-            hovertemplate="%{y} : %{x:.1f} points<extra></extra>",
-        )
-    )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title="Points de la note (sur 100)", range=[0, 112])
-    return french_layout(fig, height=260, title="Contribution de chaque pilier à la note")
+    values = pillars["contribution_pts"].astype(float).tolist()
+    rows = _steps([*labels, "Note"], [*values, float(score)], first_total=False)
+    rows["text"] = [*[fmt_signed(v, 1) for v in values], fmt_number(score, 1)]
+    rows["detail"] = [
+        *[f"{fmt_signed(v, 1)} points" for v in values],
+        fmt_number(score, 1, "/ 100"),
+    ]
+    return _waterfall(rows, [0, 112], "Contribution de chaque pilier à la note")
 
 
 def impact_waterfall(
     indicators: pd.DataFrame, score: float, n_top: int = N_TOP_INDICATORS
-) -> go.Figure:
+) -> alt.TopLevelMixin:
     """From mid-scale (50) to the score: the indicators that move it most, then the others.
 
     Parameters
@@ -75,44 +132,47 @@ def impact_waterfall(
     known = indicators.dropna(subset=["impact_pts"])
     top = known.head(n_top)
     rest = float(known["impact_pts"].iloc[n_top:].sum())
+    impacts = top["impact_pts"].astype(float).tolist()
     labels = ["Milieu d'échelle", *top["label"], "Autres indicateurs", "Note"]
-    values = [MIDPOINT, *top["impact_pts"].to_numpy(dtype=float), rest, score]
-    measures = ["absolute", *["relative"] * (len(top) + 1), "total"]
-    texts = [
+    rows = _steps(labels, [MIDPOINT, *impacts, rest, float(score)], first_total=True)
+    changes = [*impacts, rest]
+    rows["text"] = [
         fmt_number(MIDPOINT, 0),
-        *[fmt_signed(v, 1) for v in values[1:-1]],
+        *[fmt_signed(v, 1) for v in changes],
         fmt_number(score, 1),
     ]
-    hover = ["", *top["pillar_label"].map(lambda p: f"pilier {p.lower()}"), "", ""]
-    fig = go.Figure(
-        go.Waterfall(
-            orientation="h",
-            y=labels,
-            x=values,
-            measure=measures,
-            text=texts,
-            customdata=hover,
-            textposition="outside",
-            cliponaxis=False,
-            increasing={"marker": {"color": UP}},
-            decreasing={"marker": {"color": DOWN}},
-            totals={"marker": {"color": TOTAL}},
-            connector={"line": {"color": "#bbbbbb", "width": 1}},
-            hovertemplate="%{y} (%{customdata}) : %{x:+.1f} points<extra></extra>",
-        )
-    )
-    low = min(0.0, float(np.nanmin(np.cumsum(values[:-1]))) - 5)
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title="Points de la note (sur 100)", range=[low, 112])
-    return french_layout(
-        fig,
-        height=120 + 30 * len(labels),
-        title="Indicateurs qui éloignent le plus la note du milieu d'échelle",
+    pillars = [f" (pilier {p.lower()})" for p in top["pillar_label"]]
+    rows["detail"] = [
+        fmt_number(MIDPOINT, 0, "/ 100"),
+        *[f"{fmt_signed(v, 1)} points{p}" for v, p in zip(impacts, pillars, strict=True)],
+        f"{fmt_signed(rest, 1)} points",
+        fmt_number(score, 1, "/ 100"),
+    ]
+    low = min(0.0, float(np.nanmin(rows["start"].to_numpy()[:-1])) - 5)
+    return _waterfall(
+        rows, [low, 112], "Indicateurs qui éloignent le plus la note du milieu d'échelle"
     )
 
 
-def peer_boxes(comparison: pd.DataFrame, show_residence: bool, name: str) -> go.Figure:
+def box_stats(values: pd.Series) -> dict[str, float]:
+    """Quartiles, whiskers (last values within 1,5 × the interquartile range) of ``values``."""
+    v = values.dropna().astype(float).to_numpy()
+    q1, median, q3 = np.percentile(v, [25, 50, 75])
+    spread = 1.5 * (q3 - q1)
+    inside = v[(v >= q1 - spread) & (v <= q3 + spread)]
+    return {
+        "q1": float(q1),
+        "median": float(median),
+        "q3": float(q3),
+        "low": float(inside.min()),
+        "high": float(inside.max()),
+    }
+
+
+def peer_boxes(comparison: pd.DataFrame, show_residence: bool, name: str) -> alt.TopLevelMixin:
     """The peer group's values of each fragility indicator, the residence marked.
+
+    The index (points, 0 to 100) and the shares (%, 0 to 100) share one axis from 0 to 100.
 
     Parameters
     ----------
@@ -125,141 +185,187 @@ def peer_boxes(comparison: pd.DataFrame, show_residence: bool, name: str) -> go.
         The residence's name, for the legend.
     """
     values = comparison[comparison["kind"] == "fragilité"]
-    units = list(dict.fromkeys(values["unit"]))
-    panels = [u for u in units if u == "points"] + [u for u in units if u != "points"]
-    counts = [values.loc[values["unit"] == u, "indicator"].nunique() for u in panels]
-    fig = make_subplots(
-        rows=len(panels),
-        cols=1,
-        row_heights=counts,
-        vertical_spacing=0.16 if len(panels) > 1 else 0.05,
-    )
-    shown_legend = False
-    for row, unit in enumerate(panels, start=1):
-        part = values[values["unit"] == unit]
-        peers = part[~part["is_selected"]]
-        fig.add_trace(
-            go.Box(
-                x=peers["value"],
-                y=peers["label"],
-                orientation="h",
-                name="Résidences comparables",
-                marker={"color": BOX, "size": 4},
-                line={"color": "#2b6c99"},
-                fillcolor="rgba(86,180,233,0.35)",
-                boxpoints="outliers" if show_residence else False,
-                showlegend=row == 1,
-                hovertemplate="%{x:.1f}<extra></extra>",
-            ),
-            row=row,
-            col=1,
+    first = values["unit"] == "points"
+    values = pd.concat([values[first], values[~first]])
+    order = list(dict.fromkeys(values["label"]))
+    rows, outliers = [], []
+    for label in order:
+        part = values[values["label"] == label]
+        peers = part.loc[~part["is_selected"], "value"].dropna()
+        if peers.empty:
+            continue
+        unit = "points" if part["unit"].iloc[0] == "points" else "%"
+        stats = box_stats(peers)
+        rows.append(
+            {
+                "label": label,
+                **stats,
+                "summary": f"médiane {fmt_number(stats['median'], 1, unit)}, de "
+                f"{fmt_number(stats['q1'], 1)} à {fmt_number(stats['q3'], 1, unit)} pour la "
+                "moitié des résidences",
+            }
         )
-        mine = part[part["is_selected"] & part["value"].notna()]
-        if show_residence and len(mine):
-            fig.add_trace(
-                go.Scatter(
-                    x=mine["value"],
-                    y=mine["label"],
-                    mode="markers",
-                    name=name,
-                    marker={
-                        "color": SELECTED,
-                        "size": 13,
-                        "symbol": "diamond",
-                        "line": {"color": "#000000", "width": 1},
-                    },
-                    showlegend=not shown_legend,
-                    hovertemplate=f"{name} : %{{x:.1f}}<extra></extra>",
-                ),
-                row=row,
-                col=1,
+        if show_residence:
+            far = peers[(peers < stats["low"]) | (peers > stats["high"])]
+            outliers += [{"label": label, "value": float(v)} for v in far]
+    boxes = pd.DataFrame(rows)
+    y = alt.Y("label:N", sort=order, title=None)
+    x_scale = alt.Scale(domain=[0, 100], nice=False)
+    x_axis = number_axis("Indice de fragilité (points) ou part des ménages / logements (%)")
+    group = "Résidences comparables"
+    legend = colors({group: BOX, name: SELECTED})
+    columns = legend_columns([group, name])
+    tooltip = [alt.Tooltip("label:N", title="Indicateur"), alt.Tooltip("summary:N", title=group)]
+    whiskers = (
+        alt.Chart(boxes)
+        .mark_rule(color="#2b6c99")
+        .encode(y, x=alt.X("low:Q", scale=x_scale, axis=x_axis), x2="high:Q", tooltip=tooltip)
+    )
+    box = (
+        alt.Chart(boxes)
+        .mark_bar(size=14, opacity=0.55, stroke="#2b6c99", strokeWidth=1)
+        .encode(
+            y,
+            x=alt.X("q1:Q", scale=x_scale),
+            x2="q3:Q",
+            color=alt.Color("kind:N", scale=legend, legend=top_legend(columns)),
+            tooltip=tooltip,
+        )
+        .transform_calculate(kind=f"{group!r}")
+    )
+    median = (
+        alt.Chart(boxes)
+        .mark_tick(color="#2b6c99", thickness=2, size=14)
+        .encode(y, x=alt.X("median:Q", scale=x_scale), tooltip=tooltip)
+    )
+    layers = [whiskers, box, median]
+    if outliers:
+        dots = alt.Chart(pd.DataFrame(outliers)).mark_point(color=BOX, size=14, opacity=0.8)
+        layers.append(dots.encode(y, x=alt.X("value:Q", scale=x_scale)))
+    mine = values[values["is_selected"] & values["value"].notna()]
+    if show_residence and len(mine):
+        own = pd.DataFrame(
+            {
+                "label": mine["label"].to_numpy(),
+                "value": mine["value"].astype(float).to_numpy(),
+                "kind": name,
+                "text": [
+                    fmt_number(v, 1, "points" if u == "points" else "%")
+                    for v, u in zip(mine["value"], mine["unit"], strict=True)
+                ],
+            }
+        )
+        layers.append(
+            alt.Chart(own)
+            .mark_point(shape="diamond", filled=True, size=130, stroke="#000000", strokeWidth=1)
+            .encode(
+                y,
+                x=alt.X("value:Q", scale=x_scale),
+                color=alt.Color("kind:N", scale=legend, legend=top_legend(columns)),
+                tooltip=[
+                    alt.Tooltip("label:N", title="Indicateur"),
+                    alt.Tooltip("text:N", title=name),
+                ],
             )
-            shown_legend = True
-        title = {
-            "points": "Indice de fragilité (points, 0 à 100)",
-            "%": "Part des ménages ou des logements (%)",
-        }.get(unit, unit.capitalize() if unit else "Valeur")
-        fig.update_xaxes(title=title, row=row, col=1, rangemode="tozero")
-        fig.update_yaxes(autorange="reversed", row=row, col=1)
-    fig = french_layout(fig, height=130 + 42 * sum(counts) + 50 * len(panels))
-    fig.update_layout(boxgap=0.35, legend={"y": -0.12})
-    return fig
+        )
+    return finish(alt.layer(*layers).properties(height=alt.Step(30)))
 
 
-def quartile_boxes(quartiles: pd.DataFrame, own: pd.DataFrame | None, name: str) -> go.Figure:
+def quartile_boxes(
+    quartiles: pd.DataFrame, own: pd.DataFrame | None, name: str
+) -> alt.TopLevelMixin:
     """The peer group's quartiles of each fragility indicator (no whiskers, no points).
 
     What a viewer who does not see every residence is shown of the group: boxes built from the
     published quartiles (:func:`services.disclosure.groups.group_quartiles`), never from the
-    residences' values.
+    residences' values. The index (points) and the shares (%) share one axis from 0 to 100.
 
     Parameters
     ----------
     quartiles : pandas.DataFrame
         ``label``, ``unit``, ``q1``, ``median``, ``q3`` of each indicator (NaN: withheld).
     own : pandas.DataFrame, optional
-        ``label``, ``unit`` and ``value`` of the residence, for a viewer who sees it.
+        ``label``, ``unit``, ``value`` and ``is_selected`` of the residence, for a viewer who
+        sees it (:func:`services.peers.peer_comparison` rows of kind ``fragilité``).
     name : str
         The residence's name, for the legend.
     """
     shown = quartiles.dropna(subset=["median"])
-    units = list(dict.fromkeys(shown["unit"]))
-    panels = [u for u in units if u == "points"] + [u for u in units if u != "points"]
-    counts = [int((shown["unit"] == u).sum()) for u in panels]
-    fig = make_subplots(
-        rows=max(len(panels), 1),
-        cols=1,
-        row_heights=counts or None,
-        vertical_spacing=0.16 if len(panels) > 1 else 0.05,
+    first = shown["unit"] == "points"
+    shown = pd.concat([shown[first], shown[~first]])
+    order = list(dict.fromkeys(shown["label"]))
+    units = ["points" if u == "points" else "%" for u in shown["unit"]]
+    boxes = pd.DataFrame(
+        {
+            "label": shown["label"].to_numpy(),
+            "q1": shown["q1"].astype(float).to_numpy(),
+            "median": shown["median"].astype(float).to_numpy(),
+            "q3": shown["q3"].astype(float).to_numpy(),
+            "summary": [
+                f"médiane {fmt_number(m, 1, u)}, de {fmt_number(a, 1)} à {fmt_number(b, 1, u)} "
+                "pour la moitié des résidences"
+                for m, a, b, u in zip(shown["median"], shown["q1"], shown["q3"], units, strict=True)
+            ],
+        }
     )
-    for row, unit in enumerate(panels, start=1):
-        part = shown[shown["unit"] == unit]
-        fig.add_trace(
-            go.Box(
-                y=part["label"].tolist(),
-                q1=part["q1"].tolist(),
-                median=part["median"].tolist(),
-                q3=part["q3"].tolist(),
-                lowerfence=part["q1"].tolist(),
-                upperfence=part["q3"].tolist(),
-                orientation="h",
-                name="Résidences comparables (quartiles)",
-                line={"color": "#2b6c99"},
-                fillcolor="rgba(86,180,233,0.35)",
-                boxpoints=False,
-                showlegend=row == 1,
-                hoverinfo="skip",
-            ),
-            row=row,
-            col=1,
+    y = alt.Y("label:N", sort=order, title=None)
+    x_scale = alt.Scale(domain=[0, 100], nice=False)
+    x_axis = number_axis("Indice de fragilité (points) ou part des ménages / logements (%)")
+    group = "Résidences comparables (quartiles)"
+    mine = None
+    if own is not None:
+        mine = own[own["is_selected"] & own["value"].notna() & own["label"].isin(order)]
+    names = [group, name] if mine is not None and len(mine) else [group]
+    legend = colors({group: BOX, name: SELECTED})
+    columns = legend_columns(names)
+    tooltip = [alt.Tooltip("label:N", title="Indicateur"), alt.Tooltip("summary:N", title=group)]
+    box = (
+        alt.Chart(boxes)
+        .mark_bar(size=14, opacity=0.55, stroke="#2b6c99", strokeWidth=1)
+        .encode(
+            y,
+            x=alt.X("q1:Q", scale=x_scale, axis=x_axis),
+            x2="q3:Q",
+            color=alt.Color("kind:N", scale=legend, legend=top_legend(columns)),
+            tooltip=tooltip,
         )
-        mine = own[(own["unit"] == unit) & own["value"].notna()] if own is not None else None
-        if mine is not None and len(mine):
-            fig.add_trace(
-                go.Scatter(
-                    x=mine["value"].round(1),
-                    y=mine["label"],
-                    mode="markers",
-                    name=name,
-                    marker={"color": SELECTED, "size": 13, "symbol": "diamond"},
-                    showlegend=row == 1,
-                    hovertemplate=f"{name} : %{{x:.1f}}<extra></extra>",
-                ),
-                row=row,
-                col=1,
+        .transform_calculate(kind=f"{group!r}")
+    )
+    median = (
+        alt.Chart(boxes)
+        .mark_tick(color="#2b6c99", thickness=2, size=14)
+        .encode(y, x=alt.X("median:Q", scale=x_scale), tooltip=tooltip)
+    )
+    layers = [box, median]
+    if mine is not None and len(mine):
+        points = pd.DataFrame(
+            {
+                "label": mine["label"].to_numpy(),
+                "value": mine["value"].astype(float).round(1).to_numpy(),
+                "kind": name,
+                "text": [
+                    fmt_number(v, 1, "points" if u == "points" else "%")
+                    for v, u in zip(mine["value"], mine["unit"], strict=True)
+                ],
+            }
+        )
+        layers.append(
+            alt.Chart(points)
+            .mark_point(shape="diamond", filled=True, size=130, stroke="#000000", strokeWidth=1)
+            .encode(
+                y,
+                x=alt.X("value:Q", scale=x_scale),
+                color=alt.Color("kind:N", scale=legend, legend=top_legend(columns)),
+                tooltip=[
+                    alt.Tooltip("label:N", title="Indicateur"),
+                    alt.Tooltip("text:N", title=name),
+                ],
             )
-        title = {
-            "points": "Indice de fragilité (points, 0 à 100)",
-            "%": "Part des ménages ou des logements (%)",
-        }.get(unit, unit.capitalize() if unit else "Valeur")
-        fig.update_xaxes(title=title, row=row, col=1, rangemode="tozero")
-        fig.update_yaxes(autorange="reversed", row=row, col=1)
-    fig = french_layout(fig, height=130 + 42 * sum(counts) + 50 * len(panels))
-    fig.update_layout(boxgap=0.35, legend={"y": -0.12})
-    return fig
+        )
+    return finish(alt.layer(*layers).properties(height=alt.Step(30)))
 
 
-def occupancy_lines(occupancy: pd.DataFrame, indicators: list[str]) -> go.Figure:
+def occupancy_lines(occupancy: pd.DataFrame, indicators: list[str]) -> alt.TopLevelMixin:
     """The main OPS shares of the residence over the surveys (one line each).
 
     Parameters
@@ -269,33 +375,49 @@ def occupancy_lines(occupancy: pd.DataFrame, indicators: list[str]) -> go.Figure
     indicators : list of str
         The share columns drawn, in legend order.
     """
-    fig = go.Figure()
-    years = sorted(occupancy["survey_year"].unique())
-    for i, code in enumerate(indicators):
-        rows = occupancy[occupancy["indicator"] == code].sort_values("survey_year")
-        if rows["value"].notna().sum() == 0:
-            continue
-        fig.add_trace(
-            go.Scatter(
-                x=rows["survey_year"],
-                y=rows["value"],
-                customdata=rows["n_households"],
-                name=rows["label"].iloc[0],
-                mode="lines+markers",
-                line={"color": CATEGORICAL[i % len(CATEGORICAL)], "width": 2},
-                connectgaps=False,
-                hovertemplate="%{x} : %{y:.1f} % (%{customdata:.0f} ménages enquêtés)"
-                "<extra>%{fullData.name}</extra>",
-            )
-        )
-    fig.update_xaxes(title="Enquête OPS (1er janvier)", tickvals=years, tickformat="d")
-    fig.update_yaxes(title="Part des ménages (%)", ticksuffix=" %", rangemode="tozero")
-    fig = french_layout(fig, height=460, title="Occupation au fil des enquêtes")
-    fig.update_layout(legend={"y": -0.3}, margin={"b": 130})
-    return fig
+    drawn = [
+        code
+        for code in indicators
+        if occupancy.loc[occupancy["indicator"] == code, "value"].notna().any()
+    ]
+    rows = occupancy[occupancy["indicator"].isin(drawn)].sort_values("survey_year")
+    labels = {
+        code: occupancy.loc[occupancy["indicator"] == code, "label"].iloc[0] for code in drawn
+    }
+    series = {labels[c]: CATEGORICAL[indicators.index(c) % len(CATEGORICAL)] for c in drawn}
+    data = pd.DataFrame(
+        {
+            "year": rows["survey_year"].astype(int).to_numpy(),
+            "series": rows["indicator"].map(labels).to_numpy(),
+            "value": rows["value"].astype(float).to_numpy(),
+            "text": [
+                f"{fmt_number(v, 1, '%')} ({fmt_number(n, 0)} ménages enquêtés)"
+                for v, n in zip(rows["value"], rows["n_households"], strict=True)
+            ],
+        }
+    )
+    years = sorted(data["year"].unique().tolist())
+    encode = {
+        "x": alt.X("year:Q", axis=year_axis("Enquête OPS (1er janvier)", values=years)),
+        "y": alt.Y("value:Q", axis=pct_axis("Part des ménages (%)")),
+        "color": alt.Color(
+            "series:N",
+            scale=colors(series),
+            legend=top_legend(symbolType="stroke", symbolStrokeWidth=3),
+        ),
+        "tooltip": [
+            alt.Tooltip("series:N", title="Part"),
+            alt.Tooltip("year:O", title="Enquête"),
+            alt.Tooltip("text:N", title="Valeur"),
+        ],
+    }
+    lines = alt.Chart(data).mark_line(strokeWidth=2, invalid="break-paths-show-domains")
+    points = alt.Chart(data).mark_point(filled=True, size=40)
+    chart = alt.layer(lines.encode(**encode), points.encode(**encode))
+    return finish(chart, title="Occupation au fil des enquêtes", height=260)
 
 
-def flow_bars(flows: pd.DataFrame, counts: dict) -> go.Figure:
+def flow_bars(flows: pd.DataFrame, counts: dict) -> alt.TopLevelMixin:
     """Entrants, sitting tenants and leavers side by side, measure by measure (horizontal).
 
     Parameters
@@ -313,27 +435,46 @@ def flow_bars(flows: pd.DataFrame, counts: dict) -> go.Figure:
         ),
         "leavers": f"Sortants {counts['period']} ({fmt_number(counts['leavers'])} ménages)",
     }
-    fig = go.Figure()
-    for kind in ("entrants", "sitting", "leavers"):
-        column = f"{kind}_pct"
-        if flows[column].notna().sum() == 0:
-            continue
-        fig.add_trace(
-            go.Bar(
-                x=flows[column],
-                y=flows["label"],
-                orientation="h",
-                name=names[kind],
-                marker={"color": FLOW_COLORS[kind]},
-                text=[fmt_number(v, 0, "%") if pd.notna(v) else "" for v in flows[column]],
-                textposition="outside",
-                textfont={"size": 11},
-                cliponaxis=False,
-                hovertemplate="%{y} : %{x:.1f} %<extra>" + names[kind] + "</extra>",
+    kinds = [k for k in names if flows[f"{k}_pct"].notna().any()]
+    data = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "label": flows["label"].to_numpy(),
+                    "series": names[kind],
+                    "value": flows[f"{kind}_pct"].astype(float).to_numpy(),
+                    "text": [
+                        fmt_number(v, 0, "%") if pd.notna(v) else "" for v in flows[f"{kind}_pct"]
+                    ],
+                }
             )
-        )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title="Part des ménages (%)", ticksuffix=" %", range=[0, 112])
-    fig = french_layout(fig, height=620, title="Qui entre, qui est en place, qui part")
-    fig.update_layout(barmode="group", bargap=0.3, bargroupgap=0.05, legend={"y": -0.12})
-    return fig
+            for kind in kinds
+        ],
+        ignore_index=True,
+    )
+    series = {names[k]: FLOW_COLORS[k] for k in kinds}
+    y = alt.Y("label:N", sort=list(flows["label"]), title=None)
+    x = alt.X(
+        "value:Q",
+        scale=alt.Scale(domain=[0, 112], nice=False),
+        axis=pct_axis("Part des ménages (%)", values=list(range(0, 101, 20))),
+    )
+    offset = alt.YOffset("series:N", sort=list(series))
+    tooltip = [
+        alt.Tooltip("label:N", title="Part"),
+        alt.Tooltip("series:N", title="Ménages"),
+        alt.Tooltip("text:N", title="Valeur"),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(y, x, offset, alt.Color("series:N", scale=colors(series), legend=top_legend()))
+        .encode(tooltip=tooltip)
+    )
+    labels = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=3, fontSize=11, color=LABEL_COLOR)
+        .encode(y, x, offset, text="text:N")
+    )
+    chart = alt.layer(bars, labels).properties(height=alt.Step(11, **{"for": "offset"}))
+    return finish(chart, title="Qui entre, qui est en place, qui part")

@@ -18,9 +18,11 @@ from services.disclosure import footnote
 from services.disclosure.publish import reason_text
 from services.residence_card import ResidenceCard, search_matches
 from ui import cache
-from ui.charts import PLOTLY_CONFIG
+from ui.chart_theme import show_chart
 from ui.class_certainty import reference_certainty_caption
+from ui.flag_labels import flag_text, rules_help
 from ui.fmt import MISSING, fmt_int, fmt_number, fmt_pct, fmt_rank, fmt_signed
+from ui.link_notices import link_notice, not_found_text
 from ui.residence_charts import (
     flow_bars,
     impact_waterfall,
@@ -43,7 +45,6 @@ HISTORY_INDICATORS = [
     "no_employment_pct",
     "housing_benefit_pct",
 ]
-PRINT_CONFIG = {**PLOTLY_CONFIG, "displayModeBar": False, "staticPlot": True}
 
 # Always on: the facts tables, and what a browser prints (Ctrl+P): the card alone, one column,
 # charts unbroken.
@@ -63,7 +64,7 @@ CARD_CSS = """
   [data-testid="stMainBlockContainer"] {max-width: 100% !important; padding: 0 !important;}
   [data-testid="stHorizontalBlock"] {flex-direction: column !important;}
   [data-testid="stColumn"] {width: 100% !important; flex: 1 1 100% !important;}
-  [data-testid="stPlotlyChart"], [data-testid="stAlert"], .key-figures {break-inside: avoid;}
+  [data-testid="stVegaLiteChart"], [data-testid="stAlert"], .key-figures {break-inside: avoid;}
   h2, h3 {break-after: avoid;}
   .fiche-faits {break-inside: avoid;}
 }
@@ -82,10 +83,28 @@ PRINT_SCREEN_CSS = """
 # --- Selection -----------------------------------------------------------------------------------
 
 
+def yes_no(value: object) -> str:
+    """« oui » or « non »."""
+    return "oui" if value else "non"
+
+
 def selected_residence() -> str | None:
-    """The residence of the URL (``residence``), when it exists."""
+    """The residence of the URL (``residence``), when it exists.
+
+    An unknown residence is said under the page title and removed from the URL.
+    """
     wanted = query_value(RESIDENCE_PARAM)
-    return wanted if wanted in cache.residence_directory().index else None
+    if wanted is None or wanted in cache.residence_directory().index:
+        return wanted
+    link_notice(
+        not_found_text(
+            "Résidence",
+            wanted,
+            hint="Cherchez-la par son nom, son adresse, sa commune ou son identifiant.",
+        )
+    )
+    set_query_value(RESIDENCE_PARAM, None)
+    return None
 
 
 def print_toggle() -> bool:
@@ -181,10 +200,6 @@ def _columns(printing: bool, spec: Sequence[float]) -> list:
     return st.columns(spec, gap="large")
 
 
-def _chart(fig, printing: bool, key: str) -> None:
-    st.plotly_chart(fig, config=PRINT_CONFIG if printing else PLOTLY_CONFIG, key=key)
-
-
 def header(card: ResidenceCard) -> None:
     """Name, where it is and four figures: score, class, rank, coverage."""
     who = card.identity
@@ -268,7 +283,7 @@ def identity_block(card: ResidenceCard) -> None:
             ("Étiquette énergie (DPE)", who["dpe_label"] or MISSING, ""),
             ("Orientation du PSP", (who["psp_class"] or MISSING).capitalize(), ""),
             ("Loyer moyen hors charges", fmt_number(who["rent_eur_m2"], 2, "€/m²/mois"), ""),
-            ("Ascenseur", "oui" if who["has_lift"] else "non", ""),
+            ("Ascenseur", MISSING if who["has_lift"] is None else yes_no(who["has_lift"]), ""),
             ("Taux de vacance", fmt_pct(who["vacancy_rate_pct"]), "au 1er janvier"),
             ("Taux de rotation", fmt_pct(who["rotation_rate_pct"]), "dernière année"),
         ]
@@ -289,8 +304,10 @@ def flag_block(card: ResidenceCard) -> None:
     st.subheader("Signalement et préconisation", anchor=False)
     box, icon = FLAG_BOX[peer["flag"]]
     reason = peer["not_evaluated_reason"] or peer["reason"] or ""
+    rule = cache.peer_members()["rule"].get(card.residence_id)
     box(
-        f"**{peer['flag_label']}** — {reason}\n\n**Préconisation** : {peer['recommendation']}",
+        f"**{flag_text(peer['flag'], rule)}** — {reason}\n\n**Préconisation** : "
+        f"{peer['recommendation']}",
         icon=icon,
     )
     if peer["explanation"]:
@@ -317,13 +334,13 @@ def flag_block(card: ResidenceCard) -> None:
             (
                 "Écart robuste au groupe",
                 fmt_number(peer["robust_z"], 2).replace("-", "−"),
-                "« À rééquilibrer » dès +2, capacité d'accueil sous −1",
+                "voir les règles sous le tableau",
             ),
             ("Ménages enquêtés", fmt_int(peer["n_households"]), ""),
         ]
     facts(rows)
-    if peer["group_description"]:
-        st.caption(f"Le groupe : {peer['group_description']}")
+    notes = [f"Le groupe : {peer['group_description']}"] if peer["group_description"] else []
+    st.caption(" ".join([*notes, f"Règles des signalements : {rules_help()}"]))
 
 
 def contributions_block(card: ResidenceCard, printing: bool) -> None:
@@ -331,9 +348,9 @@ def contributions_block(card: ResidenceCard, printing: bool) -> None:
     st.subheader("Pourquoi cette note", anchor=False)
     left, right = _columns(printing, [2, 3])
     with left:
-        _chart(pillar_waterfall(card.pillars, card.cotation["score"]), printing, "fiche_piliers")
+        show_chart(pillar_waterfall(card.pillars, card.cotation["score"]), "fiche_piliers")
     with right:
-        _chart(impact_waterfall(card.indicators, card.cotation["score"]), printing, "fiche_ind")
+        show_chart(impact_waterfall(card.indicators, card.cotation["score"]), "fiche_ind")
     st.caption(
         "Chaque pilier apporte sa note multipliée par son poids ; chaque indicateur tire la note "
         "au-dessus (bleu) ou en dessous (orange) de ce qu'il apporterait au milieu de l'échelle "
@@ -361,7 +378,7 @@ def peers_block(card: ResidenceCard, printing: bool) -> None:
             else:
                 own = card.comparison if card.can_see_figures else None
                 figure = quartile_boxes(quartiles, own, name)
-            _chart(figure, printing, "fiche_bp")
+            show_chart(figure, "fiche_bp")
             _boxes_caption(card)
         elif len(quartiles) and quartiles["reason"].ne("").any():
             rules = cache.masking_rules()
@@ -418,7 +435,7 @@ def _occupancy(card: ResidenceCard, printing: bool) -> None:
                 icon=":material/info:",
             )
         return
-    _chart(occupancy_lines(history, HISTORY_INDICATORS), printing, "fiche_ops")
+    show_chart(occupancy_lines(history, HISTORY_INDICATORS), "fiche_ops")
     surveyed = history.drop_duplicates("survey_year").dropna(subset=["n_households"])
     st.caption(
         "Ménages enquêtés : "
@@ -448,7 +465,7 @@ def flows_block(card: ResidenceCard, printing: bool) -> None:
                 icon=":material/info:",
             )
         return
-    _chart(flow_bars(flows, counts), printing, "fiche_flux")
+    show_chart(flow_bars(flows, counts), "fiche_flux")
     hidden = [
         label
         for label, column in (

@@ -28,10 +28,15 @@ from services.simulation import (
 )
 from services.simulation_score import CotationChange
 from ui import cache
+from ui.flag_labels import rules_help
 from ui.fmt import fmt_number, fmt_pct, fmt_rank, fmt_signed
+from ui.tables import show_table
 
 RESULT_KEY = "fiche_simulation"
 DIRECT = "pct"
+# Resources typed in % of the PLUS ceilings: checked here, in French (a bounded Streamlit number
+# input refuses a value with an English tooltip and keeps the previous one).
+RESOURCES_MAX_PCT = 400
 BENEFIT = {
     "auto": f"estimée : oui sous {fmt_number(HOUSING_BENEFIT_LIKELY_BELOW_PCT, 0)} % des plafonds",
     "oui": "oui",
@@ -69,12 +74,11 @@ def _household_inputs(prefix: str, moving_in: bool) -> dict:
         ),
         "resources_pct": st.number_input(
             "Ressources en % des plafonds PLUS (si « Saisir en % » ci-dessus)",
-            min_value=0.0,
-            max_value=400.0,
             value=50.0,
             step=5.0,
             format="%.0f",
             key=f"{prefix}_ressources_pct",
+            help=f"De 0 à {fmt_number(RESOURCES_MAX_PCT, 0)} % des plafonds de ressources PLUS.",
         ),
         "composition": st.selectbox(
             "Composition",
@@ -98,11 +102,30 @@ def _household_inputs(prefix: str, moving_in: bool) -> dict:
     return values
 
 
+def check_resources(value: object, moving_in: bool) -> float:
+    """The resources typed in % of the PLUS ceilings, or a French ValueError naming the field,
+    the value and what is expected."""
+    who = "ménage candidat" if moving_in else "ménage sortant"
+    field = f"Ressources en % des plafonds PLUS du {who}"
+    if value is None:
+        raise ValueError(
+            f"{field} : valeur manquante, attendu un nombre de 0 à "
+            f"{fmt_number(RESOURCES_MAX_PCT, 0)}."
+        )
+    number = float(value)
+    if not 0 <= number <= RESOURCES_MAX_PCT:
+        raise ValueError(
+            f"{field} : {fmt_number(number, 0)} reçu, attendu un nombre de 0 à "
+            f"{fmt_number(RESOURCES_MAX_PCT, 0)} (% des plafonds)."
+        )
+    return number
+
+
 def _household(values: dict, moving_in: bool) -> Household:
     """A :class:`Household` from the widgets' values (ValueError in French when inconsistent)."""
     quartiles = cache.applicant_quartiles()
     if values["resources"] == DIRECT:
-        resources, quartile = float(values["resources_pct"]), None
+        resources, quartile = check_resources(values["resources_pct"], moving_in), None
     else:
         quartile = int(values["resources"])
         resources = float(quartiles.at[quartile, "typical_pct"])
@@ -160,8 +183,11 @@ def simulator(residence_id: str, viewer: Viewer) -> None:
             moving_out = _household(leaving, False) if known else None
             result = simulate_move(cache.simulation_context(), residence_id, moving_in, moving_out)
         except ValueError as error:
-            st.error(str(error), icon=":material/error:")
+            # A rejected input clears the previous result: nothing stale stays on screen.
             st.session_state.pop(RESULT_KEY, None)
+            text = str(error)
+            why = f"{text[:1].upper()}{text[1:]}"
+            st.error(f"Simulation impossible. {why}", icon=":material/error:")
             return
         public = not viewer.sees_all_residences
         cotation = _cotation(residence_id, moving_in, moving_out, public)
@@ -222,7 +248,7 @@ def simulation_result(residence_id: str, viewer: Viewer, printing: bool = False)
         "Écart robuste au groupe après",
         fmt_number(result.z_after, 2),
         **_change(round(result.z_after, 2) - round(result.z_before, 2), "", 2, rise_is_good=False),
-        help=f"Avant : {fmt_number(result.z_before, 2)}. « À rééquilibrer » à partir de +2.",
+        help=f"Avant : {fmt_number(result.z_before, 2)}. {rules_help()}",
     )
     cols[2].metric(
         "Signalement après",
@@ -231,7 +257,8 @@ def simulation_result(residence_id: str, viewer: Viewer, printing: bool = False)
     )
     _cotation_block(cotation)
     in_note = cotation.indicators.index if isinstance(cotation, CotationChange) else ()
-    st.dataframe(_share_table(result, in_note), hide_index=True, width="stretch")
+    # A static table: its headers wrap, nothing is cut on screen nor on paper.
+    show_table(_share_table(result, in_note), {}, static=True)
     notes = [
         f"Parts calculées sur {fmt_number(result.n_before)} ménages enquêtés avant, "
         f"{fmt_number(result.n_after)} après : chaque part s devient (s × n + 100 × x) / (n + 1) "

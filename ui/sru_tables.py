@@ -181,12 +181,15 @@ def progress_years_table(progress: pd.DataFrame) -> pd.DataFrame:
             "Commune": progress["commune_name"].to_numpy(),
             "Code INSEE": progress["commune_code"].replace({"total": ""}).to_numpy(),
             "Année": progress["year"].astype(int).to_numpy(),
-            "Objectif CMS (logements)": progress["cms_objective"].to_numpy(dtype=float),
+            "Objectif CMS (logements)": progress["cms_objective"]
+            .round()
+            .astype("Int64")
+            .to_numpy(),
             "Attendu à date (logements)": progress["expected_to_date"].round(1).to_numpy(),
-            "Agréés dans l'année": progress["n_agreed"].to_numpy(dtype=float),
-            "Livrés dans l'année": progress["n_delivered"].to_numpy(dtype=float),
-            "Agréés (cumul)": progress["cum_agreed"].to_numpy(dtype=float),
-            "Livrés (cumul)": progress["cum_delivered"].to_numpy(dtype=float),
+            "Agréés dans l'année": progress["n_agreed"].round().astype("Int64").to_numpy(),
+            "Livrés dans l'année": progress["n_delivered"].round().astype("Int64").to_numpy(),
+            "Agréés (cumul)": progress["cum_agreed"].round().astype("Int64").to_numpy(),
+            "Livrés (cumul)": progress["cum_delivered"].round().astype("Int64").to_numpy(),
             "Agréés / objectif (%)": progress["agreed_progress_pct"].round(1).to_numpy(),
             "Livrés / objectif (%)": progress["delivered_progress_pct"].round(1).to_numpy(),
         }

@@ -1,41 +1,51 @@
-"""Plotly charts of the *Tableau de bord du parc social*: profiles of entrants, leavers and sitting
-tenants, flows by year, vacancy and rotation. Figures only (no Streamlit), French texts."""
+"""Charts of the *Tableau de bord du parc social*: profiles of entrants, leavers and sitting
+tenants, flows by year, vacancy and rotation. Figures only (no Streamlit), French texts.
+
+Vega-Lite charts finished by :func:`ui.chart_theme.finish`; value labels and tooltips are
+written by :mod:`ui.fmt`. A missing value draws no bar and breaks a line: it is never zero.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import altair as alt
 import pandas as pd
-import plotly.graph_objects as go
 
-from ui.charts import CATEGORICAL, french_layout
+from ui.chart_theme import (
+    WRAPPED_LABELS,
+    colors,
+    count_axis,
+    finish,
+    legend_columns,
+    pct_axis,
+    top_legend,
+    wrap,
+)
+from ui.charts import CATEGORICAL
 from ui.fmt import fmt_int, fmt_number
 
 ENTRANTS_COLOR = CATEGORICAL[1]  # orange
 LEAVERS_COLOR = CATEGORICAL[2]  # bluish green
 SITTING_COLOR = CATEGORICAL[0]  # blue
+LABEL_COLOR = "#333333"
+# A line with a missing year stops there instead of joining its neighbours.
+BREAK = "break-paths-show-domains"
 
 
 def _pct_texts(values: Sequence[float]) -> list[str]:
-    return [fmt_number(v, 1, "%") for v in values]
-
-
-def count_axis(values: Sequence[float]) -> dict:
-    """Axis settings for counts: whole numbers with French thousands, one tick per unit when
-    the counts are small (no « 0, 0, 1, 1 » ticks)."""
-    top = max([float(v) for v in values if pd.notna(v)] or [0.0])
-    return {"tickformat": ",d", "dtick": 1 if top <= 8 else None, "rangemode": "tozero"}
+    return [fmt_number(v, 1, "%") if pd.notna(v) else "" for v in values]
 
 
 def grouped_shares(
     categories: Sequence[str],
     series: Mapping[str, Sequence[float]],
-    colors: Mapping[str, str],
+    colors_of: Mapping[str, str],
     *,
     title: str,
     axis_title: str = "Part des ménages (%)",
     horizontal: bool = True,
-) -> go.Figure:
+) -> alt.TopLevelMixin:
     """Shares of several groups of households side by side, one group of bars per category.
 
     Parameters
@@ -44,7 +54,7 @@ def grouped_shares(
         Category labels, in reading order (top to bottom when horizontal).
     series : mapping
         Series name → shares in %, aligned with ``categories``; NaN draws no bar.
-    colors : mapping
+    colors_of : mapping
         Series name → colour.
     title : str
         Chart title.
@@ -53,135 +63,189 @@ def grouped_shares(
     horizontal : bool, default True
         Horizontal bars (long labels) or vertical ones.
     """
-    fig = go.Figure()
     names = list(series)
-    wrapped = [wrap_label(c) for c in categories]
-    for name in names:
-        values = list(series[name])
-        texts = _pct_texts(values)
-        fig.add_bar(
-            x=values if horizontal else wrapped,
-            y=wrapped if horizontal else values,
-            name=name,
-            orientation="h" if horizontal else "v",
-            marker_color=colors[name],
-            text=texts,
-            textposition="outside",
-            cliponaxis=False,
-            customdata=texts,
-            hovertemplate=f"{name}<br>%{{{'y' if horizontal else 'x'}}} : %{{customdata}}"
-            "<extra></extra>",
-        )
-    top = max([v for s in series.values() for v in s if pd.notna(v)] or [1.0])
-    rows = len(categories) * max(1, len(names))
-    height = max(300, 22 * rows + 40 * len(categories) // 2 + 110) if horizontal else 360
-    french_layout(fig, height=height, title=title)
-    fig.update_layout(barmode="group", bargap=0.25)
-    value_axis = {"title": axis_title, "range": [0, top * 1.18], "ticksuffix": " %"}
+    # Long category names on several lines, not cut.
+    wrapped = [wrap(c, 30 if horizontal else 16) for c in categories]
+    data = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "category": wrapped,
+                    "series": name,
+                    "value": pd.to_numeric(pd.Series(list(values)), errors="coerce"),
+                    "text": _pct_texts(list(values)),
+                }
+            )
+            for name, values in series.items()
+        ],
+        ignore_index=True,
+    )
+    top = data["value"].max()
+    domain = [0, (top if pd.notna(top) and top > 0 else 1.0) * 1.18]
+    color = alt.Color(
+        "series:N",
+        scale=colors({n: colors_of[n] for n in names}),
+        legend=top_legend(legend_columns(names)),
+    )
+    tooltip = [
+        alt.Tooltip("category:N", title="Indicateur"),
+        alt.Tooltip("series:N", title="Ménages"),
+        alt.Tooltip("text:N", title="Part"),
+    ]
+    category = alt.Y if horizontal else alt.X
+    amount = alt.X if horizontal else alt.Y
+    offset = alt.YOffset if horizontal else alt.XOffset
+    enc = {
+        "category": category(
+            "category:N",
+            sort=wrapped,
+            title=None,
+            axis=alt.Axis(labelExpr=WRAPPED_LABELS, labelAngle=0),
+        ),
+        "value": amount(
+            "value:Q", scale=alt.Scale(domain=domain, nice=False), axis=pct_axis(axis_title)
+        ),
+        "offset": offset("series:N", sort=names),
+    }
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(enc["category"], enc["value"], enc["offset"], color, tooltip=tooltip)
+    )
+    text = alt.Chart(data).mark_text(
+        color=LABEL_COLOR,
+        fontSize=11,
+        **({"align": "left", "dx": 3} if horizontal else {"baseline": "bottom", "dy": -2}),
+    )
+    labels = text.encode(enc["category"], enc["value"], enc["offset"], text="text:N")
+    # Each category's bars are at least as tall as its label's lines.
+    lines = max(label.count("\n") + 1 for label in wrapped) if wrapped else 1
+    step = alt.Step(max(12, -(-lines * 15 // max(len(names), 1))), **{"for": "offset"})
+    chart = alt.layer(bars, labels)
     if horizontal:
-        fig.update_xaxes(**value_axis)
-        # categories read top-down; within a group, the first series is on top
-        fig.update_yaxes(title=None, autorange="reversed")
-    else:
-        fig.update_yaxes(**value_axis)
-        fig.update_xaxes(title=None)
-    return fig
-
-
-def wrap_label(text: str, width: int = 28) -> str:
-    """Break a long axis label into lines of about ``width`` characters (Plotly ``<br>``)."""
-    lines, current = [], ""
-    for word in str(text).split():
-        if current and len(current) + 1 + len(word) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = f"{current} {word}".strip()
-    lines.append(current)
-    return "<br>".join(lines)
+        return finish(chart.properties(height=step), title=title)
+    return finish(chart, title=title, height=280)
 
 
 def flows_by_year(
     years: Sequence[int], entrants: Sequence[float], leavers: Sequence[float], title: str
-) -> go.Figure:
+) -> alt.TopLevelMixin:
     """Entrants and leavers per year (bars); a year without data has no bar."""
-    fig = go.Figure()
-    labels = [str(y) for y in years]
-    for name, values, color in (
-        ("Entrants (attributions)", entrants, ENTRANTS_COLOR),
-        ("Sortants (départs)", leavers, LEAVERS_COLOR),
-    ):
-        texts = [fmt_int(v) for v in values]
-        fig.add_bar(
-            x=labels,
-            y=list(values),
-            name=name,
-            marker_color=color,
-            text=texts,
-            textposition="outside",
-            cliponaxis=False,
-            customdata=texts,
-            hovertemplate=f"{name} en %{{x}} : %{{customdata}} ménages<extra></extra>",
+    series = {"Entrants (attributions)": ENTRANTS_COLOR, "Sortants (départs)": LEAVERS_COLOR}
+    data = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "year": [str(int(y)) for y in years],
+                    "series": name,
+                    "value": pd.to_numeric(pd.Series(list(values)), errors="coerce"),
+                    "text": [fmt_int(v) if pd.notna(v) else "" for v in values],
+                }
+            )
+            for name, values in zip(series, (entrants, leavers), strict=True)
+        ],
+        ignore_index=True,
+    )
+    x = alt.X("year:N", title="Année", axis=alt.Axis(labelAngle=0))
+    y = alt.Y("value:Q", axis=count_axis("Ménages"))
+    offset = alt.XOffset("series:N", sort=list(series))
+    tooltip = [
+        alt.Tooltip("series:N", title="Flux"),
+        alt.Tooltip("year:N", title="Année"),
+        alt.Tooltip("text:N", title="Ménages"),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x,
+            y,
+            offset,
+            alt.Color("series:N", scale=colors(series), legend=top_legend(legend_columns(series))),
         )
-    french_layout(fig, height=340, title=title)
-    fig.update_layout(barmode="group")
-    fig.update_xaxes(title="Année", type="category")
-    fig.update_yaxes(title="Ménages", **count_axis([*entrants, *leavers]))
-    return fig
+        .encode(tooltip=tooltip)
+    )
+    labels = (
+        alt.Chart(data)
+        .mark_text(baseline="bottom", dy=-2, fontSize=11, color=LABEL_COLOR)
+        .encode(x, y, offset, text="text:N")
+    )
+    return finish(alt.layer(bars, labels), title=title, height=240)
 
 
-def vacancy_lines(frame: pd.DataFrame, title: str) -> go.Figure:
+def vacancy_lines(frame: pd.DataFrame, title: str) -> alt.TopLevelMixin:
     """Vacancy rates by year: at 1 January, over 3 months, mean over the year (gaps = missing)."""
-    fig = go.Figure()
-    years = frame["year"].astype(int).astype(str)
-    for column, name, color, dash in (
-        ("vacancy_rate_pct", "Vacance au 1er janvier", CATEGORICAL[0], "solid"),
-        ("long_vacancy_rate_pct", "dont vacance de plus de 3 mois", CATEGORICAL[3], "solid"),
-        ("mean_vacancy_rate_pct", "Vacance moyenne sur l'année", CATEGORICAL[4], "dot"),
-    ):
-        texts = _pct_texts(frame[column])
-        fig.add_scatter(
-            x=years,
-            y=frame[column],
-            name=name,
-            mode="lines+markers",
-            line={"color": color, "dash": dash, "width": 2.2},
-            connectgaps=False,
-            customdata=texts,
-            hovertemplate=f"{name} %{{x}} : %{{customdata}}<extra></extra>",
-        )
-    french_layout(fig, height=340, title=title)
-    fig.update_xaxes(title="Année", type="category")
-    fig.update_yaxes(title="Part des logements (%)", ticksuffix=" %", rangemode="tozero")
-    return fig
+    series = {
+        "Vacance au 1er janvier": ("vacancy_rate_pct", CATEGORICAL[0], [1, 0]),
+        "dont vacance de plus de 3 mois": ("long_vacancy_rate_pct", CATEGORICAL[3], [1, 0]),
+        "Vacance moyenne sur l'année": ("mean_vacancy_rate_pct", CATEGORICAL[4], [2, 3]),
+    }
+    data = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "year": frame["year"].astype(int).astype(str).to_numpy(),
+                    "series": name,
+                    "value": frame[column].astype(float).to_numpy(),
+                    "text": _pct_texts(frame[column]),
+                }
+            )
+            for name, (column, _, _) in series.items()
+        ],
+        ignore_index=True,
+    )
+    names = list(series)
+    encode = {
+        "x": alt.X("year:O", title="Année", axis=alt.Axis(labelAngle=0)),
+        "y": alt.Y("value:Q", axis=pct_axis("Part des logements (%)", 1)),
+        "color": alt.Color(
+            "series:N",
+            scale=colors({n: c for n, (_, c, _) in series.items()}),
+            legend=top_legend(symbolType="stroke", symbolStrokeWidth=3),
+        ),
+        "tooltip": [
+            alt.Tooltip("series:N", title="Vacance"),
+            alt.Tooltip("year:O", title="Année"),
+            alt.Tooltip("text:N", title="Taux"),
+        ],
+    }
+    dash = alt.StrokeDash(
+        "series:N",
+        scale=alt.Scale(domain=names, range=[d for *_, d in series.values()]),
+        legend=None,
+    )
+    lines = (
+        alt.Chart(data).mark_line(strokeWidth=2.2, invalid=BREAK).encode(**encode, strokeDash=dash)
+    )
+    points = alt.Chart(data).mark_point(filled=True, size=40).encode(**encode)
+    return finish(alt.layer(lines, points), title=title, height=240)
 
 
-def rotation_bars(frame: pd.DataFrame, title: str) -> go.Figure:
+def rotation_bars(frame: pd.DataFrame, title: str) -> alt.TopLevelMixin:
     """Rotation rate by year (departures / dwellings)."""
-    texts = _pct_texts(frame["rotation_rate_pct"])
-    fig = go.Figure(
-        go.Bar(
-            x=frame["year"].astype(int).astype(str),
-            y=frame["rotation_rate_pct"],
-            marker_color=LEAVERS_COLOR,
-            text=texts,
-            textposition="outside",
-            cliponaxis=False,
-            customdata=texts,
-            hovertemplate="Rotation %{x} : %{customdata}<extra></extra>",
-            name="Taux de rotation",
-        )
+    data = pd.DataFrame(
+        {
+            "year": frame["year"].astype(int).astype(str).to_numpy(),
+            "value": frame["rotation_rate_pct"].astype(float).to_numpy(),
+            "text": _pct_texts(frame["rotation_rate_pct"]),
+        }
     )
-    french_layout(fig, height=340, title=title)
-    fig.update_layout(showlegend=False)
-    fig.update_xaxes(title="Année", type="category")
-    top = frame["rotation_rate_pct"].max()
-    fig.update_yaxes(
-        title="Départs / logements (%)",
-        ticksuffix=" %",
-        range=[0, (top if pd.notna(top) else 1) * 1.2],
+    top = data["value"].max()
+    domain = [0, (top if pd.notna(top) and top > 0 else 1.0) * 1.2]
+    x = alt.X("year:N", title="Année", axis=alt.Axis(labelAngle=0))
+    y = alt.Y(
+        "value:Q",
+        scale=alt.Scale(domain=domain, nice=False),
+        axis=pct_axis("Départs / logements (%)", 1),
     )
-    return fig
+    tooltip = [alt.Tooltip("year:N", title="Année"), alt.Tooltip("text:N", title="Rotation")]
+    bars = alt.Chart(data).mark_bar(color=LEAVERS_COLOR).encode(x, y, tooltip=tooltip)
+    labels = (
+        alt.Chart(data)
+        .mark_text(baseline="bottom", dy=-2, fontSize=11, color=LABEL_COLOR)
+        .encode(x, y, text="text:N")
+    )
+    return finish(alt.layer(bars, labels), title=title, height=240)
 
 
 EFFECT_COLORS = {"renforce": CATEGORICAL[3], "corrige": CATEGORICAL[2], "neutre": "#8c8c8c"}
@@ -191,9 +255,10 @@ EFFECT_LABELS = {
     "neutre": "écart faible (neutre)",
 }
 NOT_COMPARED = "#cccccc"
+NOT_COMPARED_LABEL = "non comparable (moins de 5 entrants)"
 
 
-def intake_dumbbell(frame: pd.DataFrame, title: str) -> go.Figure:
+def intake_dumbbell(frame: pd.DataFrame, title: str) -> alt.TopLevelMixin:
     """Sitting tenants (circle) against entrants (diamond), one line per territory.
 
     Parameters
@@ -204,44 +269,71 @@ def intake_dumbbell(frame: pd.DataFrame, title: str) -> go.Figure:
     title : str
         Chart title.
     """
-    fig = go.Figure()
-    names = frame["name"].tolist()
-    for effect, color in [*EFFECT_COLORS.items(), (None, NOT_COMPARED)]:
-        part = frame[frame["effect"] == effect] if effect else frame[frame["effect"].isna()]
-        if part.empty:
-            continue
-        xs, ys = [], []
-        for _, row in part.iterrows():
-            xs += [row["sitting_pct"], row["entrants_pct"], None]
-            ys += [row["name"], row["name"], None]
-        fig.add_scatter(
-            x=xs,
-            y=ys,
-            mode="lines",
-            line={"color": color, "width": 3},
-            hoverinfo="skip",
-            name=EFFECT_LABELS.get(effect, "non comparable (moins de 5 entrants)"),
+    names = frame["name"].astype(str).tolist()
+    effects = frame["effect"].map(EFFECT_LABELS).fillna(NOT_COMPARED_LABEL)
+    segments = pd.DataFrame(
+        {
+            "name": names,
+            "sitting": frame["sitting_pct"].astype(float).to_numpy(),
+            "entrants": frame["entrants_pct"].astype(float).to_numpy(),
+            "effect": effects.to_numpy(),
+        }
+    )
+    kinds = {"Locataires en place": ("sitting_pct", SITTING_COLOR, "circle")}
+    kinds["Entrants"] = ("entrants_pct", ENTRANTS_COLOR, "diamond")
+    points = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "name": names,
+                    "kind": kind,
+                    "value": frame[column].astype(float).to_numpy(),
+                    "text": _pct_texts(frame[column]),
+                }
+            )
+            for kind, (column, _, _) in kinds.items()
+        ],
+        ignore_index=True,
+    )
+    y = alt.Y("name:N", sort=names, title=None)
+    x_scale = alt.Scale(domain=[0, 100], nice=False)
+    effect_colors = {**{EFFECT_LABELS[k]: c for k, c in EFFECT_COLORS.items()}}
+    effect_colors[NOT_COMPARED_LABEL] = NOT_COMPARED
+    present = {k: v for k, v in effect_colors.items() if k in set(effects)}
+    rules = (
+        alt.Chart(segments)
+        .mark_rule(strokeWidth=3)
+        .encode(
+            y,
+            x=alt.X("sitting:Q", scale=x_scale, axis=pct_axis("Part des ménages (%)")),
+            x2="entrants:Q",
+            color=alt.Color(
+                "effect:N", scale=colors(present), legend=top_legend(legend_columns(present))
+            ),
         )
-    for column, label, symbol, color in (
-        ("sitting_pct", "Locataires en place", "circle", SITTING_COLOR),
-        ("entrants_pct", "Entrants", "diamond", ENTRANTS_COLOR),
-    ):
-        texts = _pct_texts(frame[column])
-        fig.add_scatter(
-            x=frame[column],
-            y=names,
-            mode="markers",
-            name=label,
-            marker={
-                "symbol": symbol,
-                "size": 10,
-                "color": color,
-                "line": {"width": 1, "color": "#333333"},
-            },
-            customdata=texts,
-            hovertemplate=f"%{{y}}<br>{label} : %{{customdata}}<extra></extra>",
+    )
+    marks = (
+        alt.Chart(points)
+        .mark_point(filled=True, size=80, stroke="#333333", strokeWidth=1, opacity=1)
+        .encode(
+            y,
+            x=alt.X("value:Q", scale=x_scale),
+            shape=alt.Shape(
+                "kind:N",
+                scale=alt.Scale(domain=list(kinds), range=[s for *_, s in kinds.values()]),
+                legend=top_legend(legend_columns(kinds)),
+            ),
+            fill=alt.Fill(
+                "kind:N",
+                scale=alt.Scale(domain=list(kinds), range=[c for _, c, _ in kinds.values()]),
+                legend=top_legend(legend_columns(kinds)),
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title="Territoire"),
+                alt.Tooltip("kind:N", title="Ménages"),
+                alt.Tooltip("text:N", title="Part"),
+            ],
         )
-    french_layout(fig, height=max(300, 26 * len(frame) + 140), title=title)
-    fig.update_xaxes(title="Part des ménages (%)", ticksuffix=" %", range=[-3, 103])
-    fig.update_yaxes(title=None, autorange="reversed", categoryorder="array", categoryarray=names)
-    return fig
+    )
+    chart = alt.layer(rules, marks).resolve_legend(color="independent")
+    return finish(chart.properties(height=alt.Step(24)), title=title)

@@ -4,7 +4,7 @@ A table is shown with ``st.dataframe`` over a pandas Styler: the numbers keep th
 sort as numbers) while the cells read the French way (``1 234,5 %``); a missing value reads « — »,
 never 0; a cell masked by the secret statistique (NaN, its reason given in ``masked``) reads
 « s », and so does its cell in the downloaded file (:func:`services.disclosure.with_markers`).
-Every chart of the suivi pages goes through :func:`chart_block`, which puts the figure's table in
+Every chart of the suivi pages goes through :func:`chart_block`, which puts the chart's table in
 an expander « Voir le tableau » with a CSV download.
 """
 
@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import altair as alt
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from ui import cache
-from ui.charts import PLOTLY_CONFIG
+from ui.chart_theme import show_chart
 from ui.exports import csv_button
 from ui.fmt import MISSING, fmt_number
 
@@ -126,7 +126,7 @@ def show_table(
 
 
 def chart_block(
-    fig: go.Figure,
+    chart: alt.TopLevelMixin,
     table: pd.DataFrame,
     formats: Formats,
     *,
@@ -139,14 +139,14 @@ def chart_block(
 ) -> None:
     """A chart, then « Voir le tableau » with the table behind it and its CSV download.
 
-    The figure's title is written above it as text (it wraps in narrow columns where a Plotly
-    title would be cut) and removed from the figure; the legend goes right under the title. The
-    table is built only when the expander is opened (one rerun), not on every rerun.
+    The chart's title is written above it as text (it wraps in narrow columns), its legend right
+    under the title (:mod:`ui.chart_theme`). The table is built only when the expander is opened
+    (one rerun), not on every rerun.
 
     Parameters
     ----------
-    fig : plotly Figure
-        The chart, already in the product's layout.
+    chart : altair chart
+        The chart, finished by :func:`ui.chart_theme.finish`.
     table : DataFrame
         The figures of the chart, French headers.
     formats : mapping
@@ -165,17 +165,7 @@ def chart_block(
     masked : DataFrame, optional
         The reasons of the cells masked in ``table`` (see :func:`french_styler`).
     """
-    title = fig.layout.title.text
-    if title:
-        # Shown as text above the chart: it wraps in narrow columns, a Plotly title is cut.
-        st.markdown(f"**{title}**")
-    # The legend sits between the title and the chart, whatever the chart's height.
-    fig.update_layout(
-        title=None,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "xanchor": "left"},
-        margin={"t": 20},
-    )
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, key=f"{key}_chart")
+    show_chart(chart, key=f"{key}_chart")
     if caption:
         st.caption(caption)
     # Lazy: the table and its file are built only once the reader opens the expander.
@@ -189,6 +179,20 @@ def chart_block(
             csv_button(
                 export_frame(download, formats), file_stem, key=f"{key}_csv", is_demo=is_demo
             )
+
+
+def _export_column(values: pd.Series, decimals: int) -> pd.Series:
+    """``values`` rounded to ``decimals`` (whole numbers when 0); a marker « s » kept as text."""
+    if not values.map(lambda v: isinstance(v, str)).any():
+        rounded = values.astype(float).round(decimals)
+        return rounded.astype("Int64") if decimals == 0 else rounded
+
+    def one(v: object) -> object:
+        if isinstance(v, str) or pd.isna(v):
+            return v
+        return round(float(v)) if decimals == 0 else round(float(v), decimals)
+
+    return pd.Series([one(v) for v in values], index=values.index, dtype=object)
 
 
 def export_frame(table: pd.DataFrame, formats: Formats) -> pd.DataFrame:
@@ -205,14 +209,15 @@ def export_frame(table: pd.DataFrame, formats: Formats) -> pd.DataFrame:
     -------
     DataFrame
         A copy; e.g. « Taux SRU » becomes « Taux SRU (%) », rounded to one decimal; a masked
-        cell keeps its marker « s ».
+        cell keeps its marker « s ». Columns shown without decimals (counts) become whole
+        numbers: a CSV reads « 156 », not « 156,0 ».
     """
     out = table.copy()
     renames = {}
     for column, (decimals, unit) in formats.items():
         if column not in out:
             continue
-        out[column] = [v if isinstance(v, str) else round(float(v), decimals) for v in out[column]]
+        out[column] = _export_column(out[column], decimals)
         if unit and f"({unit}" not in column:
             renames[column] = f"{column} ({UNIT_NAMES.get(unit, unit)})"
     return out.rename(columns=renames)

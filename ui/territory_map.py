@@ -1,33 +1,37 @@
 """The élus' territory map: communes or Poitiers quartiers coloured by one indicator.
 
-The base map (choropleth and quartier outlines) depends only on the level, the indicator, the
-year, the classes and the viewer; the residence points and the selected outline travel as separate
-feature groups, so that showing residences or selecting a commune does not redraw the polygons.
+The browser keeps the map mounted, with the zoom and centre the person chose, as long as the base
+map is the same: the base map is only the area first shown (the territory, or Poitiers when a
+link opens the quartiers) and the scale bar. Everything drawn on it travels as feature groups
+replaced in place: the choropleth of the level, indicator, year and classes, the quartier
+outlines, the residence points and the selected outline. An indicator or scale change therefore
+keeps the view. Classes and colours come from :mod:`services.map_style` (as on the snapshots).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import folium
+import numpy as np
 import pandas as pd
 
 from services.access import Viewer
 from services.classify import Classification, classify_values
 from services.disclosure import Access
 from services.map_indicators import MAP_INDICATORS
+from services.map_style import FLAG_LABELS, indicator_style, residence_point_style
 from services.map_style import RESIDENCE_LAYERS as RESIDENCE_LAYERS
-from services.map_style import indicator_style, residence_point_style
 from ui import cache
-from ui.charts import FLAG_LABELS
-from ui.fmt import fmt_number
+from ui.flag_labels import flag_labels, legend_label
+from ui.fmt import fmt_int, fmt_number
 from ui.maps import (
+    CompactPoints,
     LegendEntry,
     add_choropleth,
     add_outlines,
-    add_points,
     offline_map,
-    points_geojson,
+    point_rows,
     with_properties,
 )
 
@@ -35,10 +39,10 @@ LEVELS = {"commune": "Communes", "quartier": "Quartiers de Poitiers"}
 
 
 @dataclass(frozen=True)
-class TerritoryMap:
-    """A rendered base map with what the page shows next to it."""
+class TerritoryLayer:
+    """The choropleth of one level, indicator and year, with what the page shows beside it."""
 
-    fmap: folium.Map
+    group: folium.FeatureGroup
     legend: list[LegendEntry]
     classes: Classification
     values: pd.DataFrame
@@ -56,26 +60,35 @@ def _names(level: str) -> pd.Series:
     return cache.quartier_table()["quartier_name"]
 
 
-def build_territory_map(
+def base_map(view: str, tiles: str = "none") -> folium.Map:
+    """The map the browser keeps: the area of ``view`` (a level) fitted, nothing drawn yet.
+
+    Its content depends on ``view`` and ``tiles`` only, never on the indicator or the level
+    shown: the component stays mounted and keeps the person's zoom and centre.
+    """
+    return offline_map(_bounds(view), tiles)
+
+
+def choropleth_layer(
     level: str,
     indicator: str,
     year: int | None,
     method: str,
-    show_quartiers: bool,
     viewer: Viewer,
-    tiles: str = "none",
-    faded: bool = False,
-) -> TerritoryMap:
-    """Compose the base map for the chosen level, indicator, year and classification.
+    muted: bool = False,
+) -> TerritoryLayer:
+    """The territories of ``level`` coloured by classes of ``indicator`` in ``year``, as
+    ``viewer`` may see them (:mod:`services.disclosure`).
 
-    ``faded`` lightens the fill so that residence points drawn over it stay readable. A masked
-    territory's tooltip reads « s » and the rule that masks it.
+    ``muted`` draws the classes in greys so that coloured residence points drawn over them stay
+    readable (:func:`services.map_style.class_colors`). A masked territory's tooltip reads « s »
+    and the rule that masks it.
     """
     spec = MAP_INDICATORS[indicator]
     values = cache.territory_values(level, indicator, year, Access.of(viewer))
     classes = classify_values(values["value"], method, 5)
+    style = indicator_style(values, classes, spec.decimals, spec.unit, muted)
     marker = cache.masking_rules().marker
-    style = indicator_style(values, classes, spec.decimals, spec.unit)
     shown = [
         f"{marker} ({reason})" if masked else fmt_number(v, spec.decimals, spec.unit)
         for v, masked, reason in zip(
@@ -91,28 +104,31 @@ def build_territory_map(
         },
         index=values.index,
     )
-    fmap = offline_map(_bounds(level), tiles)
+    group = folium.FeatureGroup(name=LEVELS[level], control=False)
     geojson = cache.communes_geojson() if level == "commune" else cache.quartiers_geojson()
     add_choropleth(
-        fmap,
+        group,
         with_properties(geojson, props),
         LEVELS[level],
         tooltip_fields=["nom", "valeur"],
         tooltip_aliases=["", spec.label + (f" ({year})" if year else "")],
         weight=0.8,
-        fill_opacity=0.45 if faded else 0.8,
+        fill_opacity=0.85,
     )
-    if level == "commune" and show_quartiers:
-        outlines = cache.quartier_table()[["quartier_name"]].rename(
-            columns={"quartier_name": "nom"}
-        )
-        add_outlines(
-            fmap,
-            with_properties(cache.quartiers_geojson(), outlines),
-            "Quartiers de Poitiers",
-            "nom",
-        )
-    return TerritoryMap(fmap, list(style.legend), classes, values)
+    return TerritoryLayer(group, list(style.legend), classes, values)
+
+
+def quartier_outlines() -> folium.FeatureGroup:
+    """Poitiers' quartiers as dashed outlines, over the communes."""
+    outlines = cache.quartier_table()[["quartier_name"]].rename(columns={"quartier_name": "nom"})
+    group = folium.FeatureGroup(name="Quartiers de Poitiers", control=False)
+    add_outlines(
+        group,
+        with_properties(cache.quartiers_geojson(), outlines),
+        "Quartiers de Poitiers",
+        "nom",
+    )
+    return group
 
 
 def highlight_layer(level: str, selected: str | None) -> folium.FeatureGroup | None:
@@ -134,41 +150,42 @@ def residence_layer(
     mode: str, viewer: Viewer
 ) -> tuple[folium.FeatureGroup | None, list[LegendEntry]]:
     """Residence points for ``mode`` (see :data:`RESIDENCE_LAYERS`) and their legend; the
-    scores are those ``viewer`` sees (the public cotation without access to every residence)."""
+    scores are those ``viewer`` sees (the public cotation without access to every residence).
+
+    Colours and sizes come from :func:`services.map_style.residence_point_style`; the points
+    travel as one compact array (:class:`ui.maps.CompactPoints`); a flag is named with the rule
+    that raised it (:mod:`ui.flag_labels`).
+    """
     residences = cache.residences()
-    scores = cache.scores_for(viewer.sees_all_residences).reindex(residences["residence_id"])
+    sees_all = viewer.sees_all_residences
+    scores = cache.scores_for(sees_all).reindex(residences["residence_id"])
     style = residence_point_style(mode, residences, scores["score_class"], cache.peer_flags())
     if style is None:
         return None, []
-    frame = residences[["residence_id", "residence_name", "geometry"]].copy()
-    frame["commune"] = residences["commune_code"].map(cache.commune_table()["commune_name"])
-    frame["logements"] = residences["n_dwellings"].map(lambda v: fmt_number(v, 0)).to_numpy()
-    frame["classe"] = scores["score_class"].astype(str).to_numpy()
-    frame["note"] = [fmt_number(v, 1) for v in scores["score"]]
-    flags = cache.peer_flags().reindex(residences["residence_id"]).fillna("not_evaluated")
-    frame["signalement"] = flags.map(FLAG_LABELS).to_numpy()
-    frame = frame[frame["residence_id"].isin(style.color.index)]
-    frame["color"] = style.color.reindex(frame["residence_id"]).to_numpy()
-    frame["radius"] = style.radius.reindex(frame["residence_id"]).to_numpy()
-    entries = list(style.legend)
-    group = folium.FeatureGroup(name="Résidences", control=False)
-    add_points(
-        group,
-        points_geojson(
-            frame,
-            [
-                "residence_name",
-                "commune",
-                "logements",
-                "note",
-                "classe",
-                "signalement",
-                "color",
-                "radius",
-            ],
-        ),
-        "Résidences",
-        ["residence_name", "commune", "logements", "note", "classe", "signalement"],
-        ["Résidence", "Commune", "Logements", "Note", "Classe", "Signalement"],
+    members = cache.peer_members(sees_all).reindex(residences["residence_id"])
+    communes = residences["commune_code"].map(cache.commune_table()["commune_name"]).to_numpy()
+    fields = [
+        ("Résidence", residences["residence_name"].to_numpy(), False),
+        ("Commune", communes, True),
+        ("Logements", [fmt_int(n) for n in residences["n_dwellings"]], False),
+        ("Note", [fmt_number(v, 1, "/ 100") for v in scores["score"]], False),
+        ("Classe", scores["score_class"].astype(str).to_numpy(), True),
+        ("Signalement", flag_labels(members).to_numpy(), True),
+    ]
+    keep = np.flatnonzero(residences["residence_id"].isin(style.color.index).to_numpy())
+    ids = residences["residence_id"].iloc[keep]
+    points = point_rows(
+        residences.iloc[keep],
+        style.radius.reindex(ids).to_numpy(),
+        list(style.color.reindex(ids)),
+        [(label, [texts[i] for i in keep], repeated) for label, texts, repeated in fields],
     )
+    group = folium.FeatureGroup(name="Résidences", control=False)
+    CompactPoints(points).add_to(group)
+    entries = list(style.legend)
+    if mode == "flag":  # both rules of « À rééquilibrer » in the legend
+        entries = [
+            replace(entry, label=legend_label(flag))
+            for entry, flag in zip(entries, FLAG_LABELS, strict=True)
+        ]
     return group, entries

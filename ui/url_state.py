@@ -14,6 +14,9 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from ui.link_notices import choices_hint, link_notice, not_found_text
+from ui.widgets import filter_mode
+
 
 def url_choice(
     page: str,
@@ -46,13 +49,24 @@ def url_choice(
     Returns
     -------
     str
-        The chosen option, also written to the URL.
+        The chosen option, also written to the URL. A URL value outside ``options`` is said
+        under the page title (:mod:`ui.link_notices`) when the picker first reads it.
     """
     options = list(options)
     key = f"{page}_{param}"
     if key not in st.session_state or st.session_state[key] not in options:
         wanted = st.query_params.get(param)
+        if wanted is not None and wanted not in options and key not in st.session_state:
+            hint = choices_hint(options, format_func)
+            link_notice(not_found_text(label, wanted, format_func(default), hint))
         st.session_state[key] = wanted if wanted in options else default
-    value = st.selectbox(label, options, key=key, format_func=format_func, help=help)
+    value = st.selectbox(
+        label,
+        options,
+        key=key,
+        format_func=format_func,
+        help=help,
+        filter_mode=filter_mode(options),
+    )
     st.query_params[param] = value
     return value

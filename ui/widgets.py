@@ -11,7 +11,11 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from geodata.schemas import DEMO_NOTICE
+from ui.link_notices import choices_hint, link_notice, not_found_text
 from ui.maps import LegendEntry
+
+# Lists up to this length are picked without typing.
+SHORT_LIST = 15
 
 
 def query_choice(
@@ -26,19 +30,39 @@ def query_choice(
 ) -> str:
     """A selectbox or radio whose value lives in the URL query parameter ``param``.
 
-    An unknown value in the URL falls back to ``default``.
+    An unknown value in the URL falls back to ``default``, says so under the page title
+    (:mod:`ui.link_notices`) and is replaced in the URL.
     """
     options = list(options)
     key = f"qp_{param}"
     if key not in st.session_state:
         wanted = st.query_params.get(param)
+        if wanted is not None and wanted not in options:
+            hint = choices_hint(options, format_func)
+            link_notice(not_found_text(label, wanted, format_func(default), hint))
         st.session_state[key] = wanted if wanted in options else default
     elif st.session_state[key] not in options:
         st.session_state[key] = default
-    factory = st.radio if widget == "radio" else st.selectbox
-    value = factory(label, options, key=key, format_func=format_func, help=help, **kwargs)
+    if widget == "radio":
+        value = st.radio(label, options, key=key, format_func=format_func, help=help, **kwargs)
+    else:
+        value = st.selectbox(
+            label,
+            options,
+            key=key,
+            format_func=format_func,
+            help=help,
+            filter_mode=filter_mode(options),
+            **kwargs,
+        )
     st.query_params[param] = value
     return value
+
+
+def filter_mode(options: Sequence[object]) -> str | None:
+    """How a selectbox filters what is typed: not at all for a short list (nothing to type,
+    hence no English « No results »), by subsequence for a long one (communes, résidences)."""
+    return None if len(options) <= SHORT_LIST else "fuzzy"
 
 
 def query_value(param: str) -> str | None:
@@ -102,10 +126,23 @@ STYLE = """
 .key-figures td.ref {color: #555; font-size: 0.85rem; white-space: nowrap;}
 .key-figures td {white-space: nowrap;}
 .key-figures tr {border-bottom: 1px solid #e6e6e6;}
+/* Streamlit's element toolbar speaks English only (« Show/hide columns », « Download as CSV »,
+   « Search », « Fullscreen »): hidden. Every table and chart has its own French download. */
+[data-testid="stElementToolbar"] {display: none !important;}
+/* Same for a table's column menu (« Sort ascending », « Pin column »…): a click on the header
+   still sorts. */
+[data-testid="stDataFrameColumnMenu"] {display: none !important;}
+/* The « Stop » button Streamlit shows in the header of a run longer than half a second. */
+[data-testid="stStatusWidget"] button {display: none !important;}
+/* A picker that matches nothing says « Aucun résultat » (Streamlit writes « No results »). */
+[role="listbox"][data-empty] [role="option"] > span {visibility: hidden; font-size: 0;}
+[role="listbox"][data-empty] [role="option"] > span::after {
+  content: "Aucun résultat"; visibility: visible; font-size: 0.875rem;}
 </style>
 """
 
 
 def page_style() -> None:
-    """Inject the small stylesheet used by legends and key-figure tables."""
+    """Inject the small stylesheet of every page: legends, key-figure tables, and French in
+    place of Streamlit's English (element toolbar hidden, empty picker)."""
     st.markdown(STYLE, unsafe_allow_html=True)

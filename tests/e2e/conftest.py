@@ -1,4 +1,5 @@
-"""Browser tests: a real ``streamlit run`` on a free loopback port, driven by Debian's Chromium.
+"""Browser tests: a real ``streamlit run serve.py`` on a free loopback port (the server of
+``make run``), driven by Debian's Chromium.
 
 Playwright drives ``/usr/bin/chromium`` (never a downloaded browser). Each test saves a
 screenshot under ``artifacts/screens/`` so that a person can look at what users see.
@@ -34,6 +35,25 @@ CHROMIUM_ARGS = [
 ]
 
 
+def server_command(port: int) -> list[str]:
+    """The command of ``make run`` (``streamlit run serve.py``) on ``port``, loopback only."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "serve.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -56,7 +76,8 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60.0) ->
 
 @contextmanager
 def streamlit_server(workdir: Path, env: dict[str, str] | None = None, log_name: str = "streamlit"):
-    """Start ``streamlit run app.py`` on a free port; yield its base URL.
+    """Start ``streamlit run serve.py`` (the server of ``make run``) on a free port; yield its
+    base URL.
 
     By default on the demo data, with its own data folder and store under ``workdir``; ``env``
     overrides variables (e.g. a shared ``COTATION_DATABASE_URL``).
@@ -68,21 +89,7 @@ def streamlit_server(workdir: Path, env: dict[str, str] | None = None, log_name:
     environment.update(env or {})
     log = (workdir / f"{log_name}.log").open("w")
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        server_command(port),
         cwd=ROOT,
         env=environment,
         stdout=log,
@@ -178,6 +185,15 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
         if page.evaluate(idle):
             return
     raise AssertionError("the app never stayed idle for 300 ms")
+
+
+CHART = "[data-testid='stVegaLiteChart']"
+
+
+def wait_for_charts(page, count: int, timeout: float = 30_000) -> None:
+    """Wait until ``count`` Vega-Lite charts are drawn (an SVG of marks, or a canvas)."""
+    drawn = page.locator(f"{CHART} :is(svg.marks, canvas)")
+    drawn.nth(count - 1).wait_for(state="attached", timeout=timeout)
 
 
 def assert_no_exception(page) -> None:

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app, wait_for_charts
 
 pytestmark = pytest.mark.e2e
 
@@ -53,6 +53,40 @@ def test_residences_by_class_and_a_commune_profile(server_url, page):
     frame.locator("path.leaflet-interactive").nth(40 + 12 + 500).wait_for(
         state="attached", timeout=30_000
     )
-    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    wait_for_charts(page, 1)
     assert_no_exception(page)
     screenshot(page, "carte-residences")
+
+
+def _view(page) -> list:
+    frame = next(f for f in page.frames if "streamlit_folium" in (f.url or ""))
+    return frame.evaluate("() => [window.map.getZoom(), window.map.getCenter()]")
+
+
+def test_an_indicator_or_scale_change_keeps_the_zoom_and_centre(server_url, page):
+    page.goto(f"{server_url}/")
+    wait_for_app(page)
+    frame = page.frame_locator(MAP_FRAME).first
+    frame.locator("path.leaflet-interactive").nth(39).wait_for(state="attached", timeout=30_000)
+    page.wait_for_timeout(1000)
+    for _ in range(3):  # zoom in as a person does, with the « + » button
+        frame.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_timeout(400)
+    zoomed = _view(page)
+    assert zoomed[0] >= 12
+    page.get_by_label("Indicateur", exact=True).click()
+    page.get_by_role("option", name="Taux SRU").click()
+    page.wait_for_url(lambda url: "indicateur=sru_rate_pct" in url, timeout=30_000)
+    wait_for_app(page)
+    page.get_by_text("Taux SRU (%)").first.wait_for(timeout=30_000)
+    assert _view(page) == zoomed
+    page.get_by_label("Échelle", exact=True).click()
+    page.get_by_role("option", name="Quartiers de Poitiers").click()
+    page.wait_for_url(lambda url: "echelle=quartier" in url, timeout=30_000)
+    wait_for_app(page)
+    frame.locator("path.leaflet-interactive").nth(11).wait_for(state="attached", timeout=30_000)
+    assert _view(page) == zoomed
+    assert "annee=" not in page.url  # the quartier indicator has no year
+    main = page.locator("[data-testid='stMain']").inner_text()
+    assert "L'indicateur « Taux SRU » n'existe pas pour les quartiers de Poitiers" in main
+    screenshot(page, "carte-zoom-garde")

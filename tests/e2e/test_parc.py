@@ -10,11 +10,10 @@ from tests.e2e.conftest import (
     log_in,
     screenshot,
     wait_for_app,
+    wait_for_charts,
 )
 
 pytestmark = pytest.mark.e2e
-
-PLOT = ".js-plotly-plot"
 
 
 def open_tab(page, label: str, charts: int, text: str) -> None:
@@ -22,14 +21,14 @@ def open_tab(page, label: str, charts: int, text: str) -> None:
     page.get_by_role("tab", name=label).click()
     page.get_by_text(text).first.wait_for(timeout=30_000)
     wait_for_app(page)
-    page.locator(PLOT).nth(charts - 1).wait_for(state="attached", timeout=30_000)
+    wait_for_charts(page, charts)
 
 
 def test_parc_dashboard_shows_who_comes_in_leaves_stays_empty_and_asks(server_url, page):
     page.goto(f"{server_url}/parc")
     wait_for_app(page)
     page.get_by_text("Objectifs d'attribution de la loi").first.wait_for(timeout=30_000)
-    page.locator(PLOT).nth(3).wait_for(state="attached", timeout=30_000)
+    wait_for_charts(page, 4)
     assert_no_exception(page)
     text = page.locator("[data-testid='stMain']").inner_text()
     for label in ("Entrants en", "Sortants en", "Vacance au 1er janvier", "Demandes actives"):

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, expand_to_content, screenshot, wait_for_app
+from tests.e2e.conftest import (
+    assert_no_exception,
+    expand_to_content,
+    screenshot,
+    wait_for_app,
+    wait_for_charts,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +25,7 @@ def test_sru_page_shows_the_cms_figures_the_map_and_the_charts(server_url, page)
     paths = frame.locator("path.leaflet-interactive")
     paths.nth(39).wait_for(state="attached", timeout=30_000)
     assert paths.count() == 40
-    page.locator(".js-plotly-plot").nth(3).wait_for(state="attached", timeout=30_000)
+    wait_for_charts(page, 4)
     assert_no_exception(page)
     metrics = page.locator("[data-testid='stMetric']")
     assert "471" in metrics.nth(0).inner_text()
@@ -35,7 +41,7 @@ def test_a_shared_link_opens_the_trajectory_of_a_commune(server_url, page):
     page.goto(f"{server_url}/sru?commune=86297&annee=2025")
     wait_for_app(page)
     page.get_by_text("Toutes les tables (Excel)").wait_for(timeout=30_000)
-    page.locator(".js-plotly-plot").nth(3).wait_for(state="attached", timeout=30_000)
+    wait_for_charts(page, 4)
     assert page.get_by_text("Vouneuil-sous-Biard : trajectoire vers le taux cible").count() >= 1
     assert page.get_by_text("Situation des communes au 1er janvier 2025").is_visible()
     assert_no_exception(page)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geodata import housing
-from geodata.paths import data_dir
+from geodata import housing, versions
 from geodata.schemas import DEMO_NOTICE, OCCUPANCY_SHARES, TABLES, DataValidationError
 
 LOADERS = {
@@ -32,12 +31,10 @@ EXPECTED_DTYPE = {
 }
 
 
-def _write_imported(name: str, frame: pd.DataFrame) -> None:
-    path = data_dir() / housing.file_name(name)
-    frame.to_parquet(path, index=False)
-    # A distinct modification time, whatever the file system's resolution.
-    stamp = path.stat().st_mtime_ns + 5_000_000_000
-    os.utime(path, ns=(stamp, stamp))
+def _write_imported(name: str, frame: pd.DataFrame) -> Path:
+    """The directory of a version holding ``frame`` as table ``name`` (written as is,
+    unchecked)."""
+    return versions.write_version({name: frame}, origins={name: "imported"}).path
 
 
 def test_every_housing_table_has_a_loader():
@@ -48,7 +45,7 @@ def test_every_housing_table_has_a_loader():
 def test_columns_dtypes_and_key(name):
     frame = LOADERS[name]()
     table = TABLES[name]
-    expected = table.names
+    expected = table.all_names
     if name == "residences":
         expected = [c for c in expected if c != "geometry"]
         expected += [*housing.OCCUPANCY_JOINED_COLUMNS, "geometry"]
@@ -60,6 +57,8 @@ def test_columns_dtypes_and_key(name):
             assert not pd.api.types.is_object_dtype(dtype), (col.name, dtype)
         elif col.dtype == "int" and col.nullable:
             assert dtype == "Int64", (col.name, dtype)
+        elif col.dtype == "bool" and col.nullable:
+            assert dtype == "boolean", (col.name, dtype)
         elif col.dtype in EXPECTED_DTYPE:
             assert str(dtype) == EXPECTED_DTYPE[col.dtype], (col.name, dtype)
     key = list(table.key)
@@ -113,30 +112,28 @@ def test_loaders_return_copies():
     assert housing.load_residences().loc[0, "residence_name"] != "modifié"
 
 
-def test_demo_origin_by_default_and_imported_once_a_file_is_there():
+def test_demo_origin_by_default_and_imported_in_a_version_that_holds_it():
     assert housing.dataset_origin("sru_production") == housing.ORIGIN_DEMO
     assert DEMO_NOTICE == "Données de démonstration (fictives)"
     imported = pd.DataFrame(
         {"commune_code": ["86194"], "year": [2025], "n_agreed": [7], "n_delivered": [3]}
     )
-    _write_imported("sru_production", imported)
-    assert housing.dataset_origin("sru_production") == housing.ORIGIN_IMPORTED
-    assert housing.dataset_origin("sru_inventory") == housing.ORIGIN_DEMO
-    loaded = housing.load_sru_production()
+    version = _write_imported("sru_production", imported)
+    assert housing.dataset_origin("sru_production", version) == housing.ORIGIN_IMPORTED
+    assert housing.dataset_origin("sru_inventory", version) == housing.ORIGIN_DEMO
+    loaded = housing.load_sru_production(version)
     assert loaded[["n_agreed", "n_delivered"]].to_numpy().tolist() == [[7, 3]]
 
 
-def test_a_changed_file_is_read_again():
+def test_each_version_reads_its_own_files():
     frame = pd.DataFrame(
         {"commune_code": ["86194"], "year": [2025], "n_agreed": [7], "n_delivered": [3]}
     )
-    _write_imported("sru_production", frame)
-    assert housing.load_sru_production()["n_agreed"].tolist() == [7]
-    path = data_dir() / housing.file_name("sru_production")
-    later = path.stat().st_mtime_ns + 5_000_000_000
-    frame.assign(n_agreed=11).to_parquet(path, index=False)
-    os.utime(path, ns=(later, later))
-    assert housing.load_sru_production()["n_agreed"].tolist() == [11]
+    first = _write_imported("sru_production", frame)
+    second = _write_imported("sru_production", frame.assign(n_agreed=11))
+    assert housing.load_sru_production(second)["n_agreed"].tolist() == [11]
+    assert housing.load_sru_production(first)["n_agreed"].tolist() == [7]
+    assert housing.dataset_origin("sru_production") == housing.ORIGIN_DEMO
 
 
 def test_numeric_commune_codes_are_read_as_strings():
@@ -148,8 +145,8 @@ def test_numeric_commune_codes_are_read_as_strings():
             "n_delivered": [0, 0],
         }
     )
-    _write_imported("sru_production", frame)
-    loaded = housing.load_sru_production()
+    version = _write_imported("sru_production", frame)
+    loaded = housing.load_sru_production(version)
     assert loaded["commune_code"].tolist() == ["86041", "86194"]
     assert pd.api.types.is_string_dtype(loaded["commune_code"].dtype)
 
@@ -163,9 +160,9 @@ def _residences_sample(n: int = 3) -> gpd.GeoDataFrame:
 def test_bad_dpe_label_names_file_line_column_and_value():
     broken = _residences_sample()
     broken.loc[2, "dpe_label"] = "Z"
-    _write_imported("residences", broken)
+    version = _write_imported("residences", broken)
     with pytest.raises(DataValidationError) as info:
-        housing.load_residences()
+        housing.load_residences(version)
     message = str(info.value)
     assert "fichier « residences.parquet »" in message
     assert "ligne 3" in message
@@ -176,9 +173,9 @@ def test_bad_dpe_label_names_file_line_column_and_value():
 
 def test_missing_column_is_named():
     broken = _residences_sample().drop(columns="psp_class")
-    _write_imported("residences", broken)
+    version = _write_imported("residences", broken)
     with pytest.raises(DataValidationError, match="« psp_class »"):
-        housing.load_residences()
+        housing.load_residences(version)
 
 
 def test_duplicate_key_is_reported():
@@ -190,22 +187,23 @@ def test_duplicate_key_is_reported():
             "n_delivered": [0, 0],
         }
     )
-    _write_imported("sru_production", frame)
+    version = _write_imported("sru_production", frame)
     with pytest.raises(DataValidationError, match=r"ligne 2.*identifiant en double"):
-        housing.load_sru_production()
+        housing.load_sru_production(version)
 
 
 def test_unreadable_file_is_reported_in_french():
-    (data_dir() / housing.file_name("demands")).write_bytes(b"pas un fichier parquet")
+    version = _write_imported("demands", housing.load_demands())
+    (version / housing.file_name("demands")).write_bytes(b"pas un fichier parquet")
     with pytest.raises(DataValidationError, match=r"fichier « demands\.parquet » illisible"):
-        housing.load_demands()
+        housing.load_demands(version)
 
 
 def test_residences_in_lambert93_are_converted():
     sample = _residences_sample()
     projected = sample.to_crs("EPSG:2154")
-    _write_imported("residences", projected)
-    loaded = housing.load_residences()
+    version = _write_imported("residences", projected)
+    loaded = housing.load_residences(version)
     assert loaded.crs == "EPSG:4326"
     assert np.allclose(loaded.geometry.x, sample.geometry.x, atol=1e-7)
     assert np.allclose(loaded.geometry.y, sample.geometry.y, atol=1e-7)
@@ -214,9 +212,9 @@ def test_residences_in_lambert93_are_converted():
 def test_residences_with_polygons_are_refused():
     sample = _residences_sample()
     sample.loc[1, "geometry"] = shapely.box(0.3, 46.5, 0.31, 46.51)
-    _write_imported("residences", sample)
+    version = _write_imported("residences", sample)
     with pytest.raises(DataValidationError, match=r"ligne 2, colonne « geometry ».*Polygon"):
-        housing.load_residences()
+        housing.load_residences(version)
 
 
 def test_unknown_table_is_refused():

@@ -8,7 +8,8 @@ import shapely
 from shapely.geometry import box
 
 from geodata import load_communes, load_quartiers
-from geodata.quartiers import QUARTIER_SEEDS, import_quartiers, read_quartier_file, reset_quartiers
+from geodata.importer import prepare_quartiers, stage_version
+from geodata.quartiers import QUARTIER_SEEDS, read_quartier_file
 from geodata.schemas import DataValidationError
 
 
@@ -62,26 +63,23 @@ def _write_iris(tmp_path, crs=2154):
     return path
 
 
-def test_import_replaces_the_schematic_outlines_and_reprojects(tmp_path):
+def test_a_version_with_imported_outlines_replaces_the_schematic_ones(tmp_path):
     path = _write_iris(tmp_path)
-    count = import_quartiers(path, "CODE_IRIS", "NOM_IRIS", commune_column="INSEE_COM")
-    try:
-        assert count == 2
-        quartiers = load_quartiers()
-        assert quartiers["quartier_code"].tolist() == ["861940101", "861940102"]
-        assert (quartiers["geometry_source"] == "imported").all()
-        assert quartiers.crs.to_epsg() == 4326
-        assert quartiers.to_crs(2154).area.round().tolist() == [1_000_000.0, 1_000_000.0]
-    finally:
-        reset_quartiers()
+    prepared = prepare_quartiers(path, "CODE_IRIS", "NOM_IRIS", commune_column="INSEE_COM")
+    assert prepared.reports[0].rows_kept == 2
+    version = stage_version(prepared, None)
+    quartiers = load_quartiers(version.path)
+    assert quartiers["quartier_code"].tolist() == ["861940101", "861940102"]
+    assert (quartiers["geometry_source"] == "imported").all()
+    assert quartiers.crs.to_epsg() == 4326
+    assert quartiers.to_crs(2154).area.round().tolist() == [1_000_000.0, 1_000_000.0]
     assert (load_quartiers()["geometry_source"] == "schematic").all()
 
 
-def test_missing_column_is_named_and_nothing_changes(tmp_path):
+def test_missing_column_is_named(tmp_path):
     path = _write_iris(tmp_path)
     with pytest.raises(DataValidationError, match="colonne « NOM_QUARTIER » introuvable"):
-        import_quartiers(path, "CODE_IRIS", "NOM_QUARTIER")
-    assert (load_quartiers()["geometry_source"] == "schematic").all()
+        prepare_quartiers(path, "CODE_IRIS", "NOM_QUARTIER")
 
 
 def test_duplicate_codes_name_the_line(tmp_path):

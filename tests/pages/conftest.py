@@ -37,16 +37,16 @@ def log_in_as(app: AppTest, role: str) -> AppTest:
 def open_page(
     page: str | None = None, query: dict[str, str] | None = None, role: str = "public"
 ) -> AppTest:
-    """Run ``app.py`` (optionally switched to ``pages/<page>.py``) as the demo account of
-    ``role`` (``public``: nobody logged in) and return the AppTest."""
+    """Run ``app.py`` on ``pages/<page>.py`` (the home page when None) as a link carrying
+    ``query`` opens it (that page first, no other before), as the demo account of ``role``
+    (``public``: nobody logged in); return the AppTest."""
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     for key, value in (query or {}).items():
         app.query_params[key] = value
     log_in_as(app, role)
-    app.run()
     if page is not None:
         app.switch_page(f"pages/{page}.py")
-        app.run()
+    app.run()
     assert not app.exception, [e.value for e in app.exception]
     return app
 

@@ -57,7 +57,7 @@ def test_choosing_a_commune_shows_its_profile_against_the_epci():
         "Résidence",
         "Logements",
         "QPV",
-        "Note",
+        "Note (/ 100)",
         "Classe",
         "Signalement",
     ]
@@ -103,3 +103,39 @@ def test_quartier_level_maps_poitiers_quartiers():
     assert "Population" not in options and "Taux SRU" not in options
     assert "Part des logements sociaux en QPV" in options
     assert any("schématiques" in c.value for c in app.caption)
+
+
+def test_switching_to_quartiers_says_which_indicator_replaces_and_cleans_the_link():
+    app = open_page(query={"indicateur": "sru_rate_pct", "annee": "2022", "commune": "86041"})
+    app.selectbox(key="qp_echelle").select("quartier").run()
+    assert app.selectbox(key="qp_indicateur").value == "n_dwellings"
+    assert any(
+        i.value == "L'indicateur « Taux SRU » n'existe pas pour les quartiers de Poitiers : la "
+        "carte montre « Logements sociaux »."
+        for i in app.info
+    )
+    assert "commune" not in app.query_params  # the commune does not apply to quartiers
+    assert "annee" not in app.query_params  # nor a year to an indicator without years
+    assert any(
+        i.value.startswith("Cliquez sur un quartier de la carte (ou choisissez-le ci-dessus)")
+        for i in app.info
+    )
+
+
+def test_not_comparing_drops_the_comparison_from_the_link():
+    app = open_page(query={"comparer": "none", "annee2": "2018", "indicateur2": "population"})
+    assert "annee2" not in app.query_params and "indicateur2" not in app.query_params
+
+
+def test_residence_points_are_drawn_over_greys():
+    app = open_page(query={"residences": "class"})
+    territory = _legends(app)[0]
+    assert "#f2f2f2" in territory and "#595959" in territory  # light to mid grey classes
+    assert "#ffffcc" not in territory  # no yellow-green-blue competing with the class colours
+    assert any("en gris sous les résidences" in c.value for c in app.caption)
+
+
+def test_the_flag_layer_names_both_rules():
+    app = open_page(query={"residences": "flag"})
+    assert any("À rééquilibrer (écart ≥ +2 ou en hausse)" in legend for legend in _legends(app))
+    assert any("fragilité en hausse de plus de 1 × la dispersion" in c.value for c in app.caption)

@@ -25,7 +25,8 @@ def test_the_chosen_territories_and_reference_live_in_the_url():
     app.selectbox(key="fiches_reference").select("86194").run()
     assert app.query_params["territoires"] == "86041,86194Q02"
     assert app.query_params["reference"] == "86194"
-    assert [b.label for b in app.button] == ["Préparer le ZIP (2 fiches, 4 fichiers)"]
+    # the page's own buttons (the sidebar holds the login form's)
+    assert [b.label for b in app.main.button] == ["Préparer le ZIP (2 fiches, 4 fichiers)"]
 
 
 def test_a_shared_link_reopens_the_choice():

@@ -30,7 +30,7 @@ def test_the_page_shows_the_groups_their_quality_and_the_first_group():
     }
     members = app.dataframe[0].value
     assert sum(int(v) for v in metrics.values()) == len(members)
-    assert len(app.get("plotly_chart")) == 1
+    assert len(app.get("vega_lite_chart")) == 1
 
 
 def test_picking_a_group_changes_the_panel_the_members_and_the_url():
@@ -53,7 +53,18 @@ def test_a_shared_link_reopens_the_group(viewed_as):
     z = members["Écart robuste"].dropna()
     assert list(z) == sorted(z, reverse=True)
     flagged = members[members["Écart robuste"] >= 2]
-    assert (flagged["Signalement"] == "À rééquilibrer").all()
+    assert flagged["Signalement"].str.startswith("À rééquilibrer (écart ≥ +2").all()
+
+
+def test_a_residence_flagged_for_rising_fragility_says_so():
+    seen = 0
+    for group in "1234":
+        members = open_pairs({"groupe": group}, role="service_habitat").dataframe[0].value
+        flagged = members["Signalement"].str.startswith("À rééquilibrer")
+        rising = members[flagged & (members["Écart robuste"] < 2)]
+        assert (rising["Signalement"] == "À rééquilibrer (en hausse)").all()
+        seen += len(rising)
+    assert seen > 0  # the demo parc has residences flagged by the second rule
 
 
 def test_the_public_sees_group_medians_not_residence_fragility():

@@ -8,6 +8,7 @@ import streamlit as st
 
 from geodata import housing
 from tests.pages.conftest import SERVICE_HABITAT, log_in_as, open_page
+from tests.services.version_cases import publish
 from ui.flows_view import HouseholdProfiles, profile_table
 from ui.parc_selection import ParcSelection
 
@@ -173,8 +174,10 @@ def test_offer_tab_shows_offer_relet_times_and_demand_pressure():
 
 def test_a_year_missing_from_the_departures_is_shown_missing_not_zero(tmp_path, monkeypatch):
     departures = housing.load_departures()
-    departures[departures["year"] != 2021].to_parquet(tmp_path / "departures.parquet")
     monkeypatch.setenv("COTATION_DATA_DIR", str(tmp_path))
+    # the data in force read by the caches goes back to the demo's after the test
+    monkeypatch.setattr("ui.cache._loaded", None)
+    publish(departures=departures[departures["year"] != 2021])
     st.cache_data.clear()
     st.cache_resource.clear()
     try:

@@ -83,7 +83,7 @@ def test_a_shared_link_reopens_the_card_with_every_section(viewed_as):
     certainty = next(c for c in _texts(app, "caption").split("\n") if "sûre à" in c)
     assert certainty.startswith("**Classe C, sûre à 52\u00a0%** (classes possibles : C à D) — ")
     assert "1\u202f000 tirages de poids autour des poids du profil de référence" in certainty
-    assert len(app.get("plotly_chart")) == 5
+    assert len(app.get("vega_lite_chart")) == 5
     assert "Fragilité d'occupation proche des résidences comparables" in _texts(app, "info")
     assert "Préconisation" in _texts(app, "info")
     subheaders = [s.value for s in app.subheader]
@@ -116,7 +116,7 @@ def test_the_simulator_shows_a_first_quartile_single_parent_raising_the_fragilit
     after = next(m for m in app.metric if m.label == "Indice de fragilité après")
     assert after.value == "40,9\u00a0points"
     assert after.delta.startswith("+")
-    table = app.dataframe[-1].value.set_index("Part des ménages")
+    table = app.table[-1].value.set_index("Part des ménages")
     assert table.loc["Familles monoparentales", "Avant"] == "15,4\u00a0%"
     assert table.loc["Familles monoparentales", "Après"] == "21,4\u00a0%"
     assert table.loc["Familles monoparentales", "Dans la note d'attractivité"] == "oui"
@@ -148,7 +148,7 @@ def test_the_simulator_replaces_a_known_leaving_household():
     sentence = _texts(app, "success")
     assert "le départ d'une personne seule" in sentence
     assert "l'entrée d'un couple avec enfants" in sentence
-    table = app.dataframe[-1].value
+    table = app.table[-1].value
     assert "Ménage sortant" in table.columns
     assert "Note d'attractivité après" in _metrics(app)
     assert "La note d'attractivité passerait de 65,3 à" in _texts(app, "markdown")
@@ -194,7 +194,25 @@ def test_any_residence_can_be_opened_by_a_link(residence, name):
     assert app.query_params["residence"] == residence
 
 
-def test_an_unknown_residence_in_the_link_falls_back_to_the_search():
-    app = open_card({"residence": "GP-9999"})
+def test_an_unknown_residence_in_the_link_is_named_and_dropped_from_the_link():
+    app = open_page("residence", {"residence": "GP-9999"})  # the run that reads the link
     assert not app.header
     assert "Recherchez une résidence" in _texts(app, "info")
+    assert "Résidence « GP\\-9999 » introuvable dans le lien." in _texts(app, "warning")
+    assert "residence" not in app.query_params
+
+
+def test_a_resource_share_out_of_range_clears_the_result_and_says_why():
+    app = open_card({"residence": "GP-0001"}, role="bailleur")
+    next(b for b in app.button if b.label == SIMULATE).click()
+    rerun(app, "bailleur")
+    assert "Indice de fragilité après" in _metrics(app)
+    app.selectbox(key="entrant_ressources").select("pct")
+    app.number_input(key="entrant_ressources_pct").set_value(9999)
+    next(b for b in app.button if b.label == SIMULATE).click()
+    rerun(app, "bailleur")
+    assert "Indice de fragilité après" not in _metrics(app)  # the old result is gone
+    assert _texts(app, "error") == (
+        "Simulation impossible. Ressources en % des plafonds PLUS du ménage candidat : "
+        "9\u202f999 reçu, attendu un nombre de 0 à 400 (% des plafonds)."
+    )

@@ -7,6 +7,7 @@ import streamlit as st
 
 from geodata import housing
 from tests.pages.conftest import open_page
+from tests.services.version_cases import publish
 
 NBSP = "\u00a0"
 # The ten deficit communes of the CMS and their rates at signature (seed 000).
@@ -133,8 +134,8 @@ def test_every_chart_has_its_table_and_the_page_offers_csv_and_excel(sru_app):
 
 def test_without_the_inventory_that_sets_the_cms_the_page_says_so(tmp_path, monkeypatch):
     inventory = housing.load_sru_inventory()
-    inventory[inventory["year"] != 2022].to_parquet(tmp_path / "sru_inventory.parquet")
     monkeypatch.setenv("COTATION_DATA_DIR", str(tmp_path))
+    publish(sru_inventory=inventory[inventory["year"] != 2022])
     st.cache_data.clear()
     st.cache_resource.clear()
     try:

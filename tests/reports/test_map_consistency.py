@@ -17,10 +17,10 @@ from services.access import PUBLIC
 from services.sru_rules import load_sru_rules
 from ui import cache, sru_tables
 from ui.sru_map import build_sru_map
-from ui.territory_map import build_territory_map
+from ui.territory_map import choropleth_layer
 
 
-def _folium_fills(fmap: folium.Map) -> dict[str, str]:
+def _folium_fills(fmap: folium.Map | folium.FeatureGroup) -> dict[str, str]:
     fills = {}
     for child in fmap._children.values():
         if isinstance(child, folium.GeoJson) and isinstance(child.data, dict):
@@ -45,19 +45,34 @@ def _classes(fills: dict[str, str], legend) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    ("level", "indicator", "year", "method"),
+    ("level", "indicator", "year", "method", "residences"),
     [
-        pytest.param("commune", "sru_rate_pct", None, "quantiles", id="commune-sru-quantiles"),
-        pytest.param("commune", "res_below_40_pct", 2022, "natural_breaks", id="commune-ops-jenks"),
-        pytest.param("quartier", "n_dwellings", None, "quantiles", id="quartier-logements"),
-        pytest.param("quartier", "no_employment_pct", None, "natural_breaks", id="quartier-ops"),
-        pytest.param("commune", "rotation_rate_pct", 2024, "quantiles", id="commune-rotation"),
+        pytest.param(
+            "commune", "sru_rate_pct", None, "quantiles", "none", id="commune-sru-quantiles"
+        ),
+        pytest.param(
+            "commune", "res_below_40_pct", 2022, "natural_breaks", "none", id="commune-ops-jenks"
+        ),
+        pytest.param("quartier", "n_dwellings", None, "quantiles", "none", id="quartier-logements"),
+        pytest.param(
+            "quartier", "no_employment_pct", None, "natural_breaks", "none", id="quartier-ops"
+        ),
+        pytest.param(
+            "commune", "rotation_rate_pct", 2024, "quantiles", "none", id="commune-rotation"
+        ),
+        pytest.param(
+            "commune", "res_below_40_pct", 2022, "quantiles", "class", id="greys-under-points"
+        ),
     ],
 )
-def test_territory_map_and_snapshot_agree(level, indicator, year, method):
-    interactive = build_territory_map(level, indicator, year, method, True, PUBLIC)
-    content = map_views.territory_map(cache.export_data(), level, indicator, year, method)
-    screen, paper = _folium_fills(interactive.fmap), _static_fills(content)
+def test_territory_map_and_snapshot_agree(level, indicator, year, method, residences):
+    interactive = choropleth_layer(
+        level, indicator, year, method, PUBLIC, muted=residences != "none"
+    )
+    content = map_views.territory_map(
+        cache.export_data(), level, indicator, year, method, residence_mode=residences
+    )
+    screen, paper = _folium_fills(interactive.group), _static_fills(content)
     assert set(screen) == set(paper) and len(screen) == (40 if level == "commune" else 12)
     assert {c: v.lower() for c, v in screen.items()} == paper
     assert _classes(screen, interactive.legend) == _classes(paper, content.area_legend)

@@ -15,7 +15,7 @@ from services import map_views
 from services.classify import classify_values
 from services.export_rules import EXPORT_ACCESS
 from services.map_indicators import map_values
-from services.map_style import MASKED, MASKED_HATCH, class_labels
+from services.map_style import MASKED_HATCH, MUTED_MASKED, class_labels
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,8 @@ def test_masked_territories_are_hatched_and_their_values_never_printed(data, occ
     assert len(hidden) > 0
     areas = occupancy_map.areas.set_index("code")
     assert set(areas.index[areas["is_masked"]]) == set(hidden)
-    assert (areas.loc[hidden, "fill"] == MASKED).all()
+    # residence points are drawn: the classes are greys and a hidden figure pale beige
+    assert (areas.loc[hidden, "fill"] == MUTED_MASKED).all()
     # the classes, their bounds and their counts come from the figures shown only
     public = shown["value"].dropna()
     expected = class_labels(classify_values(public, "quantiles", 5), 1, "%")

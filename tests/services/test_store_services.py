@@ -12,7 +12,7 @@ from geodata.schemas import DataValidationError
 from scoring import load_profile
 from services import data_import, fiche_texts, journal, profiles_store, users_admin
 from services.access import PUBLIC, AccessDeniedError, Viewer
-from store import ConflictError, StoreError, read_session
+from store import ConflictError, StoreError, audit, read_session
 from store import datasets as datasets_store
 
 ADMIN = Viewer("admin", "demo.admin", "Administrateur")
@@ -137,25 +137,34 @@ def test_an_import_records_its_version_raises_the_data_version_and_ends_demo_acc
     report = data_import.import_files_as(HABITAT, {"residences": path}, "RPLS 2024")
     assert report.data_version == 2
     assert report.dataset.status == "current"
-    assert report.dataset.row_counts == {"residences": len(residences)}
+    # Demo flows describe fictitious residences: the version holds them empty.
+    assert report.dataset.row_counts == {
+        "residences": len(residences),
+        "occupancy": 0,
+        "vacancies": 0,
+        "attributions": 0,
+        "departures": 0,
+    }
     assert report.dataset.files == {"residences": "residences.csv"}
     with read_session() as session:
         assert datasets_store.current_dataset(session).id == report.dataset.id
     assert not any(u.is_active for u in users_admin.list_accounts(ADMIN) if u.is_demo)
-    version = data_import.reset_tables(data_import.command_line_actor(), ["residences"])
-    assert version == 3
+    reset = data_import.reset_tables(data_import.command_line_actor(), ["tout"])
+    assert reset.data_version == 3 and reset.dataset.row_counts == {}
     assert all(u.is_active for u in users_admin.list_accounts(ADMIN) if u.is_demo)
 
 
-def test_a_refused_import_is_recorded_as_failed_and_changes_nothing(tmp_path):
+def test_a_refused_import_changes_nothing_in_the_store(tmp_path):
     path = tmp_path / "sru_inventory.csv"
     pd.DataFrame({"commune_code": ["86194"], "year": ["deux mille"]}).to_csv(path, index=False)
+    with read_session() as session:
+        entries = len(audit.query(session))
     with pytest.raises(DataValidationError, match=r"sru_inventory\.csv"):
         data_import.import_files(data_import.command_line_actor(), {"sru_inventory": path})
     with read_session() as session:
-        listed = datasets_store.list_datasets(session)
+        assert datasets_store.list_datasets(session) == []
         assert datasets_store.data_version(session) == 1
-    assert [d.status for d in listed] == ["failed"]
+        assert len(audit.query(session)) == entries
 
 
 def test_only_import_data_may_import(tmp_path):

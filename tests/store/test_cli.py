@@ -86,4 +86,4 @@ def test_database_revision(monkeypatch, capsys):
     code, out, _ = _main(monkeypatch, capsys, "db", "upgrade")
     assert code == 0
     code, out, _ = _main(monkeypatch, capsys, "db", "current")
-    assert out == "Révision 0001 (dernière : 0001).\n"
+    assert out == "Révision 0002 (dernière : 0002).\n"

@@ -89,6 +89,41 @@ def test_a_dataset_version_is_switched_in_one_transaction(store_url):
     assert switches[0].after == {"version en service": second.id, "version des données": 3}
 
 
+def test_a_dataset_names_its_directory_once(store_url):
+    with write_session(store_url) as session:
+        first = datasets.record_dataset(
+            session, HABITAT, {"rpls": "rpls.csv"}, {"residences": 5}, directory="v1"
+        )
+        datasets.record_dataset(session, HABITAT, {"rpls": "rpls.csv"}, {"residences": 6})
+        assert datasets.recorded_directories(session) == {"v1"}
+    assert first.directory == "v1"
+    with pytest.raises(Exception, match=r"(?i)unique"), write_session(store_url) as session:
+        datasets.record_dataset(session, HABITAT, {"rpls": "b.csv"}, {}, directory="v1")
+
+
+def test_a_switch_built_on_another_version_than_the_one_in_force_is_refused(store_url):
+    with write_session(store_url) as session:
+        first = datasets.record_dataset(session, HABITAT, {"a": "a.csv"}, {"residences": 1})
+        second = datasets.record_dataset(session, HABITAT, {"b": "b.csv"}, {"residences": 2})
+        datasets.switch_current(session, HABITAT, first.id, expected_current=None)
+    with pytest.raises(ConflictError, match="a changé") as info, write_session(store_url) as s:
+        datasets.switch_current(s, HABITAT, second.id, expected_current=None)
+    assert info.value.current.id == first.id
+    with write_session(store_url) as session:
+        version = datasets.switch_current(
+            session,
+            HABITAT,
+            None,
+            "erreur",
+            expected_current=first.id,
+            action="dataset_rolled_back",
+        )
+    with read_session(store_url) as session:
+        assert datasets.current_dataset(session) is None and version == 3
+        line = audit_store.query(session, actions=["dataset_rolled_back"])[0]
+    assert (line.before, line.reason) == ({"version en service": first.id}, "erreur")
+
+
 def test_a_failed_dataset_cannot_be_switched_to(store_url):
     with write_session(store_url) as session:
         staged = datasets.record_dataset(session, HABITAT, {"residences": "x.csv"}, {})

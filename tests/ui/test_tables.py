@@ -15,3 +15,12 @@ def test_export_frame_rounds_as_shown_and_names_the_unit():
     )
     assert list(out.columns) == ["Taux SRU (%)", "Écart (points)", "Nom"]
     assert out.iloc[0, 0] == pytest.approx(19.6)
+
+
+def test_counts_are_exported_as_whole_numbers():
+    from reports.table_files import csv_bytes
+
+    table = pd.DataFrame({"Logements": [156.0, 2076.0, None], "Taux": [12.34, 5.0, 1.0]})
+    out = export_frame(table, {"Logements": (0, ""), "Taux": (1, "%")})
+    text = csv_bytes(out, is_demo=False).decode("utf-8-sig")
+    assert text.splitlines() == ["Logements;Taux (%)", "156;12,3", "2076;5,0", ";1,0"]

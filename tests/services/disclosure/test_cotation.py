@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geodata.housing import load_residences
-from scoring import CompositeIndex, load_profile
+from scoring import CompositeIndex, class_certainty, load_profile
 from services.disclosure import load_rules
 from services.disclosure.cotation import (
     PILLAR_CODE,
@@ -129,3 +129,32 @@ def test_the_public_score_moves_with_a_published_pillar_only_as_one_value(demo):
     assert not math.isclose(before[target], after[target])
     public = public_indicator_table(moved, SPEC, after, RULES)
     assert set(public.columns) & set(OPS) == set()
+
+
+def _certainty(residences, table, public: bool) -> pd.DataFrame:
+    """The class certainty the public reads (``public``) or the full one, on 200 draws."""
+    if not public:
+        return class_certainty(table, SPEC, n_draws=200).residences
+    shown = publishable_pillar(residences, table, SPEC, RULES)
+    pillar = public_pillar(SPEC, table, shown, RULES)
+    public_table = public_indicator_table(table, SPEC, pillar, RULES)
+    return class_certainty(public_table, public_spec(SPEC, RULES), n_draws=200).residences
+
+
+def test_the_public_class_certainty_does_not_depend_on_withheld_shares(demo):
+    """The draws of the class certainty (weights, normalisation, treatment of extreme values)
+    refit their bounds on the public table: the withheld residences' shares never enter them.
+    Setting every withheld residence's shares to 100 % moves the full certainty, not the
+    public one."""
+    residences, table = demo
+    withheld = ~publishable_pillar(residences, table, SPEC, RULES)
+    moved = table.copy()
+    moved.loc[withheld[withheld].index, OPS] = 100.0
+    pd.testing.assert_frame_equal(
+        _certainty(residences, table, True), _certainty(residences, moved, True)
+    )
+    full_before, full_after = (
+        _certainty(residences, table, False),
+        _certainty(residences, moved, False),
+    )
+    assert not full_before.equals(full_after)  # the same attack on the full certainty shows
