@@ -216,3 +216,26 @@ def test_a_resource_share_out_of_range_clears_the_result_and_says_why():
         "Simulation impossible. Ressources en % des plafonds PLUS du ménage candidat : "
         "9\u202f999 reçu, attendu un nombre de 0 à 400 (% des plafonds)."
     )
+
+
+def test_the_demo_bailleur_sees_its_own_residence_in_full_and_another_s_as_the_public():
+    """« Les Toits du Clain » (demo bailleur account): occupancy, fragility and the simulator of
+    its own residence (GP-0140); another bailleur's residence (GP-0011, Boivre Logement, 71
+    households) exactly as the public sees it."""
+    own = open_card({"residence": "GP-0140"}, role="bailleur")
+    infos = _texts(own, "info")
+    assert "indice 28,1 contre 28,9 en médiane du groupe" in infos
+    assert "Occupation non diffusée" not in infos
+    assert [b for b in own.button if b.label == SIMULATE]
+    other = open_card({"residence": "GP-0011"}, role="bailleur")
+    public = open_card({"residence": "GP-0011"})
+    infos = _texts(other, "info")
+    assert "Occupation non diffusée (règle de dominance" in infos
+    assert "Le bailleur de la résidence et le service habitat la voient." in infos
+    assert "Le simulateur part de l'occupation de la résidence" in infos
+    assert not [b for b in other.button if b.label == SIMULATE]
+    assert _metrics(other) == _metrics(public)
+    assert "Note publique : le pilier Occupation y entre d'un seul tenant" in _texts(
+        other, "caption"
+    )
+    assert infos == _texts(public, "info")
