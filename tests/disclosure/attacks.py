@@ -21,6 +21,7 @@ of each protected figure it recovered, with the true value and the attacker's es
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -399,9 +400,10 @@ def cotation_truth(truth: Truth) -> CotationTruth:
     """The full reference cotation of the parc (the product's published method)."""
     import geodata.housing as housing
     from scoring import CompositeIndex, load_profile
+    from services.data_state import current_version_dir
     from services.indicators import build_indicator_table
 
-    residences = housing.load_residences()
+    residences = housing.load_residences(current_version_dir())  # the parc in force
     table = build_indicator_table(residences)
     spec = load_profile("reference")
     index = CompositeIndex(spec).fit(table)
@@ -671,7 +673,10 @@ def explanation_attacks(
                         "part OPS d'une résidence",
                     )
                 )
-        elif obs.measure.startswith("Occupation (") and not ct.publishable.get(rid, True):
+        elif (
+            re.match(r"Occupation \(\d", obs.measure)  # the pillar's bar: « Occupation (30 %) »
+            and not ct.publishable.get(rid, True)
+        ):
             pillar_share = float(obs.measure.split("(")[1].split(" ")[0].replace(",", ".")) / 100
             full = ct.scores.at[rid, f"score_{ct.pillar}"]
             if pillar_share and abs(obs.value / pillar_share - full) <= 0.1:

@@ -1,17 +1,18 @@
 """Everything a page sends to the browser, read from an AppTest run as an attacker would read it.
 
 - tables: the data of every ``st.dataframe`` (the full values, not the formatted text);
-- charts: every Plotly trace, its arrays decoded (Plotly ships them base64-encoded);
+- charts: every Vega-Lite chart and every row of its datasets (sent as Arrow beside the spec);
 - metrics, Markdown, captions, notices: their text;
-- maps: the GeoJSON features of every folium map (tooltips included) and the compact point
-  arrays of the cotation map;
+- maps: the GeoJSON features of every folium map and of its feature groups (tooltips
+  included), the compact point arrays of the cotation map and the residence points of the other
+  maps (their tooltips' texts);
 - downloads: the bytes of every download button, its deferred callable run as a click would.
 """
 
 from __future__ import annotations
 
-import base64
 import gc
+import html
 import io
 import json
 import re
@@ -23,7 +24,6 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 _NUMBER = re.compile(r"[−-]?\d[\d\u202f\u00a0 ]*(?:,\d+)?")
-_DTYPES = {"f8": "<f8", "f4": "<f4", "i4": "<i4", "i2": "<i2", "i1": "i1", "u1": "u1", "i8": "<i8"}
 
 
 def french_number(text: object) -> float:
@@ -50,25 +50,38 @@ def elements(app: AppTest, kind: str) -> list:
     return _walk(app._tree, kind, [])
 
 
-def _decode(value):
-    if isinstance(value, dict) and "bdata" in value and "dtype" in value:
-        data = base64.b64decode(value["bdata"])
-        array = np.frombuffer(data, dtype=_DTYPES.get(value["dtype"], value["dtype"]))
-        return array.astype(float).tolist()
-    if isinstance(value, dict):
-        return {k: _decode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    return value
+@dataclass
+class Chart:
+    """A Vega-Lite chart as the browser receives it: its title and every row of its data."""
+
+    title: str
+    spec: dict = field(repr=False)
+    data: list[pd.DataFrame] = field(repr=False)
+
+    def rows(self, *columns: str) -> pd.DataFrame:
+        """The rows of the datasets holding every one of ``columns`` (empty when none does)."""
+        frames = [d for d in self.data if set(columns) <= set(d.columns)]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
-def chart_traces(app: AppTest) -> list[dict]:
-    """Every Plotly trace of the run, arrays decoded."""
-    traces = []
-    for chart in elements(app, "plotly_chart"):
-        spec = json.loads(chart.proto.spec)
-        traces.extend(_decode(trace) for trace in spec.get("data", []))
-    return traces
+def charts(app: AppTest) -> list[Chart]:
+    """Every Vega-Lite chart of the run, its datasets decoded (those sent apart as Arrow and
+    those written inside the spec)."""
+    from streamlit import dataframe_util
+
+    found = []
+    for element in elements(app, "vega_lite_chart"):
+        proto = element.proto
+        spec = json.loads(proto.spec) if proto.spec else {}
+        data = [
+            dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data) for d in proto.datasets
+        ]
+        data += [pd.DataFrame(v) for v in (spec.get("datasets") or {}).values()]
+        inline = (spec.get("data") or {}).get("values")
+        if inline:
+            data.append(pd.DataFrame(inline))
+        found.append(Chart(str(proto.alt or ""), spec, data))
+    return found
 
 
 def tables(app: AppTest) -> list[pd.DataFrame]:
@@ -99,11 +112,19 @@ def metrics(app: AppTest) -> dict[str, tuple[str, str]]:
     return {m.label: (m.value, getattr(m.proto, "help", "")) for m in elements(app, "metric")}
 
 
+def _map_scripts(app: AppTest) -> list[str]:
+    """The JavaScript of every folium map of the run: the base map and its feature groups."""
+    scripts = []
+    for component in elements(app, "component_instance"):
+        args = json.loads(component.proto.json_args)
+        scripts += [str(args.get(key) or "") for key in ("script", "feature_group")]
+    return scripts
+
+
 def map_features(app: AppTest) -> list[dict]:
     """Properties of every GeoJSON feature of the folium maps of the run."""
     features = []
-    for component in elements(app, "component_instance"):
-        script = json.loads(component.proto.json_args).get("script", "")
+    for script in _map_scripts(app):
         for match in re.finditer(r'"features"\s*:\s*\[', script):
             start = match.end() - 1
             depth, end = 0, start
@@ -122,14 +143,38 @@ def map_features(app: AppTest) -> list[dict]:
 def map_point_rows(app: AppTest) -> list[list]:
     """Rows of the compact point arrays (``var rows = [...]``) of the cotation map."""
     rows = []
-    for component in elements(app, "component_instance"):
-        script = json.loads(component.proto.json_args).get("script", "")
+    for script in _map_scripts(app):
         for match in re.finditer(r"var rows = (\[.*?\]);\n", script, flags=re.S):
             try:
                 rows.extend(json.loads(match.group(1)))
             except json.JSONDecodeError:
                 continue
     return rows
+
+
+def map_points(app: AppTest) -> list[dict[str, str]]:
+    """Tooltips of the residence points sent as one compact array (:class:`ui.maps.CompactPoints`):
+    one dict per point, label → text (the first field, in bold, under « Résidence »)."""
+    points = []
+    for script in _map_scripts(app):
+        for match in re.finditer(r"var p = (\{.*?\});\n", script, flags=re.S):
+            try:
+                p = json.loads(match.group(1))
+            except json.JSONDecodeError:
+                continue
+            labels, tables = p["labels"], p["tables"]
+            for row in p["rows"]:
+                texts = [
+                    tables[j][v] if tables[j] is not None and isinstance(v, int) else v
+                    for j, v in enumerate(row[4])
+                ]
+                point = {
+                    html.unescape(str(label)): html.unescape(str(t))
+                    for label, t in zip(labels, texts, strict=True)
+                }
+                point["Résidence"] = html.unescape(str(texts[0]))
+                points.append(point)
+    return points
 
 
 @dataclass

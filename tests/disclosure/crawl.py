@@ -23,13 +23,15 @@ import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from tests.disclosure.capture import _NUMBER as _NUMBERS
 from tests.disclosure.capture import (
-    chart_traces,
+    charts,
     downloads,
     elements,
     french_number,
     map_features,
     map_point_rows,
+    map_points,
     metrics,
     tables,
 )
@@ -226,26 +228,21 @@ def crawl_carte(browser: Browser, surveys: Iterable[int], territories: dict) -> 
 
 def _panel(app: AppTest, level: str, code: str) -> list[Observation]:
     found = []
-    for trace in chart_traces(app):
-        indicator = OPS_LABELS.get(str(trace.get("name")))
-        if indicator is None or not isinstance(trace.get("x"), list):
-            continue
-        for year, value in zip(trace["x"], trace.get("y", []), strict=False):
+    for chart in charts(app):
+        for _, row in chart.rows("year", "series", "value").iterrows():
+            indicator = OPS_LABELS.get(str(row["series"]))
+            if indicator is None:
+                continue
+            value = float("nan") if pd.isna(row["value"]) else float(row["value"])
             found.append(
                 Observation(
-                    "carte",
-                    "carte:panneau",
-                    "ops",
-                    indicator,
-                    int(year),
-                    level,
-                    code,
-                    float("nan") if value is None else float(value),
+                    "carte", "carte:panneau", "ops", indicator, int(row["year"]), level, code, value
                 )
             )
     for table in tables(app):
-        if {"Résidence", "Note"} <= set(table.columns):
-            for name, note in zip(table["Résidence"], table["Note"], strict=True):
+        note = next((c for c in ("Note (/ 100)", "Note") if c in table.columns), None)
+        if note is not None and "Résidence" in table.columns:
+            for name, value in zip(table["Résidence"], table[note], strict=True):
                 found.append(
                     Observation(
                         "carte",
@@ -255,7 +252,7 @@ def _panel(app: AppTest, level: str, code: str) -> list[Observation]:
                         None,
                         "residence_name",
                         f"{code}|{name}",
-                        _shown(note),
+                        _shown(value),
                     )
                 )
     return found
@@ -265,9 +262,9 @@ def crawl_residence_layer(browser: Browser) -> list[Observation]:
     """The residence points of the map (tooltips: score, class, flag)."""
     app = browser.fresh(None, {"residences": "class"})
     found = []
-    for props in map_features(app):
-        if "note" in props and "residence_name" in props:
-            key = f"{props.get('commune', '')}|{props['residence_name']}"
+    for point in map_points(app):
+        if "Note" in point:
+            key = f"{point.get('Commune', '')}|{point['Résidence']}"
             found.append(
                 Observation(
                     "carte",
@@ -277,7 +274,7 @@ def crawl_residence_layer(browser: Browser) -> list[Observation]:
                     None,
                     "residence_commune",
                     key,
-                    _shown(props["note"]),
+                    _shown(point["Note"]),
                 )
             )
     return found
@@ -594,64 +591,46 @@ def weight_probes() -> dict[str, dict[str, str]]:
 # --- Fiche résidence, groupes de pairs ------------------------------------------------------------
 
 
+def _ops_columns() -> dict[str, str]:
+    """OPS share columns by the label the fiche résidence gives them."""
+    from geodata.schemas import OCCUPANCY
+
+    return {c.description: c.name for c in OCCUPANCY.columns if c.name.endswith("_pct")}
+
+
 def crawl_residences(browser: Browser, residences: Iterable[str]) -> list[Observation]:
     """The explanation, peer boxes and occupancy of each residence's card."""
     found = []
+    ops = _ops_columns()
     for rid in residences:
         app = browser.again("residence", {"residence": rid})
-        for trace in chart_traces(app):
-            kind = trace.get("type")
-            if kind == "waterfall":
-                labels = trace.get("y", [])
-                values = trace.get("x", [])
-                for label, value in zip(labels, values, strict=False):
-                    if value is None:
-                        continue
-                    found.append(
-                        Observation(
-                            "residence",
-                            "fiche:explication",
-                            "impact",
-                            str(label),
-                            None,
-                            "residence",
-                            rid,
-                            float(value),
-                        )
+
+        def add(element, family, measure, year, value, rid=rid) -> None:
+            if not pd.isna(value):
+                found.append(
+                    Observation(
+                        "residence", element, family, str(measure), year, "residence", rid, value
                     )
-            elif kind == "box":
-                values = trace.get("x")
-                if isinstance(values, list):
-                    labels = trace.get("y", [])
-                    for label, value in zip(labels, values, strict=False):
-                        if value is not None:
-                            found.append(
-                                Observation(
-                                    "residence",
-                                    "fiche:boîtes",
-                                    "peer_values",
-                                    str(label),
-                                    None,
-                                    "residence",
-                                    rid,
-                                    float(value),
-                                )
-                            )
-            elif kind == "scatter" and trace.get("mode") == "lines+markers":
-                for year, value in zip(trace.get("x", []), trace.get("y", []), strict=False):
-                    if value is not None:
-                        found.append(
-                            Observation(
-                                "residence",
-                                "fiche:occupation",
-                                "raw",
-                                str(trace.get("name")),
-                                int(year),
-                                "residence",
-                                rid,
-                                float(value),
-                            )
-                        )
+                )
+
+        for chart in charts(app):
+            # waterfalls: each step's points (end − start), the totals left out
+            steps = chart.rows("label", "start", "end", "kind")
+            for _, row in steps[steps["kind"] != "total"].iterrows():
+                add("fiche:explication", "impact", row["label"], None, row["end"] - row["start"])
+            # boxes: whiskers and points beyond them are values of single residences
+            for column in ("low", "high"):
+                for _, row in chart.rows("label", column).iterrows():
+                    add("fiche:boîtes", "peer_values", row["label"], None, float(row[column]))
+            for frame in chart.data:
+                if set(frame.columns) == {"label", "value"}:  # points beyond the whiskers
+                    for _, row in frame.iterrows():
+                        add("fiche:boîtes", "peer_values", row["label"], None, float(row["value"]))
+            # occupancy over the surveys: the residence's own OPS shares
+            for _, row in chart.rows("year", "series", "value", "text").iterrows():
+                column = ops.get(str(row["series"]))
+                if column is not None and "ménages enquêtés" in str(row["text"]):
+                    add("fiche:occupation", "ops", column, int(row["year"]), float(row["value"]))
     return found
 
 
@@ -660,23 +639,24 @@ def crawl_pairs(browser: Browser, groups: Iterable[int]) -> list[Observation]:
     found = []
     for group in groups:
         app = browser.again("pairs", {"groupe": str(group)}, {"qp_groupe": str(group)})
-        for trace in chart_traces(app):
-            name = str(trace.get("name", ""))
-            if name.startswith("Groupe ") and isinstance(trace.get("y"), list):
-                for y in trace["y"]:
-                    if y is not None:
-                        found.append(
-                            Observation(
-                                "pairs",
-                                "paires:nuage",
-                                "group_median",
-                                "fragility",
-                                None,
-                                "group",
-                                name,
-                                float(y),
-                            )
-                        )
+        for chart in charts(app):
+            points = chart.rows("group", "fragility")
+            residence_level = "name" in points.columns
+            for _, row in points.iterrows():
+                if pd.isna(row["fragility"]):
+                    continue
+                found.append(
+                    Observation(
+                        "pairs",
+                        "paires:nuage",
+                        "fragility" if residence_level else "group_median",
+                        "fragility",
+                        None,
+                        "residence_commune" if residence_level else "group",
+                        f"{row['commune']}|{row['name']}" if residence_level else row["group"],
+                        float(row["fragility"]),
+                    )
+                )
         for table in tables(app):
             if "Fragilité (points)" in table.columns:
                 for fiche, value in zip(table["Fiche"], table["Fragilité (points)"], strict=True):
@@ -788,4 +768,55 @@ def crawl_fiches() -> list[Observation]:
                         family = "equality_out2" if "hors QPV" in row[0].text else "equality_in2"
                         if window:
                             add("fiche:objectifs", family, "q1", window[0], territory, row[2])
+    return found
+
+
+# --- Map snapshots (files) ----------------------------------------------------------------------
+
+
+def crawl_snapshots(surveys: Iterable[int]) -> list[Observation]:
+    """What a downloaded territory map (PNG, SVG, PDF) prints of every OPS indicator, survey and
+    level, with both class methods: a hatched territory is masked; a territory alone in its
+    class of natural breaks is given by the class's upper bound (the largest value of the
+    class). Other territories are known by their class only, not written down."""
+    from services import map_views
+    from services.export_data import export_data_from_files
+    from services.map_indicators import MAP_INDICATORS
+
+    data = export_data_from_files()
+    found: list[Observation] = []
+    for level in ("commune", "quartier"):
+        for indicator in MAP_OPS:
+            decimals = MAP_INDICATORS[indicator].decimals
+            for year in surveys:
+                for method in ("quantiles", "natural_breaks"):
+                    content = map_views.territory_map(data, level, indicator, year, method)
+                    legend = {entry.color: entry for entry in content.area_legend}
+                    for code, fill, masked in zip(
+                        content.areas["code"],
+                        content.areas["fill"],
+                        content.areas["is_masked"],
+                        strict=True,
+                    ):
+                        entry = legend.get(fill)
+                        bounds = _NUMBERS.findall(entry.label) if entry is not None else []
+                        if masked:
+                            value = float("nan")
+                        elif method == "natural_breaks" and entry.count == 1 and bounds:
+                            value = french_number(bounds[-1])
+                        else:
+                            continue
+                        found.append(
+                            Observation(
+                                "carte téléchargée",
+                                f"carte téléchargée:{method}",
+                                "ops",
+                                indicator,
+                                int(year),
+                                level,
+                                str(code),
+                                value,
+                                decimals,
+                            )
+                        )
     return found

@@ -9,8 +9,10 @@ unpublishable shares) and the peer groups. Any recovery is listed with its terri
 indicator, and the test fails.
 
 Cases: the demo parc and a second parc drawn with another seed, as the public, with every fiche
-territoriale (the files anyone may receive); as a bailleur against the other bailleurs'
-residences (it knows its own exactly); as the public opening links that carry another role.
+territoriale and every downloaded territory map (the files anyone may receive); as a bailleur
+against the other bailleurs' residences (it knows its own exactly); as the public opening links
+that carry another role. And the suite can fail: the same crawl of pages rendered without the
+rules (a session that sees every residence, read by an outsider) finds protected figures.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import streamlit as st
 from threadpoolctl import threadpool_limits
@@ -30,6 +34,7 @@ from services.access import Viewer
 from tests.disclosure import attacks, crawl
 from tests.disclosure.truth import Truth
 from tests.pages.conftest import navigation_mode
+from tests.services.version_cases import publish
 
 SECOND_SEED = 2024
 OTHER_BAILLEUR = "Mélusine Habitat"
@@ -39,16 +44,20 @@ _CRAWLS: dict[tuple[str, str], dict] = {}
 
 @pytest.fixture(scope="module")
 def second_parc(tmp_path_factory) -> Path:
-    """A second demo parc, drawn with another seed (written as imported data)."""
+    """A second demo parc, drawn with another seed: its tables, put in force by :func:`_use`."""
     directory = tmp_path_factory.mktemp("graine")
     write_demo(directory, SECOND_SEED)
     return directory
 
 
 def _use(directory: Path | None, monkeypatch) -> Path:
-    """Point the app at a parc and start from empty caches."""
+    """Put a parc in force (the demo when None; else the tables of ``directory``, published as
+    the dataset version in force, as an import leaves them) and start from empty caches."""
     if directory is not None:
-        monkeypatch.setenv("COTATION_DATA_DIR", str(directory))
+        tables = {path.stem: pd.read_parquet(path) for path in directory.glob("*.parquet")}
+        tables["residences"] = gpd.read_parquet(directory / "residences.parquet")
+        publish(**tables)
+    monkeypatch.setattr("ui.cache._loaded", None)  # the data in force read again at the next run
     st.cache_data.clear()
     st.cache_resource.clear()
     return directory or DEMO_DIR
@@ -108,6 +117,9 @@ def _crawl(truth: Truth, plan: dict, browser: crawl.Browser) -> dict:
     browser.start()
     observations += crawl.crawl_fiches()
     browser.seconds["fiches"] = time.perf_counter() - browser._clock
+    browser.start()
+    observations += crawl.crawl_snapshots(plan["surveys"])
+    browser.seconds["cartes téléchargées"] = time.perf_counter() - browser._clock
     observations = [
         crawl.Observation(
             o.page,
@@ -141,7 +153,9 @@ def _attacks(truth: Truth, found: dict, own: np.ndarray | None) -> list:
     ct = attacks.cotation_truth(truth)
     labels = _indicator_labels()
     own_ids = frozenset(truth.ids[own]) if own is not None else frozenset()
-    recovered = attacks.small_cells(truth, observations)
+    # a bailleur reads its own residences' figures: not a recovery, but known to its sums
+    theirs = [o for o in observations if not (o.level == "residence" and o.code in own_ids)]
+    recovered = attacks.small_cells(truth, theirs)
     recovered += attacks.differencing(truth, observations, own)
     recovered += attacks.cotation_attacks(truth, ct, rankings, list(crawl.OPS_INDICATORS))
     recovered += attacks.explanation_attacks(truth, ct, observations, labels, own_ids)
@@ -248,3 +262,29 @@ def test_a_link_carrying_another_role_opens_nothing_more(monkeypatch):
     recovered = _attack(truth, found)
     print(_report(recovered, found, "lien portant un autre rôle"))
     assert not recovered, _report(recovered, found, "lien portant un autre rôle")
+
+
+def test_the_suite_finds_the_figures_of_an_unprotected_rendering(monkeypatch):
+    """The pages as a session that sees every residence renders them (no rule applied), read
+    as if the public could: the attacks must find protected figures in them, by every route
+    they take (small cells, differencing, the cotation and its explanation)."""
+    truth = Truth(_use(None, monkeypatch))
+    viewer = Viewer("service_habitat", "h", "Service habitat")
+    monkeypatch.setattr("ui.auth.open_session", lambda *args, **kwargs: (viewer, []))
+    households = truth.latest_survey["n_households"]
+    small = sorted(households.index[households < 11])[::15]  # about ten residences
+    surveys = [int(truth.occupancy["survey_year"].max())]
+    browser = crawl.Browser()
+    with navigation_mode():
+        observations = crawl.crawl_carte(browser, surveys, {"commune": [], "quartier": []})
+        observations += crawl.crawl_residences(browser, small)
+        probes = {k: v for k, v in crawl.weight_probes().items() if k in ("défaut", "pilier seul")}
+        probes["isoler:res_below_40_pct"] = crawl.weight_probes()["isoler:res_below_40_pct"]
+        rankings = crawl.crawl_cotation(browser, probes)
+    found = {"observations": observations, "rankings": rankings, "visits": browser.visits}
+    recovered = _attack(truth, found)
+    by_attack = Counter(r.attack for r in recovered)
+    print(_report(recovered, found, "rendu sans protection"))
+    assert by_attack["petite case"] > 0, by_attack
+    assert by_attack["explication"] > 0, by_attack
+    assert by_attack["classement"] > 0, by_attack
