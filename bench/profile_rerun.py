@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -30,12 +31,21 @@ KINDS = {"cotation": 0, "carte": 1, "residence": 2}
 
 
 class _Profiles:
-    """One cProfile per script run, merged at the end."""
+    """One cProfile per script run, merged at the end; pauses of the garbage collector."""
 
     def __init__(self) -> None:
         self.enabled = False
         self.stats: pstats.Stats | None = None
         self._lock = threading.Lock()
+        self.gc_pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self._gc_start = 0.0
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._gc_start = time.perf_counter()
+        elif self.enabled:
+            self.gc_pauses[info["generation"]].append(time.perf_counter() - self._gc_start)
 
     def wrap(self, run_script):
         def profiled(runner, rerun_data):
@@ -87,6 +97,8 @@ def _drive(url: str, kind: str, runs: int, top: int, profiles: _Profiles) -> Non
     times = _run(session(links_of(kind, runs, seed=7)))
     profiles.enabled = False
     print(f"{runs} runs of {kind}: " + ", ".join(f"{t:.2f}" for t in times) + " s")
+    for generation, pauses in profiles.gc_pauses.items():
+        print(f"gc generation {generation}: {len(pauses)} collections, {sum(pauses):.3f} s")
     out = io.StringIO()
     profiles.stats.stream = out
     profiles.stats.sort_stats("cumulative").print_stats(top)
