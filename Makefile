@@ -69,7 +69,7 @@ serve: setup
 	@trap 'kill 0' INT TERM; \
 	for i in $$(seq 0 $$(($(WORKERS) - 1))); do \
 		port=$$(($(BASE_PORT) + i)); echo "Serveur $$((i + 1)) sur 127.0.0.1:$$port"; \
-		$(BIN)/streamlit run app.py --server.port $$port --server.address 127.0.0.1 & \
+		$(BIN)/streamlit run serve.py --server.port $$port --server.address 127.0.0.1 & \
 	done; wait
 
 test: setup

@@ -85,19 +85,30 @@ class Session:
     load_page : bool, default False
         Load the page first and send its cookies with the websocket, as a browser does (a
         reverse proxy with sticky sessions routes by cookie).
+    cookie : str, optional
+        A ``Cookie`` header the browser already holds (a returning visitor), sent with the
+        page load and the websocket.
     """
 
-    def __init__(self, base_url: str, timeout: float = 60.0, load_page: bool = False) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 60.0,
+        load_page: bool = False,
+        cookie: str | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.ws_url = self.base_url.replace("http://", "ws://") + "/_stcore/stream"
         self.timeout = timeout
         self.load_page = load_page
+        self.cookie = cookie
         self._ws = None
 
     async def __aenter__(self) -> Session:
-        headers = {}
+        headers = {"Cookie": self.cookie} if self.cookie else {}
         if self.load_page:
-            cookie = await asyncio.to_thread(page_cookies, self.base_url + "/", self.timeout)
+            url = self.base_url + "/"
+            cookie = await asyncio.to_thread(page_cookies, url, self.timeout, self.cookie)
             if cookie:
                 headers["Cookie"] = cookie
         self._ws = await websockets.connect(
@@ -161,12 +172,21 @@ class Session:
         return await self._rerun_follows(grace)
 
 
-def page_cookies(url: str, timeout: float = 60.0) -> str:
-    """The ``Cookie`` header a browser would send after loading ``url`` ("" when none is set)."""
-    with urllib.request.urlopen(url, timeout=timeout) as response:
+def page_cookies(url: str, timeout: float = 60.0, cookie: str | None = None) -> str:
+    """The ``Cookie`` header a browser would send after loading ``url`` ("" when none).
+
+    ``cookie`` is the header it already holds: sent with the request, kept unless the answer
+    sets the same cookies again.
+    """
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         response.read()
-        cookies = response.headers.get_all("Set-Cookie") or []
-    return "; ".join(cookie.split(";", 1)[0].strip() for cookie in cookies)
+        set_cookies = response.headers.get_all("Set-Cookie") or []
+    jar = dict(part.strip().split("=", 1) for part in (cookie or "").split(";") if "=" in part)
+    for header in set_cookies:
+        name, _, value = header.split(";", 1)[0].strip().partition("=")
+        jar[name] = value
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
 
 
 async def _user(

@@ -166,9 +166,7 @@ def residence_search() -> str | None:
             if text.strip()
             else "Résidence"
         )
-        choice = st.selectbox(
-            label, options, key=PICK_KEY, format_func=lambda r: _label(labels, r)
-        )
+        choice = st.selectbox(label, options, key=PICK_KEY, format_func=lambda r: _label(labels, r))
     choice = choice or None
     if choice != wanted:
         set_query_value(RESIDENCE_PARAM, choice)
