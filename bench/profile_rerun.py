@@ -71,7 +71,7 @@ def links_of(kind: str, count: int, seed: int) -> list[Link]:
     from bench.bench_load import session_links
 
     offset = KINDS[kind]
-    return [link for link in session_links(seed, 3 * count)[offset::3]][:count]
+    return session_links(seed, 3 * count)[offset::3][:count]
 
 
 def _wait_healthy(url: str, timeout: float = 120.0) -> None:
