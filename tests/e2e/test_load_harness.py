@@ -18,6 +18,8 @@ LINKS = [
     Link("", "echelle=quartier&indicateur=n_dwellings"),
     Link("residence", "residence=GP-0042"),
 ]
+# Not a timing: a cold process on a machine busy with other work may take a while to answer.
+RUN_TIMEOUT_S = 300.0
 
 
 @pytest.fixture()
@@ -44,7 +46,7 @@ def _route_per_server(cluster) -> dict[str, str]:
 
 async def _sessions(url: str, cookies: list[str | None]) -> list:
     async def one(cookie):
-        async with Session(url, load_page=True, cookie=cookie) as session:
+        async with Session(url, RUN_TIMEOUT_S, load_page=True, cookie=cookie) as session:
             return [await session.open(link) for link in LINKS]
 
     runs = await asyncio.gather(*(one(cookie) for cookie in cookies))
