@@ -431,7 +431,8 @@ def test_an_unknown_method_in_a_link_is_reported_and_the_profile_kept():
     assert not app.exception
     warnings = " ".join(w.value for w in app.sidebar.warning)
     assert "Lien partagé : normalisation : valeur « percentile » inconnue" in warnings
-    assert "celle du profil est gardée (minmax)" in warnings
+    assert "celle du profil est gardée (« Min–max »)" in warnings
+    assert "minmax" not in warnings
     assert _method(app) == ("winsorise", "minmax", "arithmetic", "quantiles")
     assert app.query_params["methode"] == "classes:quantiles"
 
