@@ -34,6 +34,8 @@ from ui.class_certainty import draws_text
 from ui.cotation_view import CotationResult, fmt_count, fmt_shift
 from ui.fmt import fmt_int, fmt_number, fmt_pct
 
+# The sensitivity switch, kept in the link (``sensibilite=true``) and restored from it.
+SENSITIVITY_PARAM = "sensibilite"
 N_TOP_CHANGES = 10
 N_INTERVALS = 20
 LOG_TICKS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]
@@ -256,11 +258,13 @@ def interval_figure(intervals: pd.DataFrame, selected: str | None) -> go.Figure:
 def sensitivity_view(result: CotationResult, selected: str | None) -> None:
     """The tab *Sensibilité*: computed on demand for the weights in force.
 
-    A fragment: switching the computation on reruns this tab only.
+    A fragment: switching the computation on reruns this tab only. The switch is kept in the
+    link (:data:`SENSITIVITY_PARAM`), so a shared link opens the tab with the draws shown.
     """
     on = st.toggle(
         f"Calculer la sensibilité ({fmt_int(DEFAULT_DRAWS)} tirages de poids et de méthode)",
-        key="cotation_sensibilite",
+        key=SENSITIVITY_PARAM,
+        bind="query-params",
         help="Tire des poids au hasard autour des poids actuels (loi de Dirichlet, "
         f"concentration {fmt_number(DEFAULT_CONCENTRATION)}), avec et sans traitement des "
         "valeurs extrêmes, et recalcule le classement et les classes à chaque tirage.",

@@ -231,12 +231,22 @@ def test_comparison_tab_says_how_to_see_differences_when_there_are_none():
 def test_sensitivity_is_computed_on_demand():
     app = open_page("cotation", query={"vue": SENSITIVITY_TAB, "residence": "GP-0001"})
     assert any("Activez le calcul" in i.value for i in app.info)
-    app.toggle(key="cotation_sensibilite").set_value(True).run()
+    app.toggle(key="sensibilite").set_value(True).run()
     assert not app.exception
     labels = [m.label for m in app.metric]
     assert {"Classe stable", "Classe fragile", "Classe instable"} <= set(labels)
     assert app.get("plotly_chart")
     assert len(app.dataframe[0].value) == 10
+
+
+def test_a_link_with_the_sensitivity_switched_on_shows_the_draws():
+    # The browser writes the switch into the link (tests/e2e/test_cotation.py); here it is read.
+    app = open_page("cotation", query={"vue": SENSITIVITY_TAB, "sensibilite": "true"})
+    assert app.toggle(key="sensibilite").value is True
+    assert not any("Activez le calcul" in i.value for i in app.info)
+    assert {"Classe stable", "Classe fragile", "Classe instable"} <= {m.label for m in app.metric}
+    app.toggle(key="sensibilite").set_value(False).run()
+    assert any("Activez le calcul" in i.value for i in app.info)
 
 
 def test_projector_mode_shows_the_map_and_the_top_changes_only():
@@ -439,7 +449,7 @@ def test_an_unknown_method_in_a_link_is_reported_and_the_profile_kept():
 
 def test_the_sensitivity_follows_the_method_in_force():
     app = open_page("cotation", query={"vue": SENSITIVITY_TAB})
-    app.toggle(key="cotation_sensibilite").set_value(True).run()
+    app.toggle(key="sensibilite").set_value(True).run()
     labels = ("Classe stable", "Classe fragile", "Classe instable")
     before = [_metric(app, label) for label in labels]
     app.selectbox(key="methode_classes").select("quantiles").run()
