@@ -31,6 +31,7 @@ from services.cotation_weights import weight_key
 from ui import cache
 from ui.charts import CATEGORICAL, CLASS_COLORS, PLOTLY_CONFIG, french_layout
 from ui.class_certainty import draws_text
+from ui.correlation_view import correlation_view
 from ui.cotation_view import CotationResult, fmt_count, fmt_shift
 from ui.fmt import fmt_int, fmt_number, fmt_pct
 
@@ -365,8 +366,13 @@ def weights_view(result: CotationResult) -> None:
     st.caption(
         "Poids nominal : part de l'indicateur dans la note quand tout est renseigné (poids du "
         "pilier × part dans le pilier). Poids effectif : part de la variance de la note entre "
-        "résidences qui vient de l'indicateur. Un indicateur qui varie peu d'une résidence à "
-        "l'autre, ou qui répète un autre indicateur, pèse moins que son poids nominal ; un poids "
-        "effectif négatif signale un indicateur qui va à contre-courant des autres (les "
-        "résidences qu'il favorise sont plutôt moins bien notées par ailleurs)."
+        "résidences qui vient de l'indicateur (sa covariance avec la note). Un indicateur qui "
+        "varie peu d'une résidence à l'autre pèse moins que son poids nominal. Un indicateur qui "
+        "en répète un autre pèse plus : les deux poussent la note dans le même sens et chacun "
+        "emporte la variance de l'autre (trois indicateurs à un tiers dont deux identiques et "
+        f"le troisième indépendant pèsent environ {fmt_pct(40, 0)}, {fmt_pct(40, 0)} et "
+        f"{fmt_pct(20, 0)}). Un poids effectif négatif "
+        "signale un indicateur qui va à contre-courant des autres (les résidences qu'il favorise "
+        "sont plutôt moins bien notées par ailleurs). Les corrélations ci-dessous l'expliquent."
     )
+    correlation_view(result.weighting.index, result.weighting.weights)

@@ -499,3 +499,17 @@ def test_moved_weights_give_the_certainty_on_demand():
     ranking = app.dataframe[0].value.set_index("residence_id").reindex(expected.index)
     np.testing.assert_allclose(ranking["class_probability_pct"], expected["class_probability_pct"])
     assert "non calculée" not in _card(app)
+
+
+def test_the_effective_weights_tab_says_redundancy_raises_a_weight_and_shows_why():
+    app = open_page("cotation", query={"vue": "Poids effectifs"})
+    caption = " ".join(c.value for c in app.caption)
+    assert "Un indicateur qui en répète un autre pèse plus" in caption
+    assert "pèse moins que son poids nominal" in caption
+    assert "ou qui répète un autre indicateur, pèse moins" not in caption
+    assert len(app.get("vega_lite_chart")) == 1
+    table = next(m.value for m in app.markdown if "corr-table" in m.value)
+    # Every indicator with a weight, by its French label, beside the heat map.
+    for label in ("Étiquette énergie (DPE)", "Quartier prioritaire (QPV)", "Taux de vacance"):
+        assert f"<td class=''>{label}</td>" in table
+    assert "Le plus lié à" in table
