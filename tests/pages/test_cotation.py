@@ -24,11 +24,18 @@ from services import build_indicator_table
 from services.cotation import class_counts
 from services.cotation_review import stability_summary
 from tests.pages.conftest import open_page
+from ui import cotation_ranking
 from ui.cotation_view import fmt_count
 from ui.fmt import fmt_pct
 
 COMPARISON_TAB = "Écarts avec la référence"
 SENSITIVITY_TAB = "Sensibilité"
+
+
+@pytest.fixture(autouse=True)
+def whole_ranking(monkeypatch):
+    """The ranking in one page, so that a test reads every residence (paging: own tests)."""
+    monkeypatch.setattr(cotation_ranking, "PAGE_SIZE", 10_000)
 
 
 def _ranking(app) -> list[str]:
@@ -188,7 +195,7 @@ def test_a_broken_link_is_reported_and_ignored():
     app = open_page("cotation", query={"poids": "inconnu:3,occupation:500,is_qpv:1"})
     assert not app.exception
     warnings = " ".join(w.value for w in app.sidebar.warning)
-    assert "« inconnu »" in warnings and "occupation" in warnings
+    assert "« inconnu »" in warnings and "pilier « Occupation » : poids 500" in warnings
     assert _slider(app, "poids_pilier_occupation").value == 30
     assert _slider(app, "poids_indicateur_is_qpv").value == 1
 
@@ -261,7 +268,8 @@ def test_projector_mode_shows_the_map_and_the_top_changes_only():
     assert app.get("component_instance")  # the map
 
 
-def test_rerun_after_a_weight_change_is_fast():
+def test_rerun_after_a_weight_change_is_fast(monkeypatch):
+    monkeypatch.setattr(cotation_ranking, "PAGE_SIZE", 25)  # the page as it is served
     app = open_page("cotation")
     times = []
     for value in (31, 45, 60, 75, 90, 20, 10, 40, 55):
@@ -513,3 +521,28 @@ def test_the_effective_weights_tab_says_redundancy_raises_a_weight_and_shows_why
     for label in ("Étiquette énergie (DPE)", "Quartier prioritaire (QPV)", "Taux de vacance"):
         assert f"<td class=''>{label}</td>" in table
     assert "Le plus lié à" in table
+
+
+def test_the_ranking_is_sent_one_page_at_a_time_sorted_on_the_whole(monkeypatch):
+    monkeypatch.setattr(cotation_ranking, "PAGE_SIZE", 25)
+    app = open_page("cotation")
+    first = app.dataframe[0].value
+    assert list(first["rank"]) == list(range(1, 26))
+    page = app.number_input(key="classement_page")
+    assert page.label == "Page (sur 22)" and page.value == 1
+    assert any(c.value.startswith("Résidences 1 à 25 sur 541.") for c in app.caption)
+    page.set_value(22).run()
+    last = app.dataframe[0].value
+    assert len(last) == 541 - 21 * 25
+    assert any(c.value.startswith("Résidences 526 à 541 sur 541.") for c in app.caption)
+    # Sorting by name sorts the whole ranking (accents ignored) and goes back to page 1.
+    app.selectbox(key="classement_tri").set_value("Résidence").run()
+    assert app.number_input(key="classement_page").value == 1
+    names = list(app.dataframe[0].value["residence_name"])
+    assert names == sorted(names, key=cotation_ranking._sort_key)
+    app.selectbox(key="classement_ordre").set_value("décroissant").run()
+    assert app.dataframe[0].value["residence_name"].iloc[0] != names[0]
+    # A search pages what it found.
+    app.text_input(key="cotation_recherche").input("buxerolles").run()
+    assert set(app.dataframe[0].value["commune_name"]) == {"Buxerolles"}
+    assert app.number_input(key="classement_page").value == 1
