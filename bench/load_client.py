@@ -54,6 +54,7 @@ class RunResult:
     errors: list[str] = field(default_factory=list)
     session: int = 0
     started: float = 0.0
+    messages: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -103,6 +104,12 @@ class Session:
         self.load_page = load_page
         self.cookie = cookie
         self._ws = None
+        # What a browser tab keeps between runs: the hashes of the large elements it holds
+        # (the server then sends a reference instead of an unchanged element), the widgets
+        # drawn by the last run (by id) and the link it shows.
+        self.cached_hashes: set[str] = set()
+        self.widgets: dict[str, str] = {}
+        self.link: Link | None = None
 
     async def __aenter__(self) -> Session:
         headers = {"Cookie": self.cookie} if self.cookie else {}
@@ -125,25 +132,66 @@ class Session:
 
     async def open(self, link: Link) -> RunResult:
         """Run the page of ``link`` and wait until every run it triggers has finished."""
+        self.link = link
+        return await self._rerun(BackMsg())
+
+    def widget_id(self, key: str) -> str:
+        """The id of the widget of the last run keyed ``key`` (``st.slider(..., key=key)``)."""
+        for widget_id in self.widgets:
+            if widget_id.endswith(f"-{key}"):
+                return widget_id
+        raise KeyError(f"aucun widget de clé « {key} » dans la dernière page")
+
+    async def set_slider(self, key: str, value: float) -> RunResult:
+        """Move the slider keyed ``key`` to ``value``, as a person does, and wait for the run.
+
+        Like the browser, only the changed widget is sent; the others keep their values.
+        """
         back = BackMsg()
+        state = back.rerun_script.widget_states.widgets.add()
+        state.id = self.widget_id(key)
+        state.double_array_value.data.append(float(value))
+        return await self._rerun(back)
+
+    async def _rerun(self, back: BackMsg) -> RunResult:
+        link = self.link
         back.rerun_script.query_string = link.query
         back.rerun_script.page_name = link.page
+        back.rerun_script.cached_message_hashes.extend(sorted(self.cached_hashes))
         start = time.perf_counter()
         await self._ws.send(back.SerializeToString())
-        received, errors = 0, []
+        result = RunResult(link, 0.0, 0)
         try:
-            received, errors = await asyncio.wait_for(self._drain(), self.timeout)
+            await asyncio.wait_for(self._drain(result), self.timeout)
         except TimeoutError:
-            errors.append(f"pas de fin de page après {self.timeout:.0f} s")
-        return RunResult(link, time.perf_counter() - start, received, errors)
+            result.errors.append(f"pas de fin de page après {self.timeout:.0f} s")
+        result.seconds = time.perf_counter() - start
+        return result
 
-    async def _drain(self) -> tuple[int, list[str]]:
-        received, errors = 0, []
+    def _remember(self, msg: ForwardMsg) -> str:
+        """Record what a browser keeps of ``msg``; return a short name of its content."""
+        if msg.metadata.cacheable and msg.hash:
+            self.cached_hashes.add(msg.hash)
+        kind = msg.WhichOneof("type")
+        if kind != "delta" or msg.delta.WhichOneof("type") != "new_element":
+            return kind or "?"
+        element = msg.delta.new_element
+        name = element.WhichOneof("type") or "?"
+        widget_id = getattr(getattr(element, name), "id", "")
+        if isinstance(widget_id, str) and widget_id.startswith("$$ID"):
+            self.widgets[widget_id] = name
+        return name
+
+    async def _drain(self, result: RunResult) -> None:
+        errors = result.errors
         while True:
             raw = await self._ws.recv()
-            received += len(raw)
+            result.received_bytes += len(raw)
             msg = ForwardMsg()
             msg.ParseFromString(raw)
+            if msg.WhichOneof("type") == "new_session":
+                self.widgets = {}
+            result.messages.append((self._remember(msg), len(raw)))
             kind = msg.WhichOneof("type")
             text = _exception_text(msg)
             if text:
@@ -157,7 +205,7 @@ class Session:
             ):
                 # a script-requested rerun would have been announced by its own new_session;
                 # after FINISHED_EARLY_FOR_RERUN the next run's messages simply follow
-                return received, errors
+                return
 
     async def _rerun_follows(self, grace: float = 0.15) -> bool:
         try:
@@ -166,7 +214,9 @@ class Session:
             return False
         msg = ForwardMsg()
         msg.ParseFromString(raw)
+        self._remember(msg)
         if msg.WhichOneof("type") == "new_session":
+            self.widgets = {}
             return True
         # a late message of the finished run (e.g. a session status): keep waiting a little
         return await self._rerun_follows(grace)

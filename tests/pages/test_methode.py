@@ -157,3 +157,16 @@ def test_a_link_without_treatment_reports_raw_values():
     assert "Aucun traitement : les valeurs brutes sont normalisées telles quelles" in text
     assert "<td>winsorisation</td>" not in text and "<td>logarithme</td>" not in text
     assert any(c.value.startswith("Aucun indicateur traité") for c in app.caption)
+
+
+def test_the_dpe_and_psp_scales_are_written_out_from_the_catalogue():
+    text = html.unescape(_text(app := open_page("methode")))
+    assert not app.exception
+    assert "[scales." not in text
+    assert (
+        "Rang de l'étiquette énergie du DPE (échelle : A 1, B 2, C 3, D 4, E 5, F 6, G 7)." in text
+    )
+    assert (
+        "traduite en points d'attractivité (échelle : conforter 4, vendre 3, réhabiliter 2, "
+        "restructurer 1, démolir 0) : plus de points, résidence plus attractive."
+    ) in text
