@@ -28,7 +28,7 @@ OUTLINE_CODES = {"Quartiers (IRIS)": "quartier_code", "Quartiers prioritaires (Q
 def _escaped(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     out = frame.copy()
     for column in columns:
-        out[column] = out[column].astype(str).map(html.escape)
+        out[column] = [html.escape("" if pd.isna(v) else str(v)) for v in out[column]]
     return out
 
 

@@ -27,7 +27,7 @@ import streamlit as st
 
 from geodata.detect import Detection, detect_kind
 from geodata.importer import KINDS, ImportFile, PreparedImport
-from services import data_import, import_text
+from services import accounts, data_import, import_text
 from services.access import AccessDeniedError, Viewer
 from services.import_preview import previews
 from ui.fmt import fmt_int
@@ -53,6 +53,12 @@ SUFFIXES = {
 }
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
 MAX_NAME = 120
+SESSION_ENDS = (
+    "Des données réelles sont en service : les comptes de démonstration sont désactivés et "
+    "votre session de démonstration a pris fin. Pour voir les versions ou revenir en arrière, "
+    "connectez-vous avec un compte nominatif du service habitat (créé par un administrateur, "
+    "page « Utilisateurs » ou ligne de commande)."
+)
 
 
 def escaped(text: object) -> str:
@@ -212,7 +218,10 @@ def _confirm(viewer: Viewer, prepared: PreparedImport) -> None:
             icon=":material/error:",
         )
         return
-    st.session_state[DONE_KEY] = import_text.outcome_lines(report)
+    lines = import_text.outcome_lines(report)
+    if accounts.viewer_for(viewer.username, accounts.demo_data_in_use()) is None:
+        lines.append(SESSION_ENDS)
+    st.session_state[DONE_KEY] = lines
     st.session_state.pop(PREPARED_KEY, None)
     st.session_state[ROUND_KEY] = _round() + 1  # empties the uploader and the choices
     st.rerun()

@@ -55,6 +55,15 @@ def test_every_point_of_the_import_with_its_layer(prepared):
     }
 
 
+def test_every_point_has_a_place_in_words_even_a_stop_without_commune():
+    prepared = data_import.prepare(
+        {"bpe": SAMPLES / "bpe_86_extrait.csv", "arrets": SAMPLES / "gtfs_stops.txt"}
+    )
+    points = import_points(prepared)
+    assert list(points["place"]) == ["Poitiers"] * 4 + ["commune non renseignée"] * 2
+    assert points[["layer", "name", "place"]].notna().all().all()
+
+
 def test_an_import_without_points_has_an_empty_points_table():
     prepared = data_import.prepare([], reset=["tout"])
     assert import_points(prepared).empty and import_outlines(prepared) == {}
