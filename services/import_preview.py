@@ -25,6 +25,7 @@ PREVIEW_ROWS = 20
 RESIDENCE_COLOR = CATEGORICAL[0]
 OUTLINE_LAYERS = {"quartiers": "Quartiers (IRIS)", "qpv": "Quartiers prioritaires (QPV)"}
 UNKNOWN_PLACE = "commune non renseignée"
+MIN_SPAN_DEG = 0.02  # about 1.5 km by 2 km around a single point
 
 
 @dataclass(frozen=True)
@@ -155,3 +156,39 @@ def import_outlines(prepared: PreparedImport) -> dict[str, gpd.GeoDataFrame]:
         for name, label in OUTLINE_LAYERS.items()
         if name in frames and len(frames[name])
     }
+
+
+def import_bounds(
+    points: pd.DataFrame, outlines: dict[str, gpd.GeoDataFrame], min_span_deg: float = MIN_SPAN_DEG
+) -> list[list[float]] | None:
+    """The area the map of an import fits: every point and outline, at least ``min_span_deg``
+    wide and high (a single point is shown with its surroundings).
+
+    Returns
+    -------
+    list or None
+        ``[[south, west], [north, east]]`` in WGS 84, None when there is nothing to show.
+    """
+    boxes = [frame.total_bounds for frame in outlines.values() if len(frame)]
+    if len(points):
+        boxes.append(
+            np.array(
+                [
+                    points["longitude"].min(),
+                    points["latitude"].min(),
+                    points["longitude"].max(),
+                    points["latitude"].max(),
+                ]
+            )
+        )
+    if not boxes:
+        return None
+    stacked = np.vstack(boxes)
+    west, south = stacked[:, 0].min(), stacked[:, 1].min()
+    east, north = stacked[:, 2].max(), stacked[:, 3].max()
+    grow_x = max(0.0, min_span_deg - (east - west)) / 2
+    grow_y = max(0.0, min_span_deg - (north - south)) / 2
+    return [
+        [float(south - grow_y), float(west - grow_x)],
+        [float(north + grow_y), float(east + grow_x)],
+    ]

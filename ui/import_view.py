@@ -30,7 +30,7 @@ from geodata.importer import KINDS, ImportFile, PreparedImport
 from services import accounts, data_import, import_text
 from services.access import AccessDeniedError, Viewer
 from services.import_preview import previews
-from ui.fmt import fmt_int
+from ui.fmt import fmt_int, fmt_pct
 from ui.import_map import import_map
 
 UPLOAD_KEY = "import_fichiers"
@@ -139,7 +139,7 @@ def _prepare(viewer: Viewer, uploads: Sequence, kinds: Sequence, year: int | Non
     def progress(name: str, fraction: float) -> None:
         position = names.index(name) if name in names else 0
         done = min(1.0, (position + max(0.0, min(fraction, 1.0))) / len(names))
-        bar.progress(done, text=f"Lecture de « {escaped(name)} » : {fraction:.0%}")
+        bar.progress(done, text=f"Lecture de « {escaped(name)} » : {fmt_pct(100 * fraction, 0)}")
 
     state = {"signature": _signature(uploads, kinds, year)}
     try:
