@@ -89,6 +89,17 @@ def _named_habitat_account() -> None:
         )
 
 
+def _demo_habitat_logs_in() -> tuple[bool, str]:
+    """Whether the demo service habitat logs in on the « Connexion » page, and the errors."""
+    app = open_page("connexion")
+    listed = "Comptes de démonstration" in [s.value for s in app.subheader]
+    app.text_input(key="connexion_identifiant").input("demo.habitat")
+    app.text_input(key="connexion_mot_de_passe").input("demo-habitat-86")
+    _button(app, "Se connecter").click().run()
+    assert listed == (USER_KEY in app.session_state)
+    return USER_KEY in app.session_state, "\n".join(e.value for e in app.error)
+
+
 def _as_named_account(app) -> None:
     app.session_state[USER_KEY] = HABITAT
     app.session_state[SINCE_KEY] = utcnow()
@@ -167,6 +178,8 @@ def test_an_import_is_confirmed_listed_in_force_and_rolled_back_in_one_click():
     assert "Version n° 1 en service" in success and SESSION_ENDS in success
     assert app.error[0].value.startswith("Accès refusé") and not app.file_uploader
     assert not accounts.demo_data_in_use() and accounts.viewer_for("demo.habitat", False) is None
+    logged_in, errors = _demo_habitat_logs_in()
+    assert not logged_in and "démonstration" in errors
 
     _as_named_account(app)
     table = _versions(app)
@@ -196,7 +209,7 @@ def test_an_import_is_confirmed_listed_in_force_and_rolled_back_in_one_click():
     assert accounts.demo_data_in_use() and [r.dataset.status for r in list_versions()] == [
         "retired"
     ]
-    assert accounts.viewer_for("demo.habitat", True) is not None  # demo accounts back
+    assert _demo_habitat_logs_in() == (True, "")  # the demo accounts are back with the demo data
 
 
 def test_a_rollback_puts_the_previous_import_back_in_force():
