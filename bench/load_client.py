@@ -18,6 +18,7 @@ import concurrent.futures
 import random
 import statistics
 import time
+import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -81,16 +82,41 @@ class Session:
         ``http://host:port`` of the server (or of the proxy in front of servers).
     timeout : float, default 60
         Seconds after which a run that has not finished counts as an error.
+    load_page : bool, default False
+        Load the page first and send its cookies with the websocket, as a browser does (a
+        reverse proxy with sticky sessions routes by cookie).
+    cookie : str, optional
+        A ``Cookie`` header the browser already holds (a returning visitor), sent with the
+        page load and the websocket.
     """
 
-    def __init__(self, base_url: str, timeout: float = 60.0) -> None:
-        self.ws_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 60.0,
+        load_page: bool = False,
+        cookie: str | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.ws_url = self.base_url.replace("http://", "ws://") + "/_stcore/stream"
         self.timeout = timeout
+        self.load_page = load_page
+        self.cookie = cookie
         self._ws = None
 
     async def __aenter__(self) -> Session:
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        if self.load_page:
+            url = self.base_url + "/"
+            cookie = await asyncio.to_thread(page_cookies, url, self.timeout, self.cookie)
+            if cookie:
+                headers["Cookie"] = cookie
         self._ws = await websockets.connect(
-            self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout
+            self.ws_url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=self.timeout,
+            additional_headers=headers or None,
         )
         return self
 
@@ -146,6 +172,23 @@ class Session:
         return await self._rerun_follows(grace)
 
 
+def page_cookies(url: str, timeout: float = 60.0, cookie: str | None = None) -> str:
+    """The ``Cookie`` header a browser would send after loading ``url`` ("" when none).
+
+    ``cookie`` is the header it already holds: sent with the request, kept unless the answer
+    sets the same cookies again.
+    """
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        response.read()
+        set_cookies = response.headers.get_all("Set-Cookie") or []
+    jar = dict(part.strip().split("=", 1) for part in (cookie or "").split(";") if "=" in part)
+    for header in set_cookies:
+        name, _, value = header.split(";", 1)[0].strip().partition("=")
+        jar[name] = value
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
+
+
 async def _user(
     index: int,
     base_url: str,
@@ -155,10 +198,11 @@ async def _user(
     seed: int,
     results: list[RunResult],
     t0: float,
+    load_page: bool,
 ) -> None:
     rng = random.Random(seed * 1_000 + index)
     await asyncio.sleep(rng.uniform(0, think_seconds))
-    async with Session(base_url) as session:
+    async with Session(base_url, load_page=load_page) as session:
         while time.perf_counter() - t0 < duration:
             link = links[rng.randrange(len(links))]
             started = time.perf_counter() - t0
@@ -175,6 +219,7 @@ def run_load(
     duration: float,
     think_seconds: float = 5.0,
     seed: int = 0,
+    load_page: bool = False,
 ) -> list[RunResult]:
     """Run one session per entry of ``links_per_session`` for ``duration`` seconds.
 
@@ -190,6 +235,8 @@ def run_load(
         Each session acts every ``think_seconds`` (0: back to back, the closed-loop worst case).
     seed : int, default 0
         Seed of the sessions' random choices.
+    load_page : bool, default False
+        Each session loads the page first and keeps its cookies (see :class:`Session`).
 
     Returns
     -------
@@ -202,7 +249,7 @@ def run_load(
         t0 = time.perf_counter()
         await asyncio.gather(
             *(
-                _user(i, base_url, links, duration, think_seconds, seed, results, t0)
+                _user(i, base_url, links, duration, think_seconds, seed, results, t0, load_page)
                 for i, links in enumerate(links_per_session)
             )
         )
