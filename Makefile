@@ -5,13 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
+NGINX ?= /usr/sbin/nginx
 PORT ?= 8501
 WORKERS ?= $(shell nproc)
 BASE_PORT ?= 8601
 
-.PHONY: setup run serve test bench lint chromium postgresql fonts demo-data clean
+.PHONY: setup run serve test bench lint chromium postgresql nginx fonts demo-data clean
 
-setup: $(STAMP) chromium postgresql fonts
+setup: $(STAMP) chromium postgresql nginx fonts
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +38,17 @@ postgresql:
 	echo "Installation de postgresql (Debian)…"; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null
 
+# Debian's nginx: the reverse proxy of the load benchmark and of its test (several server
+# processes behind sticky sessions, as in the README). The benchmark starts its own unprivileged
+# nginx in a temporary folder; it never uses the system service.
+nginx:
+	@if [ -x "$(NGINX)" ] || command -v nginx >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	else echo "nginx est absent : installez-le avec « sudo apt-get install nginx » (requis pour la mesure de charge et son test)."; exit 1; fi; \
+	echo "Installation de nginx (Debian)…"; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null
+
 # Debian's colour emoji font: texts typed in the dashboard may hold emoji, which the PDF fiches
 # (Typst) draw with the fonts of the machine. Without it, an emoji prints as an empty box.
 EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
@@ -57,7 +69,7 @@ serve: setup
 	@trap 'kill 0' INT TERM; \
 	for i in $$(seq 0 $$(($(WORKERS) - 1))); do \
 		port=$$(($(BASE_PORT) + i)); echo "Serveur $$((i + 1)) sur 127.0.0.1:$$port"; \
-		$(BIN)/streamlit run app.py --server.port $$port --server.address 127.0.0.1 & \
+		$(BIN)/streamlit run serve.py --server.port $$port --server.address 127.0.0.1 & \
 	done; wait
 
 test: setup

@@ -18,6 +18,7 @@ import concurrent.futures
 import random
 import statistics
 import time
+import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -53,6 +54,7 @@ class RunResult:
     errors: list[str] = field(default_factory=list)
     session: int = 0
     started: float = 0.0
+    messages: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -81,16 +83,47 @@ class Session:
         ``http://host:port`` of the server (or of the proxy in front of servers).
     timeout : float, default 60
         Seconds after which a run that has not finished counts as an error.
+    load_page : bool, default False
+        Load the page first and send its cookies with the websocket, as a browser does (a
+        reverse proxy with sticky sessions routes by cookie).
+    cookie : str, optional
+        A ``Cookie`` header the browser already holds (a returning visitor), sent with the
+        page load and the websocket.
     """
 
-    def __init__(self, base_url: str, timeout: float = 60.0) -> None:
-        self.ws_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 60.0,
+        load_page: bool = False,
+        cookie: str | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.ws_url = self.base_url.replace("http://", "ws://") + "/_stcore/stream"
         self.timeout = timeout
+        self.load_page = load_page
+        self.cookie = cookie
         self._ws = None
+        # What a browser tab keeps between runs: the hashes of the large elements it holds
+        # (the server then sends a reference instead of an unchanged element), the widgets
+        # drawn by the last run (by id) and the link it shows.
+        self.cached_hashes: set[str] = set()
+        self.widgets: dict[str, str] = {}
+        self.link: Link | None = None
 
     async def __aenter__(self) -> Session:
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        if self.load_page:
+            url = self.base_url + "/"
+            cookie = await asyncio.to_thread(page_cookies, url, self.timeout, self.cookie)
+            if cookie:
+                headers["Cookie"] = cookie
         self._ws = await websockets.connect(
-            self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout
+            self.ws_url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=self.timeout,
+            additional_headers=headers or None,
         )
         return self
 
@@ -99,25 +132,66 @@ class Session:
 
     async def open(self, link: Link) -> RunResult:
         """Run the page of ``link`` and wait until every run it triggers has finished."""
+        self.link = link
+        return await self._rerun(BackMsg())
+
+    def widget_id(self, key: str) -> str:
+        """The id of the widget of the last run keyed ``key`` (``st.slider(..., key=key)``)."""
+        for widget_id in self.widgets:
+            if widget_id.endswith(f"-{key}"):
+                return widget_id
+        raise KeyError(f"aucun widget de clé « {key} » dans la dernière page")
+
+    async def set_slider(self, key: str, value: float) -> RunResult:
+        """Move the slider keyed ``key`` to ``value``, as a person does, and wait for the run.
+
+        Like the browser, only the changed widget is sent; the others keep their values.
+        """
         back = BackMsg()
+        state = back.rerun_script.widget_states.widgets.add()
+        state.id = self.widget_id(key)
+        state.double_array_value.data.append(float(value))
+        return await self._rerun(back)
+
+    async def _rerun(self, back: BackMsg) -> RunResult:
+        link = self.link
         back.rerun_script.query_string = link.query
         back.rerun_script.page_name = link.page
+        back.rerun_script.cached_message_hashes.extend(sorted(self.cached_hashes))
         start = time.perf_counter()
         await self._ws.send(back.SerializeToString())
-        received, errors = 0, []
+        result = RunResult(link, 0.0, 0)
         try:
-            received, errors = await asyncio.wait_for(self._drain(), self.timeout)
+            await asyncio.wait_for(self._drain(result), self.timeout)
         except TimeoutError:
-            errors.append(f"pas de fin de page après {self.timeout:.0f} s")
-        return RunResult(link, time.perf_counter() - start, received, errors)
+            result.errors.append(f"pas de fin de page après {self.timeout:.0f} s")
+        result.seconds = time.perf_counter() - start
+        return result
 
-    async def _drain(self) -> tuple[int, list[str]]:
-        received, errors = 0, []
+    def _remember(self, msg: ForwardMsg) -> str:
+        """Record what a browser keeps of ``msg``; return a short name of its content."""
+        if msg.metadata.cacheable and msg.hash:
+            self.cached_hashes.add(msg.hash)
+        kind = msg.WhichOneof("type")
+        if kind != "delta" or msg.delta.WhichOneof("type") != "new_element":
+            return kind or "?"
+        element = msg.delta.new_element
+        name = element.WhichOneof("type") or "?"
+        widget_id = getattr(getattr(element, name), "id", "")
+        if isinstance(widget_id, str) and widget_id.startswith("$$ID"):
+            self.widgets[widget_id] = name
+        return name
+
+    async def _drain(self, result: RunResult) -> None:
+        errors = result.errors
         while True:
             raw = await self._ws.recv()
-            received += len(raw)
+            result.received_bytes += len(raw)
             msg = ForwardMsg()
             msg.ParseFromString(raw)
+            if msg.WhichOneof("type") == "new_session":
+                self.widgets = {}
+            result.messages.append((self._remember(msg), len(raw)))
             kind = msg.WhichOneof("type")
             text = _exception_text(msg)
             if text:
@@ -131,7 +205,7 @@ class Session:
             ):
                 # a script-requested rerun would have been announced by its own new_session;
                 # after FINISHED_EARLY_FOR_RERUN the next run's messages simply follow
-                return received, errors
+                return
 
     async def _rerun_follows(self, grace: float = 0.15) -> bool:
         try:
@@ -140,10 +214,29 @@ class Session:
             return False
         msg = ForwardMsg()
         msg.ParseFromString(raw)
+        self._remember(msg)
         if msg.WhichOneof("type") == "new_session":
+            self.widgets = {}
             return True
         # a late message of the finished run (e.g. a session status): keep waiting a little
         return await self._rerun_follows(grace)
+
+
+def page_cookies(url: str, timeout: float = 60.0, cookie: str | None = None) -> str:
+    """The ``Cookie`` header a browser would send after loading ``url`` ("" when none).
+
+    ``cookie`` is the header it already holds: sent with the request, kept unless the answer
+    sets the same cookies again.
+    """
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        response.read()
+        set_cookies = response.headers.get_all("Set-Cookie") or []
+    jar = dict(part.strip().split("=", 1) for part in (cookie or "").split(";") if "=" in part)
+    for header in set_cookies:
+        name, _, value = header.split(";", 1)[0].strip().partition("=")
+        jar[name] = value
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
 
 
 async def _user(
@@ -155,10 +248,11 @@ async def _user(
     seed: int,
     results: list[RunResult],
     t0: float,
+    load_page: bool,
 ) -> None:
     rng = random.Random(seed * 1_000 + index)
     await asyncio.sleep(rng.uniform(0, think_seconds))
-    async with Session(base_url) as session:
+    async with Session(base_url, load_page=load_page) as session:
         while time.perf_counter() - t0 < duration:
             link = links[rng.randrange(len(links))]
             started = time.perf_counter() - t0
@@ -175,6 +269,7 @@ def run_load(
     duration: float,
     think_seconds: float = 5.0,
     seed: int = 0,
+    load_page: bool = False,
 ) -> list[RunResult]:
     """Run one session per entry of ``links_per_session`` for ``duration`` seconds.
 
@@ -190,6 +285,8 @@ def run_load(
         Each session acts every ``think_seconds`` (0: back to back, the closed-loop worst case).
     seed : int, default 0
         Seed of the sessions' random choices.
+    load_page : bool, default False
+        Each session loads the page first and keeps its cookies (see :class:`Session`).
 
     Returns
     -------
@@ -202,7 +299,7 @@ def run_load(
         t0 = time.perf_counter()
         await asyncio.gather(
             *(
-                _user(i, base_url, links, duration, think_seconds, seed, results, t0)
+                _user(i, base_url, links, duration, think_seconds, seed, results, t0, load_page)
                 for i, links in enumerate(links_per_session)
             )
         )

@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui.cotation_compare import comparison_view, sensitivity_view, top_changes_block, weights_view
 from ui.cotation_map import residence_map
+from ui.cotation_ranking import ranking_table
 from ui.cotation_view import (
     class_legend_block,
     class_legend_strip,
@@ -16,7 +17,6 @@ from ui.cotation_view import (
     projector_requested,
     projector_style,
     projector_toggle,
-    ranking_table,
     residence_panel,
     selected_residence,
 )

@@ -3,7 +3,8 @@
 The catalogue is the single source of truth for the indicators and pillars. It parses into an
 :class:`~scoring.spec.IndexSpec` carrying the default weights and the default method; profiles
 (:mod:`scoring.profiles`) start from it. It also carries the ordinal scales used to turn
-categories (DPE label, PSP class) into numbers.
+categories (DPE label, PSP class) into numbers; a description that names one
+(``[scales.psp_class]``) reads its values (:func:`config.scales.fill_scales`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from config import load_toml
+from config import ConfigError, load_toml
+from config.scales import fill_scales
 from scoring.spec import IndexSpec, Indicator, Method, Pillar, SpecError
 
 CATALOGUE_FILE = "indicators.toml"
@@ -117,6 +119,12 @@ def parse_catalogue(data: Mapping) -> IndexSpec:
         )
         problems += found
         if not found:
+            try:
+                fields["description"] = fill_scales(
+                    fields["description"], data, f"indicateur « {fields['code']} »"
+                )
+            except ConfigError as exc:
+                problems.append(str(exc))
             direction = fields["direction"]
             indicators.append(
                 Indicator(

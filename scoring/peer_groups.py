@@ -24,6 +24,7 @@ Pipeline, fitted once and stored in attributes ending in ``_`` (scikit-learn sty
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from threadpoolctl import threadpool_limits
 
 from config import ConfigError, load_toml
+from config.scales import fill_scales
 from scoring.flag_settings import checked_keys
 from scoring.peer_names import FeatureSpec, NamingSettings, default_spec, name_groups
 
@@ -137,13 +139,7 @@ def grouping_settings_from_mapping(data: Mapping) -> GroupingSettings:
     naming_table = section.pop("naming", {})
     psp_table = section.pop("psp_levels", {})
     try:
-        specs = tuple(
-            FeatureSpec(
-                name=name,
-                **checked_keys(FeatureSpec, table, f"[groups.features.{name}]"),
-            )
-            for name, table in features_table.items()
-        )
+        specs = tuple(_feature_spec(name, table, data) for name, table in features_table.items())
         naming = NamingSettings(**checked_keys(NamingSettings, naming_table, "[groups.naming]"))
         kwargs = checked_keys(GroupingSettings, section, "[groups]")
         if kwargs.get("n_groups") == 0:
@@ -158,6 +154,13 @@ def grouping_settings_from_mapping(data: Mapping) -> GroupingSettings:
         raise ConfigError(
             f"config/{CONFIG_FILE}, [groups] : valeur de type inattendu ({exc})."
         ) from exc
+
+
+def _feature_spec(name: str, table: Mapping, data: Mapping) -> FeatureSpec:
+    where = f"[groups.features.{name}]"
+    spec = FeatureSpec(name=name, **checked_keys(FeatureSpec, table, where))
+    label = fill_scales(spec.label, data, f"config/{CONFIG_FILE}, {where}")
+    return dataclasses.replace(spec, label=label)
 
 
 def load_grouping_settings() -> GroupingSettings:

@@ -39,6 +39,28 @@ SEARCH_COLUMNS = ("residence_name", "commune_name", "quartier_name", "address", 
 # --- Residences and their scores ---------------------------------------------------------------
 
 
+def residence_labels(directory: pd.DataFrame) -> dict[str, str]:
+    """The label of each residence in a picker: « name — commune (identifier) ».
+
+    Parameters
+    ----------
+    directory : pandas.DataFrame
+        :func:`residence_directory` (``residence_name``, ``commune_name``, by ``residence_id``).
+
+    Returns
+    -------
+    dict
+        ``residence_id`` → label, in the directory's order.
+    """
+    names = directory["residence_name"].astype(str)
+    communes = directory["commune_name"].astype(str)
+    ids = directory.index.astype(str)
+    return {
+        rid: f"{name} — {commune} ({rid})"
+        for rid, name, commune in zip(ids, names, communes, strict=True)
+    }
+
+
 def residence_directory(
     residences: pd.DataFrame, communes: pd.DataFrame, quartiers: pd.DataFrame
 ) -> pd.DataFrame:

@@ -162,8 +162,10 @@ def parse_method_overrides(text: str | None, base: IndexSpec) -> MethodOverrides
         field = METHOD_CHOICES.get(name)
         if field is None:
             problems.append(
-                f"« {name} » : réglage de méthode inconnu, attendu "
-                + ", ".join(METHOD_CHOICES)
+                f"« {name} » : réglage de méthode inconnu ; le lien peut régler "
+                + ", ".join(
+                    n if n == _NAMES[f] else f"{n} ({_NAMES[f]})" for n, f in METHOD_CHOICES.items()
+                )
                 + "."
             )
         elif not value:
@@ -174,9 +176,10 @@ def parse_method_overrides(text: str | None, base: IndexSpec) -> MethodOverrides
         elif value not in options[field]:
             problems.append(
                 f"{_NAMES[field]} : valeur « {value} » inconnue ou impossible pour ce profil, "
-                "attendu l'une de : "
-                + ", ".join(options[field])
-                + f" ; celle du profil est gardée ({getattr(base.method, field)})."
+                "choix possibles : "
+                + ", ".join(f"« {method_label(field, code, base)} »" for code in options[field])
+                + " ; celle du profil est gardée "
+                + f"(« {method_label(field, getattr(base.method, field), base)} »)."
             )
         else:
             changes[field] = value

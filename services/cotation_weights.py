@@ -88,14 +88,16 @@ def parse_weight_overrides(
             problems.append(f"« {part} » : poids illisible, attendu code:nombre.")
             continue
         if code in spec.pillar_codes:
-            target, upper, what = pillars, pillar_max, "pilier"
+            target, upper = pillars, pillar_max
+            what = f"pilier « {spec.pillar(code).label} »"
         elif code in spec.codes:
-            target, upper, what = indicators, indicator_max, "indicateur"
+            target, upper = indicators, indicator_max
+            what = f"indicateur « {spec.indicator(code).label} »"
         else:
             problems.append(f"« {code} » : ni un pilier ni un indicateur du catalogue.")
             continue
         if not (math.isfinite(value) and 0.0 <= value <= upper):
-            problems.append(f"{what} « {code} » : poids {raw} hors de l'intervalle 0 à {upper:g}.")
+            problems.append(f"{what} : poids {raw.strip()} hors de l'intervalle 0 à {_num(upper)}.")
             continue
         target[code] = value
     return WeightOverrides(pillars, indicators, problems)
@@ -169,3 +171,7 @@ def pillar_weight_table(weights: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
         },
         index=pd.Index(spec.pillar_codes, name="pillar"),
     )
+
+
+def _num(value: float) -> str:
+    return f"{value:g}".replace(".", ",")

@@ -273,8 +273,12 @@ def residence_card(
     public = not mask.visible and inputs.public_index is not None
     index, table = inputs.index_for(public, viewer.sees_all_residences)
     pillars, indicators = _contributions(index, table, residence_id, mask.visible, rules)
-    occupancy = _occupancy(inputs, rows, mask)
-    flows, counts = _flows(inputs, rows, stock_rules, mask)
+    surveys = inputs.occupancy[inputs.occupancy["residence_id"] == residence_id]
+    years = sorted(set(OPS_SURVEY_YEARS) | set(surveys["survey_year"].astype(int)))
+    # One profile of every survey year for the history and the flows (the costliest step).
+    profile = sitting_profile(surveys, rows, LEVEL, years)
+    occupancy = _occupancy(profile, mask)
+    flows, counts = _flows(inputs, rows, stock_rules, mask, surveys, profile)
     peer = _peer(inputs.analysis, residence_id, mask)
     comparison = peer_comparison(inputs.analysis, residence_id, with_features=False)
     quartiles = _quartiles(comparison, inputs.directory, rules)
@@ -485,11 +489,7 @@ def _peer(analysis: PeerAnalysis, residence_id: str, mask: _Masker) -> dict:
     return peer
 
 
-def _occupancy(inputs: CardInputs, rows: pd.DataFrame, mask: _Masker) -> pd.DataFrame:
-    residence_id = rows["residence_id"].iloc[0]
-    surveys = inputs.occupancy[inputs.occupancy["residence_id"] == residence_id]
-    years = sorted(set(OPS_SURVEY_YEARS) | set(surveys["survey_year"].astype(int)))
-    profile = sitting_profile(surveys, rows, LEVEL, years)
+def _occupancy(profile: pd.DataFrame, mask: _Masker) -> pd.DataFrame:
     shares = [c for c in OCCUPANCY_SHARES if c in profile.columns]
     masked = mask.apply(profile, shares)
     masked[shares] = masked[shares].round(mask.rules.decimals["share"])
@@ -504,8 +504,15 @@ def _occupancy(inputs: CardInputs, rows: pd.DataFrame, mask: _Masker) -> pd.Data
 
 
 def _flows(
-    inputs: CardInputs, rows: pd.DataFrame, rules: StockRules, mask: _Masker
+    inputs: CardInputs,
+    rows: pd.DataFrame,
+    rules: StockRules,
+    mask: _Masker,
+    surveys: pd.DataFrame,
+    profile: pd.DataFrame,
 ) -> tuple[pd.DataFrame, dict]:
+    """Entrants, sitting tenants and leavers compared; ``surveys`` are the residence's OPS rows
+    and ``profile`` their :func:`services.occupancy.sitting_profile` by survey year."""
     residence_id = rows["residence_id"].iloc[0]
     years_known = inputs.attributions["year"].dropna()
     # No attribution imported yet (a parc just converted from the RPLS): an empty window.
@@ -518,11 +525,10 @@ def _flows(
         # The window's flows are pooled as one period (one year label for all of them).
         pooled = flow_profile(mine.assign(year=last), rows, LEVEL, [last], rules=rules)
         profiles[kind] = pooled.iloc[0] if len(mine) else None
-    surveys = inputs.occupancy[inputs.occupancy["residence_id"] == residence_id]
     answered = surveys[surveys[list(PROFILE_MEASURES.values())].notna().any(axis=1)]
     sitting_year = int(answered["survey_year"].max()) if len(answered) else None
     sitting = (
-        sitting_profile(surveys, rows, LEVEL, [sitting_year]).iloc[0]
+        profile[profile["survey_year"] == sitting_year].iloc[0]
         if sitting_year is not None
         else None
     )

@@ -15,6 +15,7 @@ from store.engine import dispose_engines, write_session
 from store.settings import load_account_settings
 from store.users import load_demo_accounts, sync_demo_accounts
 from tests.postgres import PostgresServer, postgres_bindir
+from ui import cache
 
 # Property tests must not fail because a loaded machine ran one example slowly: no per-example
 # deadline and no "too slow" health check (the properties themselves are still all checked).
@@ -65,6 +66,9 @@ def _isolated_data_dir(tmp_path_factory, monkeypatch, _store_template):
     monkeypatch.setenv("COTATION_DATA_DIR", str(var / "data"))
     monkeypatch.delenv("COTATION_DATABASE_URL", raising=False)
     shutil.copyfile(_store_template, var / "store.sqlite3")
+    # The data in force is read from the store at the start of each page run; a test that calls
+    # the caches without a page run must not see the version of the previous test's store.
+    monkeypatch.setattr(cache, "_loaded", None)
 
 
 @pytest.fixture(scope="session")

@@ -31,9 +31,12 @@ from services.cotation_weights import weight_key
 from ui import cache
 from ui.charts import CATEGORICAL, CLASS_COLORS, PLOTLY_CONFIG, french_layout
 from ui.class_certainty import draws_text
+from ui.correlation_view import correlation_view
 from ui.cotation_view import CotationResult, fmt_count, fmt_shift
 from ui.fmt import fmt_int, fmt_number, fmt_pct
 
+# The sensitivity switch, kept in the link (``sensibilite=true``) and restored from it.
+SENSITIVITY_PARAM = "sensibilite"
 N_TOP_CHANGES = 10
 N_INTERVALS = 20
 LOG_TICKS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]
@@ -256,11 +259,13 @@ def interval_figure(intervals: pd.DataFrame, selected: str | None) -> go.Figure:
 def sensitivity_view(result: CotationResult, selected: str | None) -> None:
     """The tab *Sensibilité*: computed on demand for the weights in force.
 
-    A fragment: switching the computation on reruns this tab only.
+    A fragment: switching the computation on reruns this tab only. The switch is kept in the
+    link (:data:`SENSITIVITY_PARAM`), so a shared link opens the tab with the draws shown.
     """
     on = st.toggle(
         f"Calculer la sensibilité ({fmt_int(DEFAULT_DRAWS)} tirages de poids et de méthode)",
-        key="cotation_sensibilite",
+        key=SENSITIVITY_PARAM,
+        bind="query-params",
         help="Tire des poids au hasard autour des poids actuels (loi de Dirichlet, "
         f"concentration {fmt_number(DEFAULT_CONCENTRATION)}), avec et sans traitement des "
         "valeurs extrêmes, et recalcule le classement et les classes à chaque tirage.",
@@ -363,8 +368,13 @@ def weights_view(result: CotationResult) -> None:
     st.caption(
         "Poids nominal : part de l'indicateur dans la note quand tout est renseigné (poids du "
         "pilier × part dans le pilier). Poids effectif : part de la variance de la note entre "
-        "résidences qui vient de l'indicateur. Un indicateur qui varie peu d'une résidence à "
-        "l'autre, ou qui répète un autre indicateur, pèse moins que son poids nominal ; un poids "
-        "effectif négatif signale un indicateur qui va à contre-courant des autres (les "
-        "résidences qu'il favorise sont plutôt moins bien notées par ailleurs)."
+        "résidences qui vient de l'indicateur (sa covariance avec la note). Un indicateur qui "
+        "varie peu d'une résidence à l'autre pèse moins que son poids nominal. Un indicateur qui "
+        "en répète un autre pèse plus : les deux poussent la note dans le même sens et chacun "
+        "emporte la variance de l'autre (trois indicateurs à un tiers dont deux identiques et "
+        f"le troisième indépendant pèsent environ {fmt_pct(40, 0)}, {fmt_pct(40, 0)} et "
+        f"{fmt_pct(20, 0)}). Un poids effectif négatif "
+        "signale un indicateur qui va à contre-courant des autres (les résidences qu'il favorise "
+        "sont plutôt moins bien notées par ailleurs). Les corrélations ci-dessous l'expliquent."
     )
+    correlation_view(result.weighting.index, result.weighting.weights)

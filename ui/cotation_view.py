@@ -16,14 +16,13 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from geodata.schemas import DEMO_NOTICE
-from scoring import NOT_RATED, NOT_RATED_LABEL, ProfileComparison, compare_results
+from scoring import NOT_RATED, ProfileComparison, compare_results
 from services.cotation import (
     class_counts,
     class_label,
     class_method_text,
     class_ranges,
     scored_residences,
-    search_residences,
 )
 from services.cotation_method import method_changes
 from services.cotation_review import comparison_summary
@@ -31,16 +30,12 @@ from services.disclosure.cotation import PILLAR_CODE, public_spec, published_sco
 from ui import cache
 from ui.charts import CLASS_COLORS
 from ui.class_certainty import (
-    PROBABILITY_COLUMN,
-    RANGE_COLUMN,
     card_row,
     certainty_in_force,
     certainty_toggle,
-    draws_text,
-    with_certainty,
 )
 from ui.cotation_map import class_legend
-from ui.fmt import MISSING, fmt_int, fmt_number, fmt_pct, fmt_rank
+from ui.fmt import MISSING, fmt_int, fmt_number, fmt_rank
 from ui.weights import Weighting, profile_byline
 from ui.widgets import key_figures, legend, query_value, set_query_value
 
@@ -329,7 +324,7 @@ def residence_card(result: CotationResult, residence: str) -> None:
         ),
     ]
     weights = result.weighting.pillars
-    withheld = _withheld(result)
+    withheld = withheld_pillars(result)
     marker = cache.masking_rules().marker
     for pillar in result.weighting.spec.pillars:
         secret = pillar.code == cache.masking_rules().pillar and residence in withheld
@@ -385,7 +380,7 @@ def _highlights(result: CotationResult, residence: str) -> None:
     )
 
 
-def _withheld(result: CotationResult) -> set[str]:
+def withheld_pillars(result: CotationResult) -> set[str]:
     """Residences whose Occupation pillar is withheld from the scores shown (public cotation)."""
     if not result.weighting.is_public:
         return set()
@@ -415,143 +410,6 @@ def fmt_shift(value: object) -> str:
     if value == 0:
         return "0"
     return f"+{fmt_int(value)}" if value > 0 else f"−{fmt_int(-value)}"
-
-
-@st.fragment
-def ranking_table(result: CotationResult, commune: str | None) -> None:
-    """The ranked, searchable, sortable table of the residences (rank 1 = most attractive).
-
-    A fragment: typing a search reruns the table only, not the map.
-    """
-    table = result.table
-    if commune is not None:
-        table = table[table["commune_code"] == commune]
-    text = st.text_input(
-        "Rechercher une résidence",
-        key="cotation_recherche",
-        placeholder="nom, commune, quartier, adresse, bailleur ou identifiant (GP-0123)",
-        icon=":material/search:",
-    )
-    found = search_residences(table, text)
-    if found.empty:
-        where = " dans la commune choisie" if commune is not None else ""
-        st.info(
-            f"Aucune résidence ne correspond à « {text} »{where}. Vérifiez l'orthographe, "
-            "cherchez un seul mot (nom, commune, adresse, bailleur ou identifiant) ou choisissez "
-            "« Toutes les communes ».",
-            icon=":material/search_off:",
-        )
-        return
-    pillars = result.weighting.spec.pillars
-    with st.spinner("Certitude des classes : tirages en cours…"):
-        certainty = certainty_in_force(result.weighting)
-    certainty_columns = [PROBABILITY_COLUMN, RANGE_COLUMN] if certainty is not None else []
-    if certainty is not None:
-        found = with_certainty(found, certainty)
-    columns = [
-        "rank",
-        "residence_name",
-        "commune_name",
-        "score",
-        "class_shown",
-        *certainty_columns,
-        "rank_shift",
-        "rank_reference",
-        *[f"score_{p.code}" for p in pillars],
-        "n_dwellings",
-        "quartier_name",
-        "bailleur",
-        "residence_id",
-    ]
-    found = found.assign(
-        class_shown=found["score_class"].where(found["score_class"] != NOT_RATED, NOT_RATED_LABEL),
-        residence_id=found.index,
-    )
-    categories = ("commune_name", "quartier_name", "bailleur", "class_shown")
-    shown = found[columns].astype({c: "category" for c in categories}).reset_index(drop=True)
-    score_columns = ["score", *[f"score_{p.code}" for p in pillars]]
-    rules = cache.masking_rules()
-    secret = f"score_{rules.pillar}"
-    withheld = shown["residence_id"].isin(_withheld(result)).to_numpy()
-    as_text = bool(withheld.any()) and secret in shown
-    if as_text:
-        # The grid shows its own placeholder in an empty cell: the withheld pillar is written
-        # out, « s » where withheld.
-        shown[secret] = [
-            rules.marker if hide else fmt_number(v, 1)
-            for v, hide in zip(shown[secret], withheld, strict=True)
-        ]
-        score_columns.remove(secret)
-    styler = shown.style.format(
-        {
-            **{c: (lambda v: fmt_number(v, 1)) for c in score_columns},
-            "rank_shift": fmt_shift,
-            PROBABILITY_COLUMN: lambda v: fmt_pct(v, 0),
-            "rank": lambda v: MISSING if pd.isna(v) else fmt_int(v),
-            "rank_reference": lambda v: MISSING if pd.isna(v) else fmt_int(v),
-            "n_dwellings": fmt_int,
-        }
-    )
-    config = {
-        "residence_id": st.column_config.TextColumn("Identifiant", width="small"),
-        "rank": st.column_config.NumberColumn(
-            "Rang", help="1 = la résidence la plus attractive.", width="small"
-        ),
-        "residence_name": st.column_config.TextColumn("Résidence", width="medium"),
-        "commune_name": st.column_config.TextColumn("Commune", width="medium"),
-        "quartier_name": st.column_config.TextColumn("Quartier"),
-        "bailleur": st.column_config.TextColumn("Bailleur"),
-        "n_dwellings": st.column_config.NumberColumn("Logements"),
-        "score": st.column_config.NumberColumn("Note (/ 100)", help="Note sur 100."),
-        "class_shown": st.column_config.TextColumn(
-            "Classe",
-            help="A : très attractive … E : très peu attractive (voir la légende de la carte).",
-            width="small",
-        ),
-        "rank_reference": st.column_config.NumberColumn(
-            "Rang (référence)", help="Rang sous le profil de référence."
-        ),
-        PROBABILITY_COLUMN: st.column_config.NumberColumn(
-            "Sûre à",
-            help="Part des tirages qui donnent à la résidence sa classe : "
-            + (draws_text(certainty) if certainty is not None else ""),
-            width="small",
-        ),
-        RANGE_COLUMN: st.column_config.TextColumn(
-            "Classes possibles",
-            help="Classes obtenues dans 90 % des tirages (les 5 % extrêmes de chaque côté "
-            "écartés).",
-        ),
-        "rank_shift": st.column_config.NumberColumn(
-            "Écart de rang",
-            help="Places gagnées (+) ou perdues (−) par rapport au profil de référence.",
-        ),
-        **{
-            f"score_{p.code}": (
-                st.column_config.TextColumn
-                if as_text and f"score_{p.code}" == secret
-                else st.column_config.NumberColumn
-            )(
-                f"{p.label} (/ 100)",
-                help=f"Note du pilier {p.label.lower()} sur 100."
-                + (
-                    f" « {rules.marker} » : {rules.pillar_reason}."
-                    if p.code == rules.pillar and withheld.any()
-                    else ""
-                ),
-            )
-            for p in pillars
-        },
-    }
-    st.dataframe(
-        styler, column_config=config, height=420, hide_index=True, key="cotation_classement"
-    )
-    st.caption(
-        f"{fmt_int(len(found))} résidence{'s' if len(found) > 1 else ''} sur "
-        f"{fmt_int(len(result.table))}. Cliquez sur un en-tête de colonne pour trier ; les "
-        "résidences non cotées n'ont pas de rang."
-        + (f" « {rules.marker} » : {rules.pillar_reason}." if withheld.any() else "")
-    )
 
 
 # --- Projector ----------------------------------------------------------------------------------

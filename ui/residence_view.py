@@ -123,11 +123,10 @@ def print_toggle() -> bool:
     return on
 
 
-def _label(directory: pd.DataFrame, residence_id: str) -> str:
+def _label(labels: dict[str, str], residence_id: str) -> str:
     if not residence_id:
         return "— choisir une résidence —"
-    row = directory.loc[residence_id]
-    return f"{row['residence_name']} — {row['commune_name']} ({residence_id})"
+    return labels[residence_id]
 
 
 def residence_search() -> str | None:
@@ -136,6 +135,7 @@ def residence_search() -> str | None:
     Typing a search opens the best match at once; the list offers the others.
     """
     directory = cache.residence_directory()
+    labels = cache.residence_labels()
     wanted = selected_residence()
     search_col, pick_col = st.columns([2, 3], gap="medium")
     with search_col:
@@ -169,9 +169,7 @@ def residence_search() -> str | None:
             if text.strip()
             else "Résidence"
         )
-        choice = st.selectbox(
-            label, options, key=PICK_KEY, format_func=lambda r: _label(directory, r)
-        )
+        choice = st.selectbox(label, options, key=PICK_KEY, format_func=lambda r: _label(labels, r))
     choice = choice or None
     if choice != wanted:
         set_query_value(RESIDENCE_PARAM, choice)

@@ -234,3 +234,34 @@ def test_switching_off_the_treatment_recolours_and_keeps_it_in_the_link(server_u
     assert page.get_by_text("Méthode modifiée pendant la séance").is_visible()
     assert page.get_by_text("Certitude des classes pour ces poids").is_visible()
     assert_no_exception(page)
+
+
+def test_the_sensitivity_switch_is_kept_in_the_link_and_restored_from_it(server_url, browser):
+    page = browser.new_page(viewport={"width": 1440, "height": 1600}, locale="fr-FR")
+    page.goto(f"{server_url}/cotation?vue=Sensibilit%C3%A9")
+    wait_for_app(page)
+    page.get_by_text("Calculer la sensibilité").click()
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('sensibilite') === 'true'",
+        timeout=30_000,
+    )
+    page.get_by_text("Classe stable").first.wait_for(timeout=60_000)
+    link = page.url
+    page.close()
+    # The link opened afresh (another session) shows the draws without a click.
+    reopened = browser.new_page(viewport={"width": 1440, "height": 1600}, locale="fr-FR")
+    reopened.goto(link)
+    wait_for_app(reopened)
+    reopened.get_by_text("Classe stable").first.wait_for(timeout=60_000)
+    switch = reopened.get_by_role("switch", name="Calculer la sensibilité")
+    assert switch.is_checked()
+    assert reopened.get_by_text("Activez le calcul").count() == 0
+    assert_no_exception(reopened)
+    screenshot(reopened, "cotation-sensibilite-lien")
+    # Switched off, the link forgets it.
+    reopened.get_by_text("Calculer la sensibilité").click()
+    reopened.wait_for_function(
+        "() => !new URLSearchParams(location.search).has('sensibilite')", timeout=30_000
+    )
+    reopened.get_by_text("Activez le calcul").first.wait_for(timeout=30_000)
+    reopened.close()

@@ -69,3 +69,22 @@ def test_a_crafted_link_shows_its_text_not_a_link(server_url, page):
     alert.first.wait_for(timeout=30_000)
     assert "[ici](https://exemple.org)" in alert.first.inner_text().replace("\u2060", "")
     assert alert.first.locator("a").count() == 0
+
+
+def test_a_bad_method_or_weight_in_a_link_is_named_with_the_page_labels(server_url, page):
+    page.goto(f"{server_url}/cotation?methode=normalisation:percentile&poids=occupation:500")
+    wait_for_app(page)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    alerts = sidebar.locator("[data-testid='stAlert']").filter(has_text="Lien partagé")
+    alerts.nth(1).wait_for(timeout=30_000)
+    text = " ".join(alerts.all_inner_texts())
+    assert "choix possibles : « Min–max », « Rang centile », « Score z »" in text
+    assert "celle du profil est gardée (« Min–max »)" in text
+    assert "pilier « Occupation » : poids 500 hors de l'intervalle 0 à 100." in text
+    for code in ("minmax", "zscore", "goalposts", "rank,", "thresholds", "quantiles"):
+        assert code not in text
+    page.wait_for_function(
+        "() => !new URLSearchParams(location.search).has('methode')", timeout=30_000
+    )
+    alerts.first.scroll_into_view_if_needed()
+    screenshot(page, "lien-cotation-methode")

@@ -196,3 +196,16 @@ def test_the_public_reads_a_method_fitted_on_published_figures_only(viewed_as):
     )
     assert "512" not in warning
     assert "**A** : note ≥ 76,2" not in text
+
+
+def test_the_dpe_and_psp_scales_are_written_out_from_the_catalogue():
+    text = html.unescape(_text(app := open_page("methode")))
+    assert not app.exception
+    assert "[scales." not in text
+    assert (
+        "Rang de l'étiquette énergie du DPE (échelle : A 1, B 2, C 3, D 4, E 5, F 6, G 7)." in text
+    )
+    assert (
+        "traduite en points d'attractivité (échelle : conforter 4, vendre 3, réhabiliter 2, "
+        "restructurer 1, démolir 0) : plus de points, résidence plus attractive."
+    ) in text

@@ -92,3 +92,13 @@ def test_an_unknown_group_in_the_link_falls_back_to_the_first():
     app = open_pairs({"groupe": "42"})
     assert app.query_params["groupe"] == "1"
     assert app.subheader[0].value.startswith("Groupe 1 · ")
+
+
+def test_the_psp_level_of_works_is_written_out_from_the_peer_settings():
+    app = open_pairs()
+    text = " ".join(m.value for m in app.markdown)
+    assert (
+        "Intervention prévue au PSP (niveau de travaux : conforter 0, vendre 0, réhabiliter 1, "
+        "restructurer 2, démolir 3)"
+    ) in text
+    assert "0 conforter" not in text and "[groups." not in text

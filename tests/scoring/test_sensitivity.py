@@ -124,3 +124,32 @@ def test_bad_arguments(kwargs, message):
     with pytest.raises(SpecError) as err:
         run_sensitivity(_table(), _spec(), **kwargs)
     assert message in str(err.value)
+
+
+def test_an_indicator_that_repeats_another_weighs_more_not_less():
+    """Three indicators at 1/3, ``a2`` a copy of ``a``: 40,2 / 40,2 / 19,5 %.
+
+    By hand, on the raw values (min–max only rescales them): ``a`` = 0, 1, 2, 4 (mean 7/4) and
+    ``b`` = 4, 1, 0, 3 (mean 2) give the sums of squared deviations Saa = 35/4, Sbb = 10 and
+    Sab = −1. The score is (2a + b) / 3, so each copy of ``a`` carries
+    (2 Saa + Sab) / (4 Saa + 4 Sab + Sbb) = 16,5 / 41 = 40,24 % of its variance and ``b``
+    (2 Sab + Sbb) / 41 = 8 / 41 = 19,51 %.
+    """
+    spec = IndexSpec(
+        name="doublon",
+        pillars=(Pillar("p", "P", weight=1),),
+        indicators=(
+            Indicator("a", "A", "p", 1, 1.0),
+            Indicator("a2", "A (copie)", "p", 1, 1.0),
+            Indicator("b", "B", "p", 1, 1.0),
+        ),
+        method=Method(normalisation="minmax", treatment="none"),
+    )
+    table = pd.DataFrame(
+        {"a": [0.0, 1, 2, 4], "a2": [0.0, 1, 2, 4], "b": [4.0, 1, 0, 3]},
+        index=pd.Index(["r1", "r2", "r3", "r4"], name="residence_id"),
+    )
+    shares = effective_weights(CompositeIndex(spec).fit(table))
+    np.testing.assert_allclose(shares.to_numpy(), [1650 / 41, 1650 / 41, 800 / 41])
+    assert [f"{v:.1f}" for v in shares] == ["40.2", "40.2", "19.5"]
+    assert (shares[["a", "a2"]] > 100 / 3).all() and shares["b"] < 100 / 3

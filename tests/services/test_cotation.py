@@ -14,6 +14,7 @@ from services.cotation import (
     class_method_text,
     class_ranges,
     residence_directory,
+    residence_labels,
     scored_residences,
     search_residences,
 )
@@ -34,6 +35,13 @@ def test_directory_joins_commune_and_quartier_names():
     assert table.loc["R1", "quartier_name"] == "Les Couronneries"
     assert table.loc["R3", "quartier_name"] == ""
     assert table.index.name == "residence_id"
+
+
+def test_labels_name_the_residence_its_commune_and_its_identifier():
+    labels = residence_labels(directory())
+    assert list(labels) == ["R1", "R2", "R3", "R4"]
+    assert labels["R1"] == "Les Tilleuls — Poitiers (R1)"
+    assert labels["R3"] == "La Tour — Buxerolles (R3)"
 
 
 def test_directory_names_the_missing_columns():

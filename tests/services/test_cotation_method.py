@@ -93,10 +93,19 @@ def test_method_overrides_report_what_they_ignore_in_french(reference):
     assert len(parsed.problems) == 3
     unknown_value, unknown_name, empty_value = parsed.problems
     assert unknown_value.startswith("normalisation : valeur « percentile » inconnue")
-    assert "minmax, rank, zscore, goalposts" in unknown_value
-    assert "celle du profil est gardée (minmax)" in unknown_value
-    assert unknown_name.startswith("« vitesse » : réglage de méthode inconnu")
+    assert (
+        "choix possibles : « Min–max », « Rang centile », « Score z », « Bornes fixes » ; "
+        "celle du profil est gardée (« Min–max »)."
+    ) in unknown_value
+    assert unknown_name == (
+        "« vitesse » : réglage de méthode inconnu ; le lien peut régler extremes (valeurs "
+        "extrêmes), normalisation, agregation (agrégation dans un pilier), classes."
+    )
     assert empty_value.startswith("« agregation » : valeur manquante")
+    classes = parse_method_overrides("classes:zz", reference).problems[0]
+    assert "« Seuils fixes 80 / 65 / 50 / 35 », « Quintiles », « Seuils naturels »" in classes
+    for code in ("thresholds", "quantiles", "natural_breaks", "minmax", "goalposts"):
+        assert code not in unknown_value + classes
     assert parse_method_overrides(None, reference) == parse_method_overrides("", reference)
     assert parse_method_overrides(None, reference).problems == []
 
