@@ -552,7 +552,22 @@ def _territory_names(level: str) -> dict[str, str]:
 
 
 def crawl_cotation(browser: Browser, probes: dict[str, dict[str, str]]) -> dict[str, pd.DataFrame]:
-    """The ranking table (scores and pillar scores of every residence) under each probe."""
+    """The ranking table (scores and pillar scores of every residence) under each probe.
+
+    The ranking shows 25 residences a page; an attacker reads every page, which the crawl does
+    in one run with pages as long as the ranking (the same rows, the same values).
+    """
+    from ui import cotation_ranking
+
+    size = cotation_ranking.PAGE_SIZE
+    cotation_ranking.PAGE_SIZE = 100_000
+    try:
+        return _crawl_cotation(browser, probes)
+    finally:
+        cotation_ranking.PAGE_SIZE = size
+
+
+def _crawl_cotation(browser: Browser, probes: dict[str, dict[str, str]]) -> dict[str, pd.DataFrame]:
     out = {}
     for name, query in probes.items():
         app = browser.fresh("cotation", query)

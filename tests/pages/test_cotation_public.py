@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import geodata
 from scoring import CompositeIndex, class_certainty, load_profile
@@ -19,6 +20,12 @@ from tests.pages.conftest import open_page
 
 OPS = ("res_below_40_pct", "single_parent_pct", "employed_adults_pct", "housing_benefit_pct",
        "recent_movers_pct")  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _whole_ranking(monkeypatch):
+    """The ranking in one page (25 residences a page otherwise): every residence is read."""
+    monkeypatch.setattr("ui.cotation_ranking.PAGE_SIZE", 10_000)
 
 
 def _public_table() -> pd.DataFrame:
