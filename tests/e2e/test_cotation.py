@@ -199,10 +199,11 @@ def test_the_legend_says_where_the_breaks_fall_and_the_card_how_sure_the_class_i
     assert_no_exception(page)
     main = page.locator("[data-testid='stMain']")
     text = main.inner_text()
-    assert "Seuils naturels (Jenks–Fisher) des notes du territoire : A dès 76,2" in text
-    assert "A — très attractive (note ≥ 76,2) : 108" in text
+    # the public cotation (the Occupation pillar as one published value): its own breaks
+    assert "Seuils naturels (Jenks–Fisher) des notes du territoire : A dès 74" in text
+    assert "A — très attractive (note ≥ 74) : 141" in text
     card = page.locator("table.key-figures").first.inner_text()
-    assert "Certitude de la classe" in card and "sûre à 52" in card
+    assert "Certitude de la classe" in card and "sûre à 76" in card
     assert "C à D selon les tirages" in card
     # The ranking's columns, at the right of the class.
     grid = page.locator("[data-testid='stDataFrame']").first

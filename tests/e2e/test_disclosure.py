@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, expand_to_content, screenshot, wait_for_app
+from tests.e2e.conftest import (
+    assert_no_exception,
+    expand_to_content,
+    screenshot,
+    wait_for_app,
+    wait_for_charts,
+)
 
 pytestmark = pytest.mark.e2e
-
-PLOT = ".js-plotly-plot"
 
 
 def test_a_small_commune_s_profiles_read_s_with_their_rule(server_url, page):
@@ -34,7 +38,7 @@ def test_the_map_names_the_rule_behind_each_masked_commune(server_url, page):
     page.get_by_text("Occupation non diffusée").first.wait_for(timeout=30_000)
     assert_no_exception(page)
     main = page.locator("[data-testid='stMain']").inner_text()
-    assert "« s » : secret statistique" in main
+    assert "territoire(s) « s » :" in main and "secret statistique" in main
     expand_to_content(page)
     screenshot(page, "secret-carte")
 
@@ -48,7 +52,7 @@ def test_the_public_cotation_says_which_pillars_are_withheld(server_url, page):
     screenshot(page, "secret-cotation")
     page.goto(f"{server_url}/residence?residence=GP-0044")
     wait_for_app(page)
-    page.locator(PLOT).nth(1).wait_for(state="attached", timeout=30_000)
+    wait_for_charts(page, 2)
     main = page.locator("[data-testid='stMain']").inner_text()
     assert "Occupation : secret statistique" in main
     assert "Occupation non diffusée" in main
