@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,6 +40,9 @@ TILES = {
 # Inside the map's frame: no focus box around a clicked shape (the keyboard focus of the map
 # itself keeps its ring).
 MAP_CSS = "<style>.leaflet-interactive:focus {outline: none;}</style>"
+
+# A brace opening a Jinja tag (see script_json).
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 
 
 class MetricScale(MacroElement):
@@ -223,9 +227,16 @@ def add_points(
 
 
 def script_json(value: object) -> str:
-    """Compact JSON that is safe inside a ``<script>`` element."""
+    """Compact JSON that is safe inside a ``<script>`` element and inside a Jinja template.
+
+    Besides ``<``, ``>`` and ``&``, a ``{`` that would open a Jinja tag (``{{``, ``{%``, ``{#``)
+    is escaped: branca parses an element's rendered script as a template once more, so a
+    residence named ``{{ 7*7 }}`` (or an encoded polyline holding ``{{``) would otherwise be
+    evaluated on the server instead of shown. Outside strings, JSON never has such a pair.
+    """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return _JINJA_OPEN.sub(r"\\u007b", text)
 
 
 class CompactPoints(MacroElement):
