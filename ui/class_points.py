@@ -26,6 +26,12 @@ from ui.maps import script_json
 CLASS_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"
 SEPARATORS = "|~^`;"
 SCORE_DECIMALS = 1
+# Characters of the word codes: printable ASCII but for what JSON, HTML or Jinja would escape
+# (" \\ < > & { }), the separator of the codes of two texts (!) and those of SEPARATORS.
+CODE_CHARS = "".join(
+    c for c in map(chr, range(33, 127)) if c not in '"\\<>&{}!' and c not in SEPARATORS
+)
+TEXT_END = "!"
 
 
 def pack_texts(texts: Sequence[str]) -> str | list[str]:
@@ -40,6 +46,45 @@ def pack_texts(texts: Sequence[str]) -> str | list[str]:
         if not any(separator in text for text in texts):
             return separator + separator.join(texts)
     return list(texts)
+
+
+def pack_words(texts: Sequence[str]) -> dict:
+    """``texts`` as a table of their words and, per text, the codes of its words.
+
+    Residence names repeat their words (« Les », « des », « Résidence », street names): each
+    distinct word is sent once (:func:`pack_texts`), the most frequent first, and each text as
+    the codes of its words, one character of :data:`CODE_CHARS` for the most frequent words and
+    two for the others (the first one of the ``lead`` last characters). Texts are split on
+    single spaces, so ``" ".join`` of the decoded words gives each text back exactly.
+
+    Returns
+    -------
+    dict
+        ``words`` (packed table), ``lead`` (number of two-character lead characters) and
+        ``codes`` (the texts' codes, each followed by :data:`TEXT_END`).
+    """
+    split = [text.split(" ") for text in texts]
+    counts: dict[str, int] = {}
+    for words in split:
+        for word in words:
+            counts[word] = counts.get(word, 0) + 1
+    table = sorted(counts, key=lambda w: (-counts[w], w))
+    n_chars = len(CODE_CHARS)
+    lead = 0
+    while (n_chars - lead) + lead * n_chars < len(table):
+        lead += 1
+        if lead == n_chars:
+            raise ValueError(f"{len(table)} mots distincts : trop pour les codes de la carte")
+    single = n_chars - lead
+    code = {}
+    for i, word in enumerate(table):
+        if i < single:
+            code[word] = CODE_CHARS[i]
+        else:
+            high, low = divmod(i - single, n_chars)
+            code[word] = CODE_CHARS[single + high] + CODE_CHARS[low]
+    codes = "".join("".join(code[w] for w in words) + TEXT_END for words in split)
+    return {"words": pack_texts(table), "lead": lead, "codes": codes}
 
 
 def scaled(value: object, decimals: int) -> int | None:
@@ -75,7 +120,8 @@ def class_point_payload(
     Returns
     -------
     dict
-        ``xy`` (encoded polyline of the points), ``ids``, ``names`` (see :func:`pack_texts`),
+        ``xy`` (encoded polyline of the points), ``ids`` (see :func:`pack_texts`), ``names``
+        (see :func:`pack_words`),
         ``communes`` and ``commune`` (table and index), ``classes``, ``colors`` and ``cls``
         (one character of :data:`CLASS_CHARS` per residence), ``score`` (×10), ``rank`` and
         ``radius`` (×10).
@@ -89,7 +135,7 @@ def class_point_payload(
     return {
         "xy": encode_polyline(zip(coords["lat"].to_numpy(), coords["lon"].to_numpy(), strict=True)),
         "ids": pack_texts([str(rid) for rid in table.index]),
-        "names": pack_texts([html.escape(str(n)) for n in table["residence_name"].to_numpy()]),
+        "names": pack_words([html.escape(str(n)) for n in table["residence_name"].to_numpy()]),
         "communes": commune_table,
         "commune": [commune_index[name] for name in communes],
         "classes": [html.escape(classes[code][0]) for code in codes],
@@ -119,6 +165,23 @@ class ClassPoints(MacroElement):
         (function (group) {
             var p = {{ this.payload_json }};
             function texts(v) { return typeof v === "string" ? v.slice(1).split(v[0]) : v; }
+            function words(w) {
+                var table = texts(w.words), n = {{ this.code_chars_json }}, index = {}, out = [];
+                var single = n.length - w.lead, text = [];
+                for (var k = 0; k < n.length; k++) index[n[k]] = k;
+                for (var j = 0; j < w.codes.length; j++) {
+                    var ch = w.codes[j];
+                    if (ch === "{{ this.text_end }}") {
+                        out.push(text.join(" "));
+                        text = [];
+                        continue;
+                    }
+                    var c = index[ch];
+                    text.push(table[c < single ? c : single + (c - single) * n.length
+                        + index[w.codes[++j]]]);
+                }
+                return out;
+            }
             function num(v, d) {
                 if (v === null) return "\u2014";
                 var f = Math.pow(10, d), a = Math.abs(v), i = String(Math.floor(a / f)), t = "";
@@ -126,7 +189,7 @@ class ClassPoints(MacroElement):
                 t = (v < 0 ? "-" : "") + i + t;
                 return d ? t + "," + String(a % f).padStart(d, "0") : t;
             }
-            var ids = texts(p.ids), names = texts(p.names), lat = 0, lng = 0, at = 0;
+            var ids = texts(p.ids), names = words(p.names), lat = 0, lng = 0, at = 0;
             function next() {
                 var shift = 0, value = 0, b;
                 do {
@@ -163,4 +226,6 @@ class ClassPoints(MacroElement):
         super().__init__()
         self._name = "ClassPoints"
         self.payload_json = script_json(payload)
+        self.code_chars_json = script_json(CODE_CHARS)
+        self.text_end = TEXT_END
         self.outline = outline
