@@ -15,7 +15,7 @@ text cells (French conventions) is :mod:`geodata.parsing`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -243,8 +243,9 @@ ROW_RULES: dict[str, tuple[Callable[[pd.DataFrame], tuple], ...]] = {
 class _Locator:
     """Builds the errors of one table: file name, line numbering, text of the cells as sent."""
 
-    def __init__(self, file, lines, first_line, shown=None):
+    def __init__(self, file, lines, first_line, shown=None, headers=None):
         self.file, self.lines, self.first_line, self.shown = file, lines, first_line, shown
+        self.headers = headers or {}
 
     def line_of(self, position: int) -> int:
         return _line(self.lines, self.first_line, position)
@@ -253,7 +254,14 @@ class _Locator:
         if self.shown is not None and column in self.shown.columns and value != "":
             value = self.shown[column].iloc[position]
         return _fail(
-            self.file, self.lines, self.first_line, position, column, value, expected, problem
+            self.file,
+            self.lines,
+            self.first_line,
+            position,
+            self.headers.get(column, column),
+            value,
+            expected,
+            problem,
         )
 
 
@@ -266,6 +274,7 @@ def validate_table(
     lines: np.ndarray | None = None,
     columns: Iterable[str] | None = None,
     shown: pd.DataFrame | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> None:
     """Check ``df`` against the data dictionary entry ``table``.
 
@@ -288,6 +297,9 @@ def validate_table(
     shown : pandas.DataFrame, optional
         The cells as they were written in the file (text), quoted in messages instead of the
         converted values (« 1 234,5 » rather than 1234.5).
+    headers : mapping, optional
+        The file's name of a column of the table (a converter's source column), quoted in
+        messages instead of the table's name.
 
     Raises
     ------
@@ -311,7 +323,7 @@ def validate_table(
             column=missing[0],
             expected="les colonnes du dictionnaire de données",
         )
-    fail = _Locator(file, lines, first_line, shown)
+    fail = _Locator(file, lines, first_line, shown, headers)
     checked = set(names)
     for name in names:
         col = table.column(name)

@@ -8,8 +8,8 @@ from ui.import_versions import versions_section
 from ui.import_view import import_section, show_done
 
 start_page("Import des données", notice=False, needs_data=False)
+show_done()  # before the access check: a demo session ends with the import it made
 viewer = require_page("import_data")
-show_done()
 importing, listing = st.tabs(["Importer des fichiers", "Versions des données"])
 with importing:
     import_section(viewer)

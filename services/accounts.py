@@ -66,10 +66,11 @@ def _locked_message(user: UserRecord, settings: AccountSettings, now: dt.datetim
 
 
 def _refusal(user: UserRecord, demo_data: bool) -> str | None:
-    if not user.is_active:
-        return DISABLED
+    # A demo account on real data is disabled too: say why, not « ask the administrator ».
     if user.is_demo and not demo_data:
         return DEMO_ONLY
+    if not user.is_active:
+        return DISABLED
     return None
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 
-from geodata.communes import CRS_LAMBERT93, CRS_WGS84
+from geodata.communes import CRS_LAMBERT93, CRS_WGS84, load_communes
 from geodata.importer import PreparedImport
 from geodata.proximity import load_families
 from geodata.schemas import TABLES
@@ -24,6 +24,8 @@ from services.map_style import CATEGORICAL, point_radius
 PREVIEW_ROWS = 20
 RESIDENCE_COLOR = CATEGORICAL[0]
 OUTLINE_LAYERS = {"quartiers": "Quartiers (IRIS)", "qpv": "Quartiers prioritaires (QPV)"}
+UNKNOWN_PLACE = "commune non renseignée"
+MIN_SPAN_DEG = 0.02  # about 1.5 km by 2 km around a single point
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,20 @@ def previews(prepared: PreparedImport) -> list[Preview]:
     return out
 
 
+def _commune_names(codes: pd.Series) -> np.ndarray:
+    """The name of each commune code (« commune non renseignée » when missing, the code itself
+    when it is not a commune of the EPCI)."""
+    communes = load_communes()
+    names = dict(zip(communes["commune_code"], communes["commune_name"], strict=True))
+    return np.array(
+        [
+            UNKNOWN_PLACE if pd.isna(code) or not str(code) else names.get(str(code), str(code))
+            for code in codes
+        ],
+        dtype=object,
+    )
+
+
 def _equipment_points(equipment: pd.DataFrame) -> pd.DataFrame:
     to_wgs84 = pyproj.Transformer.from_crs(CRS_LAMBERT93, CRS_WGS84, always_xy=True)
     lon, lat = to_wgs84.transform(
@@ -88,7 +104,7 @@ def _equipment_points(equipment: pd.DataFrame) -> pd.DataFrame:
             "latitude": np.round(lat, 5),
             "layer": family.map(labels).fillna(family).to_numpy(),
             "name": equipment["type_code"].astype(str).to_numpy(),
-            "place": equipment["commune_code"].astype(str).to_numpy(),
+            "place": _commune_names(equipment["commune_code"]),
             "color": family.map(colors).fillna(CATEGORICAL[-1]).to_numpy(),
             "radius": 3.0,
         }
@@ -102,7 +118,7 @@ def _residence_points(residences: gpd.GeoDataFrame) -> pd.DataFrame:
             "longitude": points.x.round(5).to_numpy(),
             "latitude": points.y.round(5).to_numpy(),
             "layer": "résidence",
-            "name": residences["residence_name"].astype(str).to_numpy(),
+            "name": residences["residence_name"].fillna("").astype(str).to_numpy(),
             "place": residences["address"].fillna("").astype(str).to_numpy(),
             "color": RESIDENCE_COLOR,
             "radius": point_radius(residences["n_dwellings"]).to_numpy(),
@@ -140,3 +156,39 @@ def import_outlines(prepared: PreparedImport) -> dict[str, gpd.GeoDataFrame]:
         for name, label in OUTLINE_LAYERS.items()
         if name in frames and len(frames[name])
     }
+
+
+def import_bounds(
+    points: pd.DataFrame, outlines: dict[str, gpd.GeoDataFrame], min_span_deg: float = MIN_SPAN_DEG
+) -> list[list[float]] | None:
+    """The area the map of an import fits: every point and outline, at least ``min_span_deg``
+    wide and high (a single point is shown with its surroundings).
+
+    Returns
+    -------
+    list or None
+        ``[[south, west], [north, east]]`` in WGS 84, None when there is nothing to show.
+    """
+    boxes = [frame.total_bounds for frame in outlines.values() if len(frame)]
+    if len(points):
+        boxes.append(
+            np.array(
+                [
+                    points["longitude"].min(),
+                    points["latitude"].min(),
+                    points["longitude"].max(),
+                    points["latitude"].max(),
+                ]
+            )
+        )
+    if not boxes:
+        return None
+    stacked = np.vstack(boxes)
+    west, south = stacked[:, 0].min(), stacked[:, 1].min()
+    east, north = stacked[:, 2].max(), stacked[:, 3].max()
+    grow_x = max(0.0, min_span_deg - (east - west)) / 2
+    grow_y = max(0.0, min_span_deg - (north - south)) / 2
+    return [
+        [float(south - grow_y), float(west - grow_x)],
+        [float(north + grow_y), float(east + grow_x)],
+    ]

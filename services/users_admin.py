@@ -4,6 +4,11 @@ Each function checks the capability itself — a page that forgot to hide a butt
 anything — and writes through the store, which records who did what and why. An administrator
 cannot remove their own administration rights nor disable their own account (the tool would be
 left without an administrator by a slip).
+
+A demo account (public password, listed on the login page) administers demo accounts only: the
+accounts it creates are demo accounts themselves, disabled with the others as soon as real data
+is imported, and it cannot touch a real account — the public password must never open a lasting
+way in.
 """
 
 from __future__ import annotations
@@ -16,6 +21,38 @@ from store import StoreError, read_session, write_session
 from store import users as users_store
 from store.settings import load_account_settings
 from store.users import UserRecord
+
+DEMO_CREATES_DEMO = (
+    "compte créé par un compte de démonstration : c'est un compte de démonstration, désactivé "
+    "dès que des données réelles sont importées"
+)
+
+
+def _demo_actor(session, viewer: Viewer) -> bool:
+    """Whether ``viewer`` is logged in with a demo account."""
+    if viewer.username is None:
+        return False
+    record = users_store.get_user(session, viewer.username)
+    return record is not None and record.is_demo
+
+
+def acts_as_demo(viewer: Viewer) -> bool:
+    """Whether ``viewer`` is logged in with a demo account (its creations are demo accounts)."""
+    with read_session() as session:
+        return _demo_actor(session, viewer)
+
+
+def _check_target(session, viewer: Viewer, username: str) -> None:
+    """Refuse a demo account acting on a real account (French message)."""
+    if not _demo_actor(session, viewer):
+        return
+    target = users_store.get_user(session, users_store.normalise_username(username))
+    if target is not None and not target.is_demo:
+        raise StoreError(
+            f"le compte de démonstration « {viewer.username} » n'administre que des comptes de "
+            f"démonstration : « {target.username} » est un compte réel. Connectez-vous avec un "
+            "compte administrateur réel (créé par « python -m store users add »)."
+        )
 
 
 def list_accounts(viewer: Viewer) -> list[UserRecord]:
@@ -47,6 +84,9 @@ def create_account(
     """
     require(viewer, "manage_users")
     with write_session() as session:
+        demo = _demo_actor(session, viewer)
+        if demo:
+            reason = f"{reason} ; {DEMO_CREATES_DEMO}" if reason else DEMO_CREATES_DEMO
         return users_store.create_user(
             session,
             actor_of(viewer),
@@ -58,6 +98,7 @@ def create_account(
             email=email,
             bailleurs=bailleurs,
             reason=reason,
+            is_demo=demo,
         )
 
 
@@ -67,6 +108,7 @@ def reset_password(
     """Give an account a new password (it also unlocks it)."""
     require(viewer, "manage_users")
     with write_session() as session:
+        _check_target(session, viewer, username)
         return users_store.set_password(
             session, actor_of(viewer), username, password, load_account_settings(), reason
         )
@@ -76,6 +118,7 @@ def unlock_account(viewer: Viewer, username: str, reason: str | None = None) -> 
     """Clear an account's failed logins and lock."""
     require(viewer, "manage_users")
     with write_session() as session:
+        _check_target(session, viewer, username)
         return users_store.unlock(session, actor_of(viewer), username, reason)
 
 
@@ -103,6 +146,7 @@ def change_role(
             "autre administrateur."
         )
     with write_session() as session:
+        _check_target(session, viewer, username)
         return users_store.set_role(
             session, actor_of(viewer), username, role_code, bailleurs, reason
         )
@@ -116,4 +160,5 @@ def set_account_active(
     if not active and users_store.normalise_username(username) == viewer.username:
         raise StoreError("vous ne pouvez pas désactiver votre propre compte.")
     with write_session() as session:
+        _check_target(session, viewer, username)
         return users_store.set_active(session, actor_of(viewer), username, active, reason)

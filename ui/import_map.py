@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from services.import_preview import import_outlines, import_points
+from services.import_preview import import_bounds, import_outlines, import_points
 from services.map_style import LegendEntry
 from ui import cache
 from ui.fmt import fmt_int
@@ -28,7 +28,7 @@ OUTLINE_CODES = {"Quartiers (IRIS)": "quartier_code", "Quartiers prioritaires (Q
 def _escaped(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     out = frame.copy()
     for column in columns:
-        out[column] = out[column].astype(str).map(html.escape)
+        out[column] = [html.escape("" if pd.isna(v) else str(v)) for v in out[column]]
     return out
 
 
@@ -59,11 +59,10 @@ def import_map(prepared, key: str) -> None:
     with their legend; says so when the files bring no point."""
     points = import_points(prepared)
     outlines = import_outlines(prepared)
-    if points.empty and not outlines:
+    if import_bounds(points, outlines) is None:
         st.caption("Ces fichiers n'apportent ni point ni contour à placer sur une carte.")
         return
-    bounds = cache.communes().total_bounds
-    fmap = offline_map([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    fmap = offline_map(import_bounds(points, outlines))  # where the data is, not the EPCI
     _communes_layer(fmap)
     for label, frame in outlines.items():
         _outline_layer(fmap, label, frame)

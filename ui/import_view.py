@@ -27,10 +27,10 @@ import streamlit as st
 
 from geodata.detect import Detection, detect_kind
 from geodata.importer import KINDS, ImportFile, PreparedImport
-from services import data_import, import_text
+from services import accounts, data_import, import_text
 from services.access import AccessDeniedError, Viewer
 from services.import_preview import previews
-from ui.fmt import fmt_int
+from ui.fmt import fmt_int, fmt_pct
 from ui.import_map import import_map
 
 UPLOAD_KEY = "import_fichiers"
@@ -53,6 +53,12 @@ SUFFIXES = {
 }
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
 MAX_NAME = 120
+SESSION_ENDS = (
+    "Des données réelles sont en service : les comptes de démonstration sont désactivés et "
+    "votre session de démonstration a pris fin. Pour voir les versions ou revenir en arrière, "
+    "connectez-vous avec un compte nominatif du service habitat (créé par un administrateur, "
+    "page « Utilisateurs » ou ligne de commande)."
+)
 
 
 def escaped(text: object) -> str:
@@ -133,7 +139,7 @@ def _prepare(viewer: Viewer, uploads: Sequence, kinds: Sequence, year: int | Non
     def progress(name: str, fraction: float) -> None:
         position = names.index(name) if name in names else 0
         done = min(1.0, (position + max(0.0, min(fraction, 1.0))) / len(names))
-        bar.progress(done, text=f"Lecture de « {escaped(name)} » : {fraction:.0%}")
+        bar.progress(done, text=f"Lecture de « {escaped(name)} » : {fmt_pct(100 * fraction, 0)}")
 
     state = {"signature": _signature(uploads, kinds, year)}
     try:
@@ -212,7 +218,10 @@ def _confirm(viewer: Viewer, prepared: PreparedImport) -> None:
             icon=":material/error:",
         )
         return
-    st.session_state[DONE_KEY] = import_text.outcome_lines(report)
+    lines = import_text.outcome_lines(report)
+    if accounts.viewer_for(viewer.username, accounts.demo_data_in_use()) is None:
+        lines.append(SESSION_ENDS)
+    st.session_state[DONE_KEY] = lines
     st.session_state.pop(PREPARED_KEY, None)
     st.session_state[ROUND_KEY] = _round() + 1  # empties the uploader and the choices
     st.rerun()

@@ -76,6 +76,12 @@ def create_form(viewer: Viewer) -> None:
     roles = _roles()
     with st.form("utilisateur_creation", clear_on_submit=False):
         st.markdown("**Créer un compte**")
+        if users_admin.acts_as_demo(viewer):
+            st.caption(
+                "Vous êtes connecté avec un compte de démonstration : les comptes que vous créez "
+                "sont des comptes de démonstration, désactivés dès que des données réelles sont "
+                "importées, et vous ne pouvez pas modifier un compte réel."
+            )
         left, right = st.columns(2)
         username = left.text_input("Identifiant", placeholder="prenom.nom", key="creation_id")
         name = right.text_input("Prénom et nom", key="creation_nom")

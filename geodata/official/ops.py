@@ -207,7 +207,11 @@ def convert_ops(
     )
     frame = pd.concat([frame, _shares(raw, columns, missing_words, name, report)], axis=1)
     frame, lines = frame[keep].reset_index(drop=True), lines[keep]
-    validate_table(frame, table, file=name, lines=lines)
+    headers = {field: column for field, column in columns.items() if column is not None}
+    shown = pd.DataFrame(
+        {field: raw.frame[column].fillna("").astype(str) for field, column in headers.items()}
+    )[keep].reset_index(drop=True)
+    validate_table(frame, table, file=name, lines=lines, shown=shown, headers=headers)
     typed = coerce_table(frame[table.names].copy(), table)
     report.rows_kept = len(typed)
     years = sorted(int(y) for y in typed["survey_year"].unique())

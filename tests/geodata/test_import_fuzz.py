@@ -9,7 +9,8 @@ file and what was expected, plus the line, the column and the value whenever it 
 No other exception may escape. A last property writes whole versions and checks that a refused
 one leaves no trace on disk (the store's side: ``tests/services/test_data_import.py``).
 
-The number of malformed files tried is written to ``artifacts/fuzz_counts.json``.
+The number of malformed files tried, per table or converter, and how each ended (refused with a
+French message, or accepted with every row counted) are written to ``artifacts/fuzz_counts.json``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ SAMPLES = Path(__file__).resolve().parent / "samples"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 EXAMPLES_PER_TARGET = 80
 TRIED: Counter = Counter()
+OUTCOMES: Counter = Counter()  # « refusé » (French message) or « accepté » (every row counted)
 NASTY = [
     "",
     " ",
@@ -192,7 +194,9 @@ def _run(reader, data: bytes, name: str) -> None:
             result = reader(path, name)
         except DataValidationError as error:
             _check_refusal(error, name)
+            OUTCOMES["refusé"] += 1
             return
+    OUTCOMES["accepté"] += 1
     report = result[1] if isinstance(result, tuple) else result.report
     kept = report.rows_kept + report.rows_rejected + report.rows_left_aside
     assert kept == report.rows_read or report.kind in ("iris", "qpv"), report
@@ -247,7 +251,9 @@ def test_a_refused_import_leaves_no_trace(data):
         except DataValidationError as error:
             _check_refusal(error, f"{table}.csv") if error.file == f"{table}.csv" else None
             assert sorted(p.name for p in root.iterdir()) == before
+            OUTCOMES["version refusée"] += 1
             return
+    OUTCOMES["version écrite"] += 1
     assert versions.read_version(new.path) is not None  # complete, or not there at all
     assert not [p for p in root.iterdir() if p.name.startswith(versions.TMP_PREFIX)]
     versions.discard_version(new.version_id)
@@ -258,5 +264,6 @@ def test_fuzzing_tried_at_least_a_thousand_malformed_files():
     if set(TRIED) != expected:
         pytest.skip("le décompte demande toutes les propriétés de ce module")
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "fuzz_counts.json").write_text(json.dumps(dict(TRIED), indent=1))
+    counts = {"essayés": dict(TRIED), "issues": dict(OUTCOMES)}
+    (ARTIFACTS / "fuzz_counts.json").write_text(json.dumps(counts, indent=1, ensure_ascii=False))
     assert sum(TRIED.values()) >= 1000, dict(TRIED)

@@ -6,10 +6,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from store.clock import utcnow
+from ui import cache
 from ui.auth import SINCE_KEY, USER_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,6 +71,16 @@ def navigation_mode():
         yield
     finally:
         PagesManager.__init__ = original
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with empty Streamlit caches: every test has its own store and data
+    folder, whose data versions start again at the same numbers."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    cache._loaded = None
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -35,7 +35,7 @@ def open_parc(query: dict[str, str] | None = None, tab: str | None = None, role:
     return app
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def parc_app():
     return open_parc()
 

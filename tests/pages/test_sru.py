@@ -25,7 +25,7 @@ SEED_RATES = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def sru_app():
     return open_page("sru")
 

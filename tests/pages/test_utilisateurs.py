@@ -3,7 +3,7 @@ changes its role with a reason, and the journal keeps both."""
 
 from __future__ import annotations
 
-from services import journal
+from services import journal, users_admin
 from services.access import Viewer
 from tests.pages.conftest import open_page
 
@@ -26,16 +26,17 @@ def test_the_administrator_creates_an_account_and_changes_its_role():
     _button(app, "Créer le compte").click().run()
     assert not app.exception, [e.value for e in app.exception]
     assert [s.value for s in app.success] == ["Compte « claire.roux » créé."]
+    assert any("comptes de démonstration, désactivés" in c.value for c in app.caption)
     row = app.dataframe[0].value.set_index("Identifiant").loc["claire.roux"]
     assert (row["Rôle"], row["Bailleurs"], row["État"]) == (
         "Bailleur social",
         "Boivre Logement",
-        "actif",
+        "actif, démonstration",  # created by a demo account
     )
     lines = journal.journal_entries(Viewer("admin", "demo.admin", "A"), actions=["user_created"])
     assert (lines[0].target, lines[0].reason, lines[0].actor) == (
         "claire.roux",
-        "convention signée",
+        f"convention signée ; {users_admin.DEMO_CREATES_DEMO}",
         "demo.admin",
     )
 

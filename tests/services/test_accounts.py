@@ -96,6 +96,9 @@ def test_demo_accounts_log_in_on_demo_data_only(store_url):
     assert accounts.sync_demo_accounts(False, FAST) != []
     with read_session() as session:
         assert not users.get_user(session, demo.username).is_active
+    # Disabled with the real data, it is still told why (not « ask the administrator »).
+    again = accounts.login(demo.username, demo.password, False, FAST, NOW)
+    assert again == accounts.LoginResult(None, accounts.DEMO_ONLY)
 
 
 def test_logout_is_journaled(account):

@@ -6,12 +6,21 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import geopandas as gpd
+import pandas as pd
 import pytest
+from shapely.geometry import box
 
 from geodata.errors import DataValidationError
 from geodata.import_report import SourceReport
 from services import data_import, import_text
-from services.import_preview import import_outlines, import_points, preview_frame, previews
+from services.import_preview import (
+    import_bounds,
+    import_outlines,
+    import_points,
+    preview_frame,
+    previews,
+)
 
 SAMPLES = Path(__file__).resolve().parents[1] / "geodata" / "samples"
 
@@ -55,9 +64,36 @@ def test_every_point_of_the_import_with_its_layer(prepared):
     }
 
 
+def test_every_point_has_a_place_in_words_even_a_stop_without_commune():
+    prepared = data_import.prepare(
+        {"bpe": SAMPLES / "bpe_86_extrait.csv", "arrets": SAMPLES / "gtfs_stops.txt"}
+    )
+    points = import_points(prepared)
+    assert list(points["place"]) == ["Poitiers"] * 4 + ["commune non renseignée"] * 2
+    assert points[["layer", "name", "place"]].notna().all().all()
+
+
 def test_an_import_without_points_has_an_empty_points_table():
     prepared = data_import.prepare([], reset=["tout"])
     assert import_points(prepared).empty and import_outlines(prepared) == {}
+    assert import_bounds(import_points(prepared), {}) is None
+
+
+def _flat(bounds):
+    return [value for corner in bounds for value in corner]
+
+
+def test_the_map_fits_the_points_and_outlines_and_at_least_a_small_area():
+    points = pd.DataFrame({"longitude": [0.30, 0.40], "latitude": [46.50, 46.505]})
+    assert _flat(import_bounds(points, {}, min_span_deg=0.02)) == pytest.approx(
+        [46.4925, 0.30, 46.5125, 0.40]
+    )
+    outline = gpd.GeoDataFrame(geometry=[box(0.2, 46.4, 0.25, 46.6)], crs=4326)
+    assert _flat(import_bounds(points, {"QPV": outline})) == pytest.approx([46.4, 0.2, 46.6, 0.4])
+    single = points.head(1)
+    assert _flat(import_bounds(single, {}, min_span_deg=0.02)) == pytest.approx(
+        [46.49, 0.29, 46.51, 0.31]
+    )
 
 
 def test_the_lines_of_a_file_report():

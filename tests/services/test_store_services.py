@@ -12,8 +12,10 @@ from geodata.schemas import DataValidationError
 from scoring import load_profile
 from services import data_import, fiche_texts, journal, profiles_store, users_admin
 from services.access import PUBLIC, AccessDeniedError, Viewer
-from store import ConflictError, StoreError, audit, read_session
+from store import ConflictError, StoreError, audit, read_session, write_session
 from store import datasets as datasets_store
+from store import users as users_store
+from store.settings import load_account_settings
 
 ADMIN = Viewer("admin", "demo.admin", "Administrateur")
 CIL = Viewer("cil", "demo.cil", "Membre de la CIL")
@@ -52,6 +54,55 @@ def test_the_administrator_creates_changes_and_cannot_demote_itself():
     assert not users_admin.set_account_active(ADMIN, "nouvel.elu", False, "départ").is_active
     names = [u.username for u in users_admin.list_accounts(ADMIN)]
     assert "nouvel.elu" in names and "demo.cil" in names
+
+
+def _real_account(username: str, role_code: str = "admin") -> None:
+    """An account created on the command line (not a demo account)."""
+    with write_session() as session:
+        users_store.create_user(
+            session,
+            data_import.command_line_actor(),
+            username=username,
+            display_name="Compte réel",
+            role_code=role_code,
+            password="un-secret-assez-long",
+            settings=load_account_settings(),
+        )
+
+
+def test_a_demo_administrator_administers_demo_accounts_only(tmp_path):
+    created = users_admin.create_account(
+        ADMIN,
+        username="invite.cil",
+        display_name="Invité",
+        role_code="cil",
+        password="un-secret-assez-long",
+    )
+    assert created.is_demo  # the public password never opens a lasting way in
+    _real_account("marie.dupont")
+    refused = "n'administre que des comptes de démonstration : « marie.dupont » est un compte réel"
+    for action in (
+        lambda: users_admin.reset_password(ADMIN, "marie.dupont", "un-autre-secret-long"),
+        lambda: users_admin.unlock_account(ADMIN, "marie.dupont"),
+        lambda: users_admin.change_role(ADMIN, "marie.dupont", "elu", reason="essai"),
+        lambda: users_admin.set_account_active(ADMIN, "marie.dupont", False, "essai"),
+    ):
+        with pytest.raises(StoreError, match=refused):
+            action()
+    real_admin = Viewer("admin", "marie.dupont", "Compte réel")
+    assert users_admin.change_role(real_admin, "invite.cil", "elu", reason="ok").role_code == "elu"
+    kept = users_admin.create_account(
+        real_admin, username="paul.martin", display_name="Paul", role_code="elu", password=None
+    )
+    assert not kept.is_demo
+    residences = housing.load_table("residences")
+    frame = pd.DataFrame(residences.drop(columns="geometry"))
+    frame["longitude"], frame["latitude"] = residences.geometry.x, residences.geometry.y
+    frame.to_csv(tmp_path / "residences.csv", index=False)
+    data_import.import_files_as(HABITAT, {"residences": tmp_path / "residences.csv"}, "RPLS")
+    active = {u.username: u.is_active for u in users_admin.list_accounts(real_admin)}
+    assert active["invite.cil"] is False and active["demo.admin"] is False
+    assert active["marie.dupont"] is True and active["paul.martin"] is True
 
 
 def _spec(pillar: float = 40.0):

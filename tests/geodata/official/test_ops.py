@@ -50,3 +50,30 @@ def test_bad_ops_files_are_refused(tmp_path, text, fragment):
     path.write_text(text)
     with pytest.raises(DataValidationError, match=fragment):
         convert_ops(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(
+            "DEPCOM;annee;nb_menages;part_ressources_inf_20\n86194;2024;9850;150\n",
+            "fichier « ops.csv », ligne 2, colonne « part_ressources_inf_20 », valeur « 150 » : "
+            "attendu un nombre inférieur ou égal à 100 % (ménages sous 20 % des plafonds plus).",
+            id="share",
+        ),
+        pytest.param(
+            "DEPCOM;annee;nb_menages;part_ressources_inf_20\n86194;24;9850;12,5\n",
+            "fichier « ops.csv », ligne 2, colonne « annee », valeur « 24 » : attendu un nombre "
+            "supérieur ou égal à 2000 (année de l'enquête ops).",
+            id="year",
+        ),
+    ],
+)
+def test_a_value_out_of_range_is_quoted_with_the_column_and_cell_of_the_file(
+    tmp_path, text, message
+):
+    path = tmp_path / "ops.csv"
+    path.write_text(text)
+    with pytest.raises(DataValidationError) as caught:
+        convert_ops(path)
+    assert str(caught.value) == message
