@@ -45,6 +45,33 @@ MAP_CSS = "<style>.leaflet-interactive:focus {outline: none;}</style>"
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 
 
+def template_safe(value: object) -> object:
+    """``value`` with every text unable to open a Jinja tag, for data handed to folium.
+
+    branca renders an element's output as a template once more before the page is sent, so a
+    name read from an imported file such as ``{{ 7*7 }}`` — or worse — given to a
+    ``folium.GeoJson`` layer or tooltip would be evaluated on the server. A zero-width space is
+    put between the brace and the next character: the text reads the same on the map.
+
+    Parameters
+    ----------
+    value : object
+        GeoJSON or any nest of dicts, lists and scalars.
+
+    Returns
+    -------
+    object
+        A copy where each string (keys included) is made safe; other values unchanged.
+    """
+    if isinstance(value, str):
+        return _JINJA_OPEN.sub("{\u200b", value)
+    if isinstance(value, dict):
+        return {template_safe(k): template_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [template_safe(v) for v in value]
+    return value
+
+
 class MetricScale(MacroElement):
     """A scale bar in metres and kilometres only."""
 
@@ -145,7 +172,7 @@ def add_choropleth(
         }
 
     layer = folium.GeoJson(
-        geojson,
+        template_safe(geojson),
         name=name,
         style_function=style,
         highlight_function=lambda _: {"weight": 3, "color": "#000000"},
@@ -167,7 +194,7 @@ def add_outlines(
 ):
     """Draw polygon outlines only (e.g. the quartiers over the communes)."""
     layer = folium.GeoJson(
-        geojson,
+        template_safe(geojson),
         name=name,
         style_function=lambda _: {
             "fillOpacity": 0.0,
@@ -209,7 +236,7 @@ def add_points(
 ) -> folium.GeoJson:
     """Draw points as circle markers coloured by their ``color`` property, sized by ``radius``."""
     layer = folium.GeoJson(
-        geojson,
+        template_safe(geojson),
         name=name,
         marker=folium.CircleMarker(
             radius=4, weight=0.8, color="#222222", fill=True, fill_opacity=0.9
