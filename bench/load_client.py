@@ -305,7 +305,7 @@ def run_load(
         )
         return results
 
-    return _run(main())
+    return run_coroutine(main())
 
 
 def open_all_at_once(base_url: str, links: Sequence[Link]) -> list[RunResult]:
@@ -318,7 +318,7 @@ def open_all_at_once(base_url: str, links: Sequence[Link]) -> list[RunResult]:
     async def main() -> list[RunResult]:
         return list(await asyncio.gather(*(one(link) for link in links)))
 
-    return _run(main())
+    return run_coroutine(main())
 
 
 def open_together(base_url: str, n_sessions: int, rounds: Sequence[Link]) -> list[RunResult]:
@@ -343,10 +343,10 @@ def open_together(base_url: str, n_sessions: int, rounds: Sequence[Link]) -> lis
                 await session.__aexit__(None, None, None)
         return results
 
-    return _run(main())
+    return run_coroutine(main())
 
 
-def _run(coroutine):
+def run_coroutine(coroutine):
     """Run ``coroutine`` to its end, in a thread of its own when this thread already runs an
     event loop (Playwright's synchronous API does, in the browser tests)."""
     try:

@@ -23,7 +23,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.load_client import Link, Session, _run
+from bench.load_client import Link, Session, run_coroutine
 from bench.proxy import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,9 +92,11 @@ def _drive(url: str, kind: str, runs: int, top: int, profiles: _Profiles) -> Non
         async with Session(url) as client:
             return [(await client.open(link)).seconds for link in links]
 
-    _run(session(links_of(kind, 6, seed=1) + links_of("carte", 2, 2) + links_of("residence", 2, 3)))
+    run_coroutine(
+        session(links_of(kind, 6, seed=1) + links_of("carte", 2, 2) + links_of("residence", 2, 3))
+    )
     profiles.enabled = True
-    times = _run(session(links_of(kind, runs, seed=7)))
+    times = run_coroutine(session(links_of(kind, runs, seed=7)))
     profiles.enabled = False
     print(f"{runs} runs of {kind}: " + ", ".join(f"{t:.2f}" for t in times) + " s")
     for generation, pauses in profiles.gc_pauses.items():

@@ -3,12 +3,10 @@ server is. The middlewares are driven as an ASGI server would, with a fake appli
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-
 import pytest
 
 import serve
+from bench.load_client import run_coroutine
 
 INDEX = b"<!DOCTYPE html><html><head><meta charset='UTF-8'><title>x</title></head><body></body>"
 
@@ -45,9 +43,7 @@ def _call(middleware, path: str, *, content_type: bytes = b"text/html", method: 
         "query_string": b"",
         "headers": [(b"accept-encoding", b"gzip"), (b"host", b"x")],
     }
-    # In a thread of its own: the browser tests' Playwright keeps an event loop running in this one.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, middleware(app)(scope, receive, send)).result()
+    run_coroutine(middleware(app)(scope, receive, send))  # beside the browser tests' loop
     start = messages[0]
     body = b"".join(m.get("body", b"") for m in messages[1:])
     return start["status"], dict(start["headers"]), body, seen.get("headers", {})

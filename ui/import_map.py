@@ -19,7 +19,14 @@ from services.import_preview import import_bounds, import_outlines, import_point
 from services.map_style import LegendEntry
 from ui import cache
 from ui.fmt import fmt_int
-from ui.maps import add_outlines, add_points, offline_map, points_geojson, polygons_geojson
+from ui.maps import (
+    add_outlines,
+    add_points,
+    offline_map,
+    points_geojson,
+    polygons_geojson,
+    template_safe,
+)
 from ui.widgets import legend
 
 OUTLINE_CODES = {"Quartiers (IRIS)": "quartier_code", "Quartiers prioritaires (QPV)": "qpv_code"}
@@ -39,7 +46,7 @@ def _communes_layer(fmap: folium.Map) -> None:
     for feature in data["features"]:
         feature["properties"] = {"nom": html.escape(str(names[feature["id"]]))}
     folium.GeoJson(
-        data,
+        template_safe(data),
         name="Communes",
         style_function=lambda _: {"fillOpacity": 0.03, "color": "#4d4d4d", "weight": 0.8},
         tooltip=folium.GeoJsonTooltip(fields=["nom"], aliases=["Commune"], sticky=True),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,6 +40,36 @@ TILES = {
 # Inside the map's frame: no focus box around a clicked shape (the keyboard focus of the map
 # itself keeps its ring).
 MAP_CSS = "<style>.leaflet-interactive:focus {outline: none;}</style>"
+
+# A brace opening a Jinja tag (see script_json).
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
+
+
+def template_safe(value: object) -> object:
+    """``value`` with every text unable to open a Jinja tag, for data handed to folium.
+
+    branca renders an element's output as a template once more before the page is sent, so a
+    name read from an imported file such as ``{{ 7*7 }}`` — or worse — given to a
+    ``folium.GeoJson`` layer or tooltip would be evaluated on the server. A zero-width space is
+    put between the brace and the next character: the text reads the same on the map.
+
+    Parameters
+    ----------
+    value : object
+        GeoJSON or any nest of dicts, lists and scalars.
+
+    Returns
+    -------
+    object
+        A copy where each string (keys included) is made safe; other values unchanged.
+    """
+    if isinstance(value, str):
+        return _JINJA_OPEN.sub("{\u200b", value)
+    if isinstance(value, dict):
+        return {template_safe(k): template_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [template_safe(v) for v in value]
+    return value
 
 
 class MetricScale(MacroElement):
@@ -141,7 +172,7 @@ def add_choropleth(
         }
 
     layer = folium.GeoJson(
-        geojson,
+        template_safe(geojson),
         name=name,
         style_function=style,
         highlight_function=lambda _: {"weight": 3, "color": "#000000"},
@@ -163,7 +194,7 @@ def add_outlines(
 ):
     """Draw polygon outlines only (e.g. the quartiers over the communes)."""
     layer = folium.GeoJson(
-        geojson,
+        template_safe(geojson),
         name=name,
         style_function=lambda _: {
             "fillOpacity": 0.0,
@@ -205,7 +236,7 @@ def add_points(
 ) -> folium.GeoJson:
     """Draw points as circle markers coloured by their ``color`` property, sized by ``radius``."""
     layer = folium.GeoJson(
-        geojson,
+        template_safe(geojson),
         name=name,
         marker=folium.CircleMarker(
             radius=4, weight=0.8, color="#222222", fill=True, fill_opacity=0.9
@@ -223,9 +254,16 @@ def add_points(
 
 
 def script_json(value: object) -> str:
-    """Compact JSON that is safe inside a ``<script>`` element."""
+    """Compact JSON that is safe inside a ``<script>`` element and inside a Jinja template.
+
+    Besides ``<``, ``>`` and ``&``, a ``{`` that would open a Jinja tag (``{{``, ``{%``, ``{#``)
+    is escaped: branca parses an element's rendered script as a template once more, so a
+    residence named ``{{ 7*7 }}`` (or an encoded polyline holding ``{{``) would otherwise be
+    evaluated on the server instead of shown. Outside strings, JSON never has such a pair.
+    """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return _JINJA_OPEN.sub(r"\\u007b", text)
 
 
 class CompactPoints(MacroElement):

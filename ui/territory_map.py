@@ -32,6 +32,7 @@ from ui.maps import (
     add_outlines,
     offline_map,
     point_rows,
+    template_safe,
     with_properties,
 )
 
@@ -139,7 +140,7 @@ def highlight_layer(level: str, selected: str | None) -> folium.FeatureGroup | N
         return None
     group = folium.FeatureGroup(name="Sélection", control=False)
     folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
+        template_safe({"type": "FeatureCollection", "features": features}),
         style_function=lambda _: {"fillOpacity": 0.0, "color": "#d7301f", "weight": 3.5},
         interactive=False,
     ).add_to(group)

@@ -140,28 +140,37 @@ def map_features(app: AppTest) -> list[dict]:
     return features
 
 
-def map_point_rows(app: AppTest) -> list[list]:
-    """Rows of the compact point arrays (``var rows = [...]``) of the cotation map."""
-    rows = []
+def _payloads(app: AppTest) -> list[dict]:
+    """The JSON payloads (``var p = {...};``) of the compact point layers of the run."""
+    found = []
     for script in _map_scripts(app):
-        for match in re.finditer(r"var rows = (\[.*?\]);\n", script, flags=re.S):
+        for match in re.finditer(r"var p = (\{.*?\});\n", script, flags=re.S):
             try:
-                rows.extend(json.loads(match.group(1)))
+                found.append(json.loads(match.group(1)))
             except json.JSONDecodeError:
                 continue
-    return rows
+    return found
+
+
+def class_point_scores(app: AppTest) -> dict[str, float]:
+    """Score of every residence of the cotation map (:class:`ui.class_points.ClassPoints`),
+    decoded as the browser does (:mod:`tests.ui.map_decoding`)."""
+    from tests.ui.map_decoding import unpack_texts
+
+    scores = {}
+    for p in _payloads(app):
+        if "ids" in p and "score" in p:
+            for rid, score in zip(unpack_texts(p["ids"]), p["score"], strict=True):
+                scores[rid] = float("nan") if score is None else score / 10
+    return scores
 
 
 def map_points(app: AppTest) -> list[dict[str, str]]:
     """Tooltips of the residence points sent as one compact array (:class:`ui.maps.CompactPoints`):
     one dict per point, label → text (the first field, in bold, under « Résidence »)."""
     points = []
-    for script in _map_scripts(app):
-        for match in re.finditer(r"var p = (\{.*?\});\n", script, flags=re.S):
-            try:
-                p = json.loads(match.group(1))
-            except json.JSONDecodeError:
-                continue
+    for p in _payloads(app):
+        if "rows" in p and "labels" in p:
             labels, tables = p["labels"], p["tables"]
             for row in p["rows"]:
                 texts = [

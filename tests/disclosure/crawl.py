@@ -26,11 +26,11 @@ from streamlit.testing.v1 import AppTest
 from tests.disclosure.capture import _NUMBER as _NUMBERS
 from tests.disclosure.capture import (
     charts,
+    class_point_scores,
     downloads,
     elements,
     french_number,
     map_features,
-    map_point_rows,
     map_points,
     metrics,
     tables,
@@ -578,12 +578,9 @@ def _crawl_cotation(browser: Browser, probes: dict[str, dict[str, str]]) -> dict
                 if column != "score_class":
                     frame[column] = [_shown(v) for v in frame[column]]
             out[name] = frame
-        rows = map_point_rows(app)
-        if rows:
-            points = pd.DataFrame(
-                {"score": [_shown(r[6]) for r in rows]}, index=[str(r[2]) for r in rows]
-            )
-            out[f"{name}:carte"] = points
+        scores = class_point_scores(app)
+        if scores:
+            out[f"{name}:carte"] = pd.DataFrame({"score": pd.Series(scores, dtype=float)})
     return out
 
 

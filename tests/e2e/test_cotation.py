@@ -3,6 +3,7 @@ them without redrawing the commune outlines, the projector mode, offline."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -266,3 +267,47 @@ def test_the_sensitivity_switch_is_kept_in_the_link_and_restored_from_it(server_
     )
     reopened.get_by_text("Activez le calcul").first.wait_for(timeout=30_000)
     reopened.close()
+
+
+TOOLTIP = re.compile(
+    r"^<b>[^<]+</b><br>[^<]+<br>Classe : (?:[A-E]|non cotée)"
+    r"<br>Note : (?:\d{1,3},\d\u00a0/ 100|—)<br>Rang : (?:\d{1,3}(?:\u202f\d{3})*|—)$"
+)
+
+
+def test_the_compact_layer_gives_every_residence_its_tooltip_in_french(server_url, page):
+    page.goto(f"{server_url}/cotation?commune=86041")
+    wait_for_app(page)
+    _wait_for_points(page)
+    tips = (
+        page.frame_locator(MAP_FRAME)
+        .first.locator("body")
+        .evaluate(
+            """() => {
+            const out = {};
+            window.feature_group[0].eachLayer(layer => {
+                if (layer.feature) {
+                    out[layer.feature.properties.residence_id] = layer.getTooltip().getContent();
+                }
+            });
+            return out;
+        }"""
+        )
+    )
+    assert len(tips) == N_RESIDENCES
+    assert all(TOOLTIP.match(tip) for tip in tips.values()), [
+        tip for tip in tips.values() if not TOOLTIP.match(tip)
+    ][:3]
+    assert tips["GP-0040"].startswith("<b>Le Domaine des Bergeronnettes</b><br>Buxerolles<br>")
+    # hover a residence drawn in view and look at its tooltip
+    points = _points(page)
+    page.wait_for_timeout(1_000)  # let the zoom animation end before hovering
+    index = points.evaluate_all(
+        """paths => paths.findIndex(p => {
+            const box = p.getBoundingClientRect();
+            return box.width > 4 && box.width < 30 && box.top > 80 && box.left > 80;
+        })"""
+    )
+    points.nth(index).hover(force=True)
+    page.frame_locator(MAP_FRAME).first.locator(".leaflet-tooltip").wait_for(timeout=10_000)
+    screenshot(page, "cotation-infobulle")

@@ -9,7 +9,7 @@ import asyncio
 import pytest
 
 from bench.cluster import served
-from bench.load_client import Link, Session, page_cookies
+from bench.load_client import Link, Session, page_cookies, run_coroutine
 from bench.proxy import logged_requests, nginx_binary
 
 pytestmark = pytest.mark.e2e
@@ -56,7 +56,7 @@ async def _sessions(url: str, cookies: list[str | None]) -> list:
 def test_two_processes_behind_nginx_serve_sticky_sessions_without_error(cluster):
     routes = _route_per_server(cluster)
     cookies = [f"cotation_route={route}" for route in routes.values()] + [None]
-    runs = asyncio.run(_sessions(cluster.url, cookies))
+    runs = run_coroutine(_sessions(cluster.url, cookies))
 
     assert len(runs) == 3 * len(LINKS)
     assert [(str(r.link), r.errors) for r in runs if not r.ok] == []
