@@ -316,7 +316,7 @@ def quartile_boxes(
     if own is not None:
         mine = own[own["is_selected"] & own["value"].notna() & own["label"].isin(order)]
     names = [group, name] if mine is not None and len(mine) else [group]
-    legend = colors({group: BOX, name: SELECTED})
+    legend = colors({n: c for n, c in ((group, BOX), (name, SELECTED)) if n in names})
     columns = legend_columns(names)
     tooltip = [alt.Tooltip("label:N", title="Indicateur"), alt.Tooltip("summary:N", title=group)]
     box = (

@@ -249,6 +249,9 @@ def test_quartile_boxes_draw_the_published_quartiles_only():
         ("Ménages sous 40 %", 12.5, 20.0, 40.0),
     ]  # the withheld « Sans emploi » is not drawn
     assert len(_layers(public)) == 2  # boxes and medians: no whisker, no point
+    assert public["layer"][0]["encoding"]["color"]["scale"]["domain"] == [
+        "Résidences comparables (quartiles)"
+    ]  # no legend line for a residence not drawn
     mine = _spec(residence_charts.quartile_boxes(quartiles, own, "Les Lilas"))
     assert [(r["label"], r["value"]) for r in _rows(mine) if r.get("kind") == "Les Lilas"] == [
         ("Indice", 33.0)
