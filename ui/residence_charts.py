@@ -244,30 +244,7 @@ def peer_boxes(comparison: pd.DataFrame, show_residence: bool, name: str) -> alt
         layers.append(dots.encode(y, x=alt.X("value:Q", scale=x_scale)))
     mine = values[values["is_selected"] & values["value"].notna()]
     if show_residence and len(mine):
-        own = pd.DataFrame(
-            {
-                "label": mine["label"].to_numpy(),
-                "value": mine["value"].astype(float).to_numpy(),
-                "kind": name,
-                "text": [
-                    fmt_number(v, 1, "points" if u == "points" else "%")
-                    for v, u in zip(mine["value"], mine["unit"], strict=True)
-                ],
-            }
-        )
-        layers.append(
-            alt.Chart(own)
-            .mark_point(shape="diamond", filled=True, size=130, stroke="#000000", strokeWidth=1)
-            .encode(
-                y,
-                x=alt.X("value:Q", scale=x_scale),
-                color=alt.Color("kind:N", scale=legend, legend=top_legend(columns)),
-                tooltip=[
-                    alt.Tooltip("label:N", title="Indicateur"),
-                    alt.Tooltip("text:N", title=name),
-                ],
-            )
-        )
+        layers.append(_residence_marks(mine, name, y, x_scale, legend, columns, round_to=None))
     return finish(alt.layer(*layers).properties(height=alt.Step(30)))
 
 
@@ -338,31 +315,46 @@ def quartile_boxes(
     )
     layers = [box, median]
     if mine is not None and len(mine):
-        points = pd.DataFrame(
-            {
-                "label": mine["label"].to_numpy(),
-                "value": mine["value"].astype(float).round(1).to_numpy(),
-                "kind": name,
-                "text": [
-                    fmt_number(v, 1, "points" if u == "points" else "%")
-                    for v, u in zip(mine["value"], mine["unit"], strict=True)
-                ],
-            }
-        )
-        layers.append(
-            alt.Chart(points)
-            .mark_point(shape="diamond", filled=True, size=130, stroke="#000000", strokeWidth=1)
-            .encode(
-                y,
-                x=alt.X("value:Q", scale=x_scale),
-                color=alt.Color("kind:N", scale=legend, legend=top_legend(columns)),
-                tooltip=[
-                    alt.Tooltip("label:N", title="Indicateur"),
-                    alt.Tooltip("text:N", title=name),
-                ],
-            )
-        )
+        layers.append(_residence_marks(mine, name, y, x_scale, legend, columns, round_to=1))
     return finish(alt.layer(*layers).properties(height=alt.Step(30)))
+
+
+def _residence_marks(
+    mine: pd.DataFrame,
+    name: str,
+    y: alt.Y,
+    x_scale: alt.Scale,
+    legend: alt.Scale,
+    columns: int,
+    round_to: int | None,
+) -> alt.Chart:
+    """The residence's own values as black-edged diamonds over the group's boxes.
+
+    ``mine`` has ``label``, ``value`` and ``unit``; ``round_to`` rounds the plotted values (the
+    public's chart carries only published precision), None keeps them.
+    """
+    values = mine["value"].astype(float)
+    points = pd.DataFrame(
+        {
+            "label": mine["label"].to_numpy(),
+            "value": (values if round_to is None else values.round(round_to)).to_numpy(),
+            "kind": name,
+            "text": [
+                fmt_number(v, 1, "points" if u == "points" else "%")
+                for v, u in zip(mine["value"], mine["unit"], strict=True)
+            ],
+        }
+    )
+    return (
+        alt.Chart(points)
+        .mark_point(shape="diamond", filled=True, size=130, stroke="#000000", strokeWidth=1)
+        .encode(
+            y,
+            x=alt.X("value:Q", scale=x_scale),
+            color=alt.Color("kind:N", scale=legend, legend=top_legend(columns)),
+            tooltip=[alt.Tooltip("label:N", title="Indicateur"), alt.Tooltip("text:N", title=name)],
+        )
+    )
 
 
 def occupancy_lines(occupancy: pd.DataFrame, indicators: list[str]) -> alt.TopLevelMixin:
