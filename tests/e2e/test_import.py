@@ -100,7 +100,8 @@ def test_the_service_habitat_imports_the_samples_and_rolls_back(import_server, p
     assert "Format détecté : CSV (séparateur « ; », encodage Windows-1252)" in text
     assert "résidence (6)" in text and "arrêt de transport en commun (3)" in text
     frame = page.frame_locator("iframe").first
-    frame.locator(".leaflet-interactive").first.wait_for(timeout=30_000)
+    # a shape in view (outlines outside the fitted view are drawn as hidden empty paths)
+    frame.locator(".leaflet-interactive >> visible=true").first.wait_for(timeout=30_000)
     expand_to_content(page)
     screenshot(page, "import-rapport")
     SCREENS.mkdir(parents=True, exist_ok=True)
