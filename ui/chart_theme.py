@@ -83,6 +83,50 @@ def wrap(text: object, width: int = 30) -> str:
     return "\n".join(lines)
 
 
+# Value texts written beside bars and points.
+LABEL_COLOR = "#333333"
+
+
+def grouped_bars(
+    data,
+    position: tuple,
+    offset: alt.XOffset | alt.YOffset,
+    palette: Mapping[str, str],
+    tooltip: list,
+    **label_mark,
+) -> tuple[alt.Chart, alt.Chart]:
+    """Bars of several series side by side, coloured by series, and their value texts.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per bar, with ``series`` and the formatted value in ``text``.
+    position : (alt.X, alt.Y)
+        The two position channels (in any order).
+    offset : alt.XOffset or alt.YOffset
+        The series' place within a group.
+    palette : mapping
+        Colour of each series, in legend order.
+    tooltip : list
+        Tooltip channels of the bars.
+    **label_mark
+        Placement of the value texts (``mark_text`` arguments).
+
+    Returns
+    -------
+    (bars, labels)
+        Two charts to layer, with other layers if needed.
+    """
+    color = alt.Color("series:N", scale=colors(palette), legend=top_legend(legend_columns(palette)))
+    bars = alt.Chart(data).mark_bar().encode(*position, offset, color).encode(tooltip=tooltip)
+    labels = (
+        alt.Chart(data)
+        .mark_text(fontSize=11, color=LABEL_COLOR, **label_mark)
+        .encode(*position, offset, text="text:N")
+    )
+    return bars, labels
+
+
 def colors(mapping: Mapping[str, str]) -> alt.Scale:
     """A colour scale giving each name of ``mapping`` its colour, in that order."""
     return alt.Scale(domain=list(mapping), range=list(mapping.values()))

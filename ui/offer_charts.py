@@ -9,9 +9,11 @@ import altair as alt
 import pandas as pd
 
 from ui.chart_theme import (
+    LABEL_COLOR,
     colors,
     count_axis,
     finish,
+    grouped_bars,
     legend_columns,
     number_axis,
     top_legend,
@@ -23,7 +25,6 @@ RECENT_COLOR = CATEGORICAL[5]
 LONG_COLOR = CATEGORICAL[3]
 DEMAND_COLOR = CATEGORICAL[4]
 ATTRIBUTION_COLOR = CATEGORICAL[2]
-LABEL_COLOR = "#333333"
 
 
 def _counts(values: Sequence[float]) -> pd.Series:
@@ -179,22 +180,7 @@ def demand_bars(
         alt.Tooltip("series:N", title="Série"),
         alt.Tooltip("text:N", title="Nombre"),
     ]
-    bars = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x,
-            y,
-            offset,
-            alt.Color("series:N", scale=colors(series), legend=top_legend(legend_columns(series))),
-        )
-        .encode(tooltip=tooltip)
-    )
-    values = (
-        alt.Chart(data)
-        .mark_text(baseline="bottom", dy=-2, fontSize=11, color=LABEL_COLOR)
-        .encode(x, y, offset, text="text:N")
-    )
+    bars, values = grouped_bars(data, (x, y), offset, series, tooltip, baseline="bottom", dy=-2)
     ratios = pd.DataFrame(
         {
             "category": categories,

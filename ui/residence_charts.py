@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ui.chart_theme import (
+    LABEL_COLOR,
     colors,
     finish,
     legend_columns,
@@ -33,7 +34,6 @@ BOX = "#56B4E9"
 FLOW_COLORS = {"entrants": CATEGORICAL[0], "sitting": CATEGORICAL[1], "leavers": CATEGORICAL[2]}
 MIDPOINT = 50.0
 N_TOP_INDICATORS = 7
-LABEL_COLOR = "#333333"
 POINTS_AXIS = "Points de la note (sur 100)"
 
 

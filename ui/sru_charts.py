@@ -11,9 +11,11 @@ import altair as alt
 import pandas as pd
 
 from ui.chart_theme import (
+    LABEL_COLOR,
     colors,
     count_axis,
     finish,
+    grouped_bars,
     legend_columns,
     pct_axis,
     top_legend,
@@ -27,7 +29,6 @@ TARGET_COLOR = "#333333"
 AGREED_COLOR = CATEGORICAL[5]  # sky blue
 DELIVERED_COLOR = CATEGORICAL[0]  # blue
 OBJECTIVE_COLOR = "#bdbdbd"
-LABEL_COLOR = "#333333"
 
 
 def _target_rule(target_pct: float, axis: str) -> alt.LayerChart:
@@ -296,23 +297,8 @@ def cms_overview_figure(last: pd.DataFrame) -> alt.TopLevelMixin:
         alt.Tooltip("series:N", title="Série"),
         alt.Tooltip("text:N", title="Logements"),
     ]
-    bars = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y,
-            x,
-            offset,
-            alt.Color(
-                "series:N", scale=colors(palette), legend=top_legend(legend_columns(palette))
-            ),
-        )
-        .encode(tooltip=tooltip)
-    )
-    labels = (
-        alt.Chart(data)
-        .mark_text(align="left", dx=3, baseline="middle", fontSize=11, color=LABEL_COLOR)
-        .encode(y, x, offset, text="text:N")
+    bars, labels = grouped_bars(
+        data, (y, x), offset, palette, tooltip, align="left", dx=3, baseline="middle"
     )
     year = last["Dernière année connue"].max() if len(last) else ""
     chart = alt.layer(bars, labels).properties(height=alt.Step(15, **{"for": "offset"}))

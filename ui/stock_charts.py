@@ -13,10 +13,12 @@ import altair as alt
 import pandas as pd
 
 from ui.chart_theme import (
+    LABEL_COLOR,
     WRAPPED_LABELS,
     colors,
     count_axis,
     finish,
+    grouped_bars,
     legend_columns,
     pct_axis,
     top_legend,
@@ -28,7 +30,6 @@ from ui.fmt import fmt_int, fmt_number
 ENTRANTS_COLOR = CATEGORICAL[1]  # orange
 LEAVERS_COLOR = CATEGORICAL[2]  # bluish green
 SITTING_COLOR = CATEGORICAL[0]  # blue
-LABEL_COLOR = "#333333"
 # A line with a missing year stops there instead of joining its neighbours.
 BREAK = "break-paths-show-domains"
 
@@ -154,22 +155,7 @@ def flows_by_year(
         alt.Tooltip("year:N", title="Année"),
         alt.Tooltip("text:N", title="Ménages"),
     ]
-    bars = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x,
-            y,
-            offset,
-            alt.Color("series:N", scale=colors(series), legend=top_legend(legend_columns(series))),
-        )
-        .encode(tooltip=tooltip)
-    )
-    labels = (
-        alt.Chart(data)
-        .mark_text(baseline="bottom", dy=-2, fontSize=11, color=LABEL_COLOR)
-        .encode(x, y, offset, text="text:N")
-    )
+    bars, labels = grouped_bars(data, (x, y), offset, series, tooltip, baseline="bottom", dy=-2)
     return finish(alt.layer(bars, labels), title=title, height=240)
 
 
