@@ -80,7 +80,8 @@ def _labels(data: ExportData, level: str, with_quartiers: bool) -> list[MapLabel
     if level == "commune":
         labels = polygon_labels(communes, "commune_name", communes["population"], "commune")
         if with_quartiers:  # Poitiers' name gives way to its quartiers
-            labels = [lab for lab in labels if lab.text != _poitiers_name(data)]
+            poitiers = _poitiers_name(data)
+            labels = [lab for lab in labels if lab.text != poitiers]
     if level == "quartier" or with_quartiers:
         stock = data.quartier_table["n_dwellings"].reindex(data.quartiers_l93["quartier_code"])
         weights = 1e9 + stock.fillna(0).to_numpy()  # quartier names first inside Poitiers
