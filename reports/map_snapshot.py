@@ -8,7 +8,9 @@ notice. A compact map (:func:`render_map` with ``compact=True``) is the map alon
 bar and north arrow, for the fiches.
 
 Formats: ``png`` (screen, 110 dpi), ``png300`` (print, 300 dpi), ``svg`` and ``pdf`` (text kept as
-text). The pixel size of a PNG only depends on the format: no tight bounding box.
+text). The pixel size of a PNG only depends on the format: no tight bounding box. A PNG is drawn
+once, at its own resolution (the names are placed with the renderer that draws them), and written
+as opaque RGB by :mod:`reports.png_file`.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from matplotlib.path import Path
 from matplotlib_scalebar.scalebar import ScaleBar
 from pyproj import Proj
 
+from reports.png_file import png_bytes
 from services.fmt import fmt_date
 from services.map_content import MapContent
 from services.map_style import MASKED_HATCH, OUTLINE
@@ -363,11 +366,18 @@ def _texts(fig: Figure, content: MapContent) -> None:
 # --- Entry points --------------------------------------------------------------------------------
 
 
-def snapshot_figure(content: MapContent, compact: bool = False, size_in=None) -> Figure:
-    """The figure of a snapshot (full page, or the map alone when ``compact``)."""
+def snapshot_figure(
+    content: MapContent, compact: bool = False, size_in=None, dpi: float | None = None
+) -> Figure:
+    """The figure of a snapshot (full page, or the map alone when ``compact``).
+
+    ``dpi`` is the resolution the figure will be drawn at (matplotlib's default when omitted):
+    names are placed with the renderer of that resolution, which then draws the image, so their
+    sizes are measured once, at the size they are drawn.
+    """
     with matplotlib.rc_context(RC):
         if compact:
-            fig = Figure(figsize=size_in or (6.0, 6.0))
+            fig = Figure(figsize=size_in or (6.0, 6.0), dpi=dpi)
             FigureCanvasAgg(fig)
             ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
             renderer = fig.canvas.get_renderer()
@@ -378,7 +388,7 @@ def snapshot_figure(content: MapContent, compact: bool = False, size_in=None) ->
                     va="top", path_effects=[path_effects.withStroke(linewidth=2, foreground="w")],
                 )  # fmt: skip
             return fig
-        fig = Figure(figsize=size_in or PAGE_SIZE_IN)
+        fig = Figure(figsize=size_in or PAGE_SIZE_IN, dpi=dpi)
         FigureCanvasAgg(fig)
         renderer = fig.canvas.get_renderer()
         draw_map(fig.add_axes(MAP_BOX), content, renderer)
@@ -410,14 +420,18 @@ def render_map(
         Overrides the resolution of the format (PNG).
     """
     spec = snapshot_format(fmt)
+    metadata = {"Title": content.title or content.file_stem}
+    if spec.extension == "png":
+        resolution = dpi or spec.dpi
+        fig = snapshot_figure(content, compact, size_in, dpi=resolution)
+        with matplotlib.rc_context(RC):
+            fig.canvas.draw()
+        metadata["Software"] = f"Matplotlib version {matplotlib.__version__}"
+        return png_bytes(np.asarray(fig.canvas.buffer_rgba()), resolution, metadata)
     fig = snapshot_figure(content, compact, size_in)
     buffer = io.BytesIO()
-    metadata = {"Title": content.title or content.file_stem}
     with matplotlib.rc_context(RC):
-        kwargs = {"pil_kwargs": {"compress_level": 1}} if spec.extension == "png" else {}
-        if spec.extension != "png":
-            kwargs["metadata"] = metadata
-        fig.savefig(buffer, format=spec.extension, dpi=dpi or spec.dpi, **kwargs)
+        fig.savefig(buffer, format=spec.extension, dpi=dpi or spec.dpi, metadata=metadata)
     return buffer.getvalue()
 
 

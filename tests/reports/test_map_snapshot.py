@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 
+import matplotlib
 import numpy as np
 import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from reports.map_snapshot import FORMATS, PAGE_SIZE_IN, render_map, snapshot_figure
+from reports.map_snapshot import FORMATS, PAGE_SIZE_IN, RC, render_map, snapshot_figure
 from services import map_views
 from services.classify import classify_values
 from services.export_rules import EXPORT_ACCESS
@@ -32,6 +33,21 @@ def test_png_has_the_page_size_and_is_not_blank(occupancy_map, fmt):
     assert image.size == {"png": (1285, 909), "png300": (3507, 2481)}[fmt]
     pixels = np.asarray(image.convert("L"), dtype=float)
     assert pixels.std() > 20  # a blank or single-colour image has ~0
+    # opaque: no alpha channel; the resolution is written in the file, for printing at size
+    assert image.mode == "RGB"
+    assert image.info["dpi"] == pytest.approx((dpi, dpi), abs=0.01)
+    assert image.info["Title"] == occupancy_map.title
+
+
+def test_the_png_holds_the_pixels_matplotlib_draws(data):
+    content = map_views.locator_map(data, "commune", "86041")
+    ours = Image.open(io.BytesIO(render_map(content, "png", compact=True, size_in=(2, 2), dpi=90)))
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(RC):
+        snapshot_figure(content, compact=True, size_in=(2, 2), dpi=90).savefig(buffer, dpi=90)
+    reference = Image.open(buffer)
+    assert ours.size == reference.size == (180, 180)
+    assert np.array_equal(np.asarray(ours), np.asarray(reference.convert("RGB")))
 
 
 def test_svg_and_pdf_open_and_carry_the_title_and_the_demo_notice(occupancy_map):
