@@ -99,6 +99,18 @@ def test_names_never_overlap(data):
             assert not a.overlaps(b)
 
 
+def test_every_format_writes_the_same_names(occupancy_map):
+    def names(dpi):
+        fig = snapshot_figure(occupancy_map, dpi=dpi)
+        return sorted(t.get_text() for t in fig.axes[0].texts if t.get_text() not in ("N", ""))
+
+    print_names = names(FORMATS["png300"].dpi)
+    assert len(print_names) >= 30
+    assert "Les Couronneries" in print_names and "Bel-Air" in print_names
+    for fmt in ("png", "svg", "pdf"):
+        assert names(FORMATS[fmt].dpi) == print_names, fmt
+
+
 def test_the_view_extent_is_kept(data):
     bounds = {"_southWest": {"lat": 46.56, "lng": 0.31}, "_northEast": {"lat": 46.60, "lng": 0.38}}
     content = map_views.territory_map(data, "quartier", "n_dwellings", bounds=bounds)
