@@ -8,10 +8,14 @@ on user choices are cached with ``st.cache_data`` keyed on those choices.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
+import altair as alt
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -857,3 +861,43 @@ def export_data() -> ExportData:
         public_scores=public_reference_scores(),
         disclosure=disclosure(),
     )
+
+
+# --- Charts ------------------------------------------------------------------------------------
+
+# Building an Altair chart copies its parts deeply at every step (layer, properties,
+# configure), then its Vega-Lite spec is written out: 20 to 100 ms per chart of the suivi pages,
+# several per page. A chart is a pure function of its data, so it is built once per distinct
+# input (content-hashed) and shared by every session of the process, its spec with it.
+FIGURES = 512
+_chart_specs: OrderedDict[int, tuple[object, dict]] = OrderedDict()
+_chart_specs_lock = threading.Lock()
+
+
+def figure(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., alt.TopLevelMixin]:
+    """Decorate a function building a chart from its arguments only (no session, no cache
+    read): the chart is built once per distinct arguments, compared by content, and its
+    Vega-Lite spec computed then (:func:`chart_spec`). Callers must not change it."""
+
+    @st.cache_resource(show_spinner=False, max_entries=FIGURES)
+    @functools.wraps(build)
+    def cached(*args, **kwargs):
+        chart = build(*args, **kwargs)
+        spec = chart.to_dict(validate=False)
+        with _chart_specs_lock:
+            _chart_specs[id(chart)] = (chart, spec)
+            while len(_chart_specs) > FIGURES:
+                _chart_specs.popitem(last=False)
+        return chart
+
+    return cached
+
+
+def chart_spec(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite spec of ``chart``: the one computed when :func:`figure` built it, else
+    written out now. A new dict at its top level (Streamlit edits that level)."""
+    with _chart_specs_lock:
+        known = _chart_specs.get(id(chart))
+    if known is not None and known[0] is chart:
+        return dict(known[1])
+    return chart.to_dict(validate=False)

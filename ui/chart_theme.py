@@ -24,6 +24,8 @@ import altair as alt
 import streamlit as st
 from altair.utils import schemapi
 
+from ui import cache
+
 # Specs are checked by the tests, not on every page run (see the module docstring).
 schemapi.disable_debug_mode()
 
@@ -194,5 +196,5 @@ def show_chart(chart: alt.TopLevelMixin, key: str) -> None:
     title = chart_title(chart)
     if title:
         st.markdown(f"**{title}**")
-    spec = chart.to_dict(validate=False)
+    spec = cache.chart_spec(chart)
     st.vega_lite_chart(spec=spec, key=key, width="stretch", alt=title)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ui import cache
 from ui.chart_theme import colors, finish, pct_axis, top_legend, year_axis
 from ui.charts import CATEGORICAL
 from ui.fmt import fmt_number
 
 
+@cache.figure
 def occupancy_history_chart(history: pd.DataFrame) -> alt.TopLevelMixin:
     """One line per share over the surveys.
 

@@ -23,6 +23,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 from branca.element import Element, MacroElement
+from folium.map import FitBounds
 from jinja2 import Template
 
 # NO_DATA and LegendEntry are re-exported for the map modules.
@@ -112,7 +113,11 @@ def offline_map(bounds: Sequence[Sequence[float]], tiles: str = "none") -> foliu
     fmap.default_css = LEAFLET_CSS
     MetricScale().add_to(fmap)
     fmap.get_root().header.add_child(Element(MAP_CSS), name="map_css")
-    fmap.fit_bounds(bounds)
+    # Fitted at once, not animated from the constructor's view: an animated zoom ends with a
+    # move the map component reports as a change, one more run of the page after its first paint.
+    fit = FitBounds(bounds)
+    fit.options["animate"] = False
+    fmap.add_child(fit)
     return fmap
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from ui import cache
 from ui.chart_theme import (
     LABEL_COLOR,
     colors,
@@ -31,6 +32,7 @@ def _counts(values: Sequence[float]) -> pd.Series:
     return pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce")
 
 
+@cache.figure
 def offer_bars(
     labels: Sequence[str],
     recent: Sequence[float],
@@ -90,6 +92,7 @@ def offer_bars(
     return finish(chart, title=title, height=260)
 
 
+@cache.figure
 def relet_bars(frame: pd.DataFrame, labels: Sequence[str], title: str) -> alt.TopLevelMixin:
     """Median time to re-let per group, with the interquartile range as error bars.
 
@@ -142,6 +145,7 @@ def relet_bars(frame: pd.DataFrame, labels: Sequence[str], title: str) -> alt.To
     return finish(chart, title=title)
 
 
+@cache.figure
 def demand_bars(
     labels: Sequence[str],
     demands: Sequence[float],

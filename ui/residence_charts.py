@@ -13,6 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ui import cache
 from ui.chart_theme import (
     LABEL_COLOR,
     colors,
@@ -94,6 +95,7 @@ def _steps(labels: list[str], values: list[float], first_total: bool) -> pd.Data
     )
 
 
+@cache.figure
 def pillar_waterfall(pillars: pd.DataFrame, score: float) -> alt.TopLevelMixin:
     """Points brought by each pillar, summing to the score (horizontal waterfall).
 
@@ -115,6 +117,7 @@ def pillar_waterfall(pillars: pd.DataFrame, score: float) -> alt.TopLevelMixin:
     return _waterfall(rows, [0, 112], "Contribution de chaque pilier à la note")
 
 
+@cache.figure
 def impact_waterfall(
     indicators: pd.DataFrame, score: float, n_top: int = N_TOP_INDICATORS
 ) -> alt.TopLevelMixin:
@@ -169,6 +172,7 @@ def box_stats(values: pd.Series) -> dict[str, float]:
     }
 
 
+@cache.figure
 def peer_boxes(comparison: pd.DataFrame, show_residence: bool, name: str) -> alt.TopLevelMixin:
     """The peer group's values of each fragility indicator, the residence marked.
 
@@ -248,6 +252,7 @@ def peer_boxes(comparison: pd.DataFrame, show_residence: bool, name: str) -> alt
     return finish(alt.layer(*layers).properties(height=alt.Step(30)))
 
 
+@cache.figure
 def quartile_boxes(
     quartiles: pd.DataFrame, own: pd.DataFrame | None, name: str
 ) -> alt.TopLevelMixin:
@@ -357,6 +362,7 @@ def _residence_marks(
     )
 
 
+@cache.figure
 def occupancy_lines(occupancy: pd.DataFrame, indicators: list[str]) -> alt.TopLevelMixin:
     """The main OPS shares of the residence over the surveys (one line each).
 
@@ -409,6 +415,7 @@ def occupancy_lines(occupancy: pd.DataFrame, indicators: list[str]) -> alt.TopLe
     return finish(chart, title="Occupation au fil des enquêtes", height=260)
 
 
+@cache.figure
 def flow_bars(flows: pd.DataFrame, counts: dict) -> alt.TopLevelMixin:
     """Entrants, sitting tenants and leavers side by side, measure by measure (horizontal).
 

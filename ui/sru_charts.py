@@ -10,6 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ui import cache
 from ui.chart_theme import (
     LABEL_COLOR,
     colors,
@@ -50,6 +51,7 @@ def _target_rule(target_pct: float, axis: str) -> alt.LayerChart:
     return alt.layer(rule, text.encode(color=alt.value(LABEL_COLOR)))
 
 
+@cache.figure
 def rate_bars(situation: pd.DataFrame, target_pct: float, year: int) -> alt.TopLevelMixin:
     """Horizontal bars of the subject communes' rates, coloured like the map, target line.
 
@@ -104,6 +106,7 @@ def _ticks(right: float, step: float = 10.0) -> list[float]:
     return [i * step for i in range(int(right // step) + 1)]
 
 
+@cache.figure
 def trajectory_figure(
     trajectory: pd.DataFrame, history: pd.DataFrame, target_pct: float, name: str
 ) -> alt.TopLevelMixin:
@@ -182,6 +185,7 @@ def trajectory_figure(
     return finish(chart, title=f"{name} : trajectoire vers le taux cible", height=260)
 
 
+@cache.figure
 def cms_commune_figure(progress: pd.DataFrame, name: str) -> alt.TopLevelMixin:
     """Agreed and delivered dwellings of one commune, cumulated year by year, against the CMS.
 
@@ -259,6 +263,7 @@ def cms_commune_figure(progress: pd.DataFrame, name: str) -> alt.TopLevelMixin:
     return finish(chart, title=f"{name} : logements agréés et livrés (cumul)", height=280)
 
 
+@cache.figure
 def cms_overview_figure(last: pd.DataFrame) -> alt.TopLevelMixin:
     """Every CMS commune: objective, agreed and delivered dwellings to date (horizontal bars).
 

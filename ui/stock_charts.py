@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
+from ui import cache
 from ui.chart_theme import (
     LABEL_COLOR,
     WRAPPED_LABELS,
@@ -38,6 +39,7 @@ def _pct_texts(values: Sequence[float]) -> list[str]:
     return [fmt_number(v, 1, "%") if pd.notna(v) else "" for v in values]
 
 
+@cache.figure
 def grouped_shares(
     categories: Sequence[str],
     series: Mapping[str, Sequence[float]],
@@ -128,6 +130,7 @@ def grouped_shares(
     return finish(chart, title=title, height=280)
 
 
+@cache.figure
 def flows_by_year(
     years: Sequence[int], entrants: Sequence[float], leavers: Sequence[float], title: str
 ) -> alt.TopLevelMixin:
@@ -159,6 +162,7 @@ def flows_by_year(
     return finish(alt.layer(bars, labels), title=title, height=240)
 
 
+@cache.figure
 def vacancy_lines(frame: pd.DataFrame, title: str) -> alt.TopLevelMixin:
     """Vacancy rates by year: at 1 January, over 3 months, mean over the year (gaps = missing)."""
     series = {
@@ -207,6 +211,7 @@ def vacancy_lines(frame: pd.DataFrame, title: str) -> alt.TopLevelMixin:
     return finish(alt.layer(lines, points), title=title, height=240)
 
 
+@cache.figure
 def rotation_bars(frame: pd.DataFrame, title: str) -> alt.TopLevelMixin:
     """Rotation rate by year (departures / dwellings)."""
     data = pd.DataFrame(
@@ -244,6 +249,7 @@ NOT_COMPARED = "#cccccc"
 NOT_COMPARED_LABEL = "non comparable (moins de 5 entrants)"
 
 
+@cache.figure
 def intake_dumbbell(frame: pd.DataFrame, title: str) -> alt.TopLevelMixin:
     """Sitting tenants (circle) against entrants (diamond), one line per territory.
 
