@@ -16,6 +16,7 @@ from services.access import AccessDeniedError, Viewer
 from services.data_import import VersionRow
 from ui.fmt import fmt_datetime
 from ui.import_view import DONE_KEY, escaped
+from ui.tables import show_html_table
 
 COMMENT_KEY = "retour_commentaire"
 
@@ -37,7 +38,8 @@ def versions_table(rows: list[VersionRow]) -> None:
             for row in rows
         ]
     )
-    st.dataframe(frame, hide_index=True, width="stretch", key="versions_table")
+    # Written out whole (long lists of files and rows wrap), never cut at a cell's edge.
+    show_html_table(frame, {})
 
 
 def _roll_back(viewer: Viewer, dataset_id: int | None) -> None:

@@ -41,6 +41,8 @@ PICK_KEY = f"qp_{GROUP_PARAM}"
 PENDING_KEY = "paires_groupe_clique"
 MAP_KEY = "paires_carte"
 UNIT_DECIMALS = {"m": 0, "%": 0, "année": 0, "logements": 0, "€/m²/mois": 2}
+# The views under the map (tabs, in the link as ``vue``).
+PAIRS_TABS = ["Fragilité et attractivité", "Résidences du groupe"]
 
 
 def group_number(group: int) -> str:

@@ -102,10 +102,13 @@ def pillar_waterfall(pillars: pd.DataFrame, score: float) -> alt.TopLevelMixin:
     Parameters
     ----------
     pillars : pandas.DataFrame
-        ``label``, ``weight_pct`` and ``contribution_pts`` of each pillar.
+        ``label``, ``pillar_score``, ``weight_pct`` and ``contribution_pts`` of each pillar. A
+        pillar without a score (unknown, or withheld by the secret statistique) has no part
+        in the note: it is left out, not drawn as a bar of 0 points at 0 %.
     score : float
         The score (/ 100), drawn as the total.
     """
+    pillars = pillars[pillars["pillar_score"].notna()]
     labels = [f"{r.label} ({fmt_number(r.weight_pct, 0)} %)" for r in pillars.itertuples()]
     values = pillars["contribution_pts"].astype(float).tolist()
     rows = _steps([*labels, "Note"], [*values, float(score)], first_total=False)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from scoring import NOT_RATED_LABEL
 from services.disclosure import footnote
 from services.disclosure.publish import reason_text
 from services.residence_card import ResidenceCard, search_matches
@@ -344,6 +345,16 @@ def flag_block(card: ResidenceCard) -> None:
 def contributions_block(card: ResidenceCard, printing: bool) -> None:
     """Why this score: points by pillar, and the indicators that move it most."""
     st.subheader("Pourquoi cette note", anchor=False)
+    if pd.isna(card.cotation["score"]):
+        # No score to explain: the decomposition would start at mid-scale and lead nowhere.
+        st.info(
+            f"Cette résidence est « {NOT_RATED_LABEL} » : ses indicateurs renseignés ne portent "
+            f"que {fmt_pct(card.cotation['coverage_pct'], 0)} du poids total, sous le minimum "
+            "de la règle de couverture (voir la page Méthode). Elle n'a ni note, ni classe, ni "
+            "rang, et donc rien à décomposer.",
+            icon=":material/info:",
+        )
+        return
     left, right = _columns(printing, [2, 3])
     with left:
         show_chart(pillar_waterfall(card.pillars, card.cotation["score"]), "fiche_piliers")

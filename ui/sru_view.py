@@ -23,7 +23,7 @@ from ui.sru_tables import (
     progress_table,
     situation_table,
 )
-from ui.tables import chart_block, show_table
+from ui.tables import chart_block, show_html_table
 from ui.url_state import url_choice
 
 TOTAL_CODE = "total"
@@ -121,13 +121,9 @@ def _situation_table(year: int, situation: pd.DataFrame, rules: SruRules) -> Non
     rows = situation if show_all else situation[situation["is_subject"]]
     table, formats = situation_table(rows, rules, with_objectives=triennial)
     sums = [c for c in table.columns if c.startswith(("Déficit", "Droit commun", "CMS"))]
-    total = {"Commune": "**Total**", **{c: table[c].sum(min_count=1) for c in sums}}
+    total = {"Commune": "Total", **{c: table[c].sum(min_count=1) for c in sums}}
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
-    show_table(
-        table.drop(columns=["Code INSEE", "Écart (pts)"]),
-        formats,
-        static=True,
-    )
+    show_html_table(table.drop(columns=["Code INSEE", "Écart (pts)"]), formats, total_last=True)
     st.caption(
         f"Taux SRU : logements locatifs sociaux comptés au titre de la loi SRU / résidences "
         f"principales, au 1er janvier ; déficit : logements sociaux manquants pour atteindre "

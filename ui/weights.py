@@ -281,15 +281,33 @@ def _pillar_sliders(base: IndexSpec, pillars: pd.DataFrame) -> None:
             )
 
 
+def indicators_open_key(pillar: str) -> str:
+    """Session key of the expander of a pillar's indicator sliders (True when open)."""
+    return f"poids_indicateurs_{pillar}_open"
+
+
 def _indicator_sliders(base: IndexSpec, weights: pd.DataFrame, frozen: str | None) -> None:
     """One expander of sliders per pillar; the pillar ``frozen`` (published as one value) gets
-    a note instead."""
+    a note instead.
+
+    The sliders of an expander are drawn only once it is opened (one rerun): closed, they
+    would still be built in the browser, about a fifth of the page's first paint. Their
+    values are kept in the session meanwhile (``persist_state``).
+    """
     bounds = _range(
         [st.session_state[indicator_key(i.code)] for i in base.indicators], INDICATOR_MAX
     )
     for pillar in base.pillars:
         members = [i for i in base.indicators if i.pillar == pillar.code]
-        with st.expander(f"Indicateurs · {pillar.label}", icon=":material/tune:"):
+        box = st.expander(
+            f"Indicateurs · {pillar.label}",
+            icon=":material/tune:",
+            key=indicators_open_key(pillar.code),
+            on_change="rerun",
+        )
+        with box:
+            if not box.open:
+                continue
             if pillar.code == frozen:
                 st.caption(
                     f":material/lock: Secret statistique : le pilier {pillar.label.lower()} "

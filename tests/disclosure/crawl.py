@@ -35,6 +35,7 @@ from tests.disclosure.capture import (
     metrics,
     tables,
 )
+from ui.pairs_view import PAIRS_TABS
 
 ROOT = Path(__file__).resolve().parents[2]
 OPS_LABELS = {
@@ -650,7 +651,8 @@ def crawl_pairs(browser: Browser, groups: Iterable[int]) -> list[Observation]:
     """Group medians of the scatter and the members' fragility, per group."""
     found = []
     for group in groups:
-        app = browser.again("pairs", {"groupe": str(group)}, {"qp_groupe": str(group)})
+        scatter, members = ({"qp_groupe": str(group), "vue": tab} for tab in PAIRS_TABS)
+        app = browser.again("pairs", {"groupe": str(group)}, scatter)
         for chart in charts(app):
             points = chart.rows("group", "fragility")
             residence_level = "name" in points.columns
@@ -669,6 +671,8 @@ def crawl_pairs(browser: Browser, groups: Iterable[int]) -> list[Observation]:
                         float(row["fragility"]),
                     )
                 )
+        app = browser.again("pairs", {"groupe": str(group)}, members)
+        assert tables(app), f"pairs {group}: the members' tab shows no table"
         for table in tables(app):
             if "Fragilité (points)" in table.columns:
                 for fiche, value in zip(table["Fiche"], table["Fragilité (points)"], strict=True):

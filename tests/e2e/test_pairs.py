@@ -37,6 +37,13 @@ def test_the_groups_are_drawn_on_the_map_and_in_the_scatter(server_url, page):
     assert page.external_requests == []
     expand_to_content(page)
     screenshot(page, "pairs")
+    # The members' table is built when its tab is opened.
+    assert page.locator("[data-testid='stDataFrame']").count() == 0
+    page.get_by_role("tab", name="Résidences du groupe").click()
+    page.locator("[data-testid='stDataFrame'] canvas").first.wait_for(timeout=30_000)
+    assert page.locator("[data-testid='stVegaLiteChart']").count() == 0
+    assert_no_exception(page)
+    screenshot(page, "pairs-membres")
 
 
 def test_the_public_profile_sees_one_disc_per_group(server_url, page):

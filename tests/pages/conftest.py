@@ -14,6 +14,7 @@ from services.access import Viewer
 from store.clock import utcnow
 from ui import cache
 from ui.auth import SINCE_KEY, USER_KEY
+from ui.weights import indicators_open_key
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,6 +52,24 @@ def open_page(
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     return app
+
+
+def open_indicator_sliders(app: AppTest) -> AppTest:
+    """Open the expanders of the indicator sliders on the cotation page (drawn only once
+    opened) and rerun."""
+    pillars = [
+        s.key.removeprefix("poids_pilier_") for s in app.slider if s.key.startswith("poids_pilier_")
+    ]
+    for pillar in pillars:
+        app.session_state[indicators_open_key(pillar)] = True
+    return app.run()
+
+
+def indicator_slider(app: AppTest, key: str):
+    """The slider ``key`` of the cotation page, its expander opened first when it is closed."""
+    if not any(s.key == key for s in app.slider):
+        open_indicator_sliders(app)
+    return app.slider(key=key)
 
 
 @contextmanager

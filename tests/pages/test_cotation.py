@@ -25,10 +25,16 @@ from scoring.draws import UNCERTAIN_TREATMENTS, uncertainty_normalisations
 from services import build_indicator_table
 from services.cotation import class_counts
 from services.cotation_review import stability_summary
-from tests.pages.conftest import SERVICE_HABITAT, open_page
+from tests.pages.conftest import (
+    SERVICE_HABITAT,
+    indicator_slider,
+    open_indicator_sliders,
+    open_page,
+)
 from ui import cotation_ranking
 from ui.cotation_view import fmt_count
 from ui.fmt import fmt_pct
+from ui.weights import indicators_open_key
 
 COMPARISON_TAB = "Écarts avec la référence"
 
@@ -61,7 +67,7 @@ def _metric(app, label: str) -> str:
 
 
 def _slider(app, key: str):
-    return app.slider(key=key)
+    return indicator_slider(app, key)
 
 
 METHOD_KEYS = ("methode_extremes", "methode_normalisation", "methode_agregation", "methode_classes")
@@ -116,8 +122,10 @@ def test_default_view_scores_every_residence_with_the_reference_profile():
     assert "poids" not in app.query_params
     assert _metric(app, "Résidences cotées") == "541 sur 541"
     assert _metric(app, "Changent de classe") == "0 résidence"
-    # 4 pillars and 21 indicators, each label carrying its effective weight.
-    sliders = app.sidebar.slider
+    # 4 pillars, then 21 indicators once their expanders are opened (not drawn before), each
+    # label carrying its effective weight.
+    assert len(app.sidebar.slider) == 4
+    sliders = open_indicator_sliders(app).sidebar.slider
     assert len(sliders) == 25
     assert all("· effectif " in s.label and s.label.endswith("\u00a0%") for s in sliders)
     assert _slider(app, "poids_pilier_occupation").value == 30
@@ -276,7 +284,8 @@ def test_projector_mode_shows_the_map_and_the_top_changes_only():
     assert any(".top-changes {font-size: 1.3rem;}" in m.value for m in app.markdown)
     assert any("legend-strip" in m.value for m in app.markdown)
     assert not app.tabs and not app.dataframe and not app.metric
-    assert len(app.sidebar.slider) == 25
+    assert len(app.sidebar.slider) == 4  # the pillars; the indicators once opened
+    assert len(open_indicator_sliders(app).sidebar.slider) == 25
     assert app.get("component_instance")  # the map
 
 
@@ -546,3 +555,17 @@ def test_the_ranking_is_sent_one_page_at_a_time_sorted_on_the_whole(monkeypatch)
     app.text_input(key="cotation_recherche").input("buxerolles").run()
     assert set(app.dataframe[0].value["commune_name"]) == {"Buxerolles"}
     assert app.number_input(key="classement_page").value == 1
+
+
+def test_an_indicator_weight_stays_when_its_expander_is_closed():
+    app = open_page("cotation")
+    indicator_slider(app, "poids_indicateur_is_qpv").set_value(7).run()
+    ranking = _ranking(app)
+    assert app.query_params["poids"] == "is_qpv:7"
+    for pillar in ("occupation", "patrimoine", "equipements", "environnement"):
+        app.session_state[indicators_open_key(pillar)] = False
+    app.run()
+    assert len(app.sidebar.slider) == 4
+    assert app.query_params["poids"] == "is_qpv:7"
+    assert _ranking(app) == ranking
+    assert _slider(app, "poids_indicateur_is_qpv").value == 7

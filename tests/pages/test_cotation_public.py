@@ -16,7 +16,7 @@ from services.disclosure.cotation import (
     publishable_pillar,
 )
 from services.indicators import build_indicator_table
-from tests.pages.conftest import open_page
+from tests.pages.conftest import open_indicator_sliders, open_page
 
 OPS = ("res_below_40_pct", "single_parent_pct", "employed_adults_pct", "housing_benefit_pct",
        "recent_movers_pct")  # fmt: skip
@@ -57,8 +57,9 @@ def test_the_public_ranks_with_the_published_pillar():
     ranking = _ranking(app)
     expected = _public_scores().reindex(ranking.index)
     np.testing.assert_allclose(ranking["score"], expected["score"], atol=0.05001, rtol=0)
-    # 4 pillars and the indicators of the three other pillars; none of the Occupation pillar
-    keys = {s.key for s in app.sidebar.slider}
+    # 4 pillars and, once opened, the indicators of the three other pillars; none of the
+    # Occupation pillar
+    keys = {s.key for s in open_indicator_sliders(app).sidebar.slider}
     assert len(keys) == 4 + 14
     assert not any(key.endswith(code) for key in keys for code in OPS)
     assert any("entre dans la note d'un seul tenant" in c.value for c in app.sidebar.caption)

@@ -5,9 +5,11 @@ refused with a French message and changes nothing."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from services import accounts, data_state
@@ -71,8 +73,10 @@ def _confirm(app) -> None:
     assert not app.exception, [e.value for e in app.exception]
 
 
-def _versions(app):
-    return next(d.value for d in app.dataframe if "N°" in d.value.columns)
+def _versions(app) -> pd.DataFrame:
+    """The versions table as shown (one HTML table, every text whole)."""
+    block = next(m.value for m in app.markdown if "<th scope='col'>N°</th>" in m.value)
+    return pd.read_html(io.StringIO(block), keep_default_na=False)[0]
 
 
 def _named_habitat_account() -> None:

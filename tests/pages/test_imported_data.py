@@ -45,3 +45,8 @@ def test_every_page_runs_on_a_parc_converted_from_the_official_files():
     assert "<th>Ascenseur</th><td>—</td>" in facts  # unknown, not « non »
     assert "<th>Orientation du PSP</th><td>—</td>" in facts
     assert "<th>Logements sociaux</th><td>4 " in facts
+    # Scored on these samples alone, the residence has too few indicators to be rated: its
+    # card says why instead of decomposing a score it does not have.
+    assert [m.value for m in app.metric if m.label == "Note d'attractivité"] == ["—"]
+    assert any("non cotée — données insuffisantes" in i.value for i in app.info)
+    assert not any("Milieu" in str(c.proto.spec) for c in app.get("vega_lite_chart"))

@@ -9,7 +9,7 @@ import pytest
 
 from scoring import load_catalogue
 from services.access import PUBLIC
-from tests.pages.conftest import SERVICE_HABITAT, open_page
+from tests.pages.conftest import SERVICE_HABITAT, indicator_slider, open_page
 
 
 @pytest.fixture(autouse=True)
@@ -77,7 +77,7 @@ def test_another_profile_changes_weights_and_method():
 
 def test_weights_moved_on_the_cotation_page_are_shown_as_in_force():
     app = open_page("cotation")
-    app.slider(key="poids_indicateur_is_qpv").set_value(7).run()
+    indicator_slider(app, "poids_indicateur_is_qpv").set_value(7).run()
     app.switch_page("pages/methode.py").run()
     assert not app.exception
     text = _text(app)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+import pandas as pd
 import pytest
 import streamlit as st
 
@@ -34,9 +37,27 @@ def _metrics(app) -> dict[str, str]:
     return {m.label: m.value for m in app.metric}
 
 
+def _french_number(text: str) -> float | str:
+    """« 1 234,5 % » → 1234.5; a text that is no number stays as it is."""
+    if not isinstance(text, str):
+        return text
+    digits = text.replace(NBSP, "").replace("\u202f", "").replace(" %", "").replace("%", "")
+    try:
+        return float(digits.replace(",", "."))
+    except ValueError:
+        return text
+
+
+def _situation_rows(app) -> pd.DataFrame:
+    """The per-commune table as shown (one HTML table), numbers read back from French."""
+    block = next(m.value for m in app.markdown if "<table class='plain-table'" in m.value)
+    table = pd.read_html(io.StringIO(block), thousands=None, decimal=",")[0]
+    return table.map(_french_number)
+
+
 def _situation(app):
-    table = app.table[0].value
-    return table[table["Commune"] != "**Total**"].set_index("Commune")
+    table = _situation_rows(app)
+    return table[table["Commune"] != "Total"].set_index("Commune")
 
 
 def _markdown(app) -> str:
@@ -58,7 +79,7 @@ def test_the_table_lists_the_ten_deficit_communes_with_the_seed_rates(sru_app):
     assert set(table.index) - set(deficit.index) == {"Poitiers", "Chasseneuil-du-Poitou"}
     assert deficit["Droit commun 2023–2025"].sum() == 471
     assert deficit["CMS 2023–2025"].sum() == 542
-    total = sru_app.table[0].value.set_index("Commune").loc["**Total**"]
+    total = _situation_rows(sru_app).set_index("Commune").loc["Total"]
     assert total["CMS 2023–2025"] == 542
 
 

@@ -178,14 +178,16 @@ def test_parc_charts_are_valid():
 def test_residence_waterfalls_add_up_to_the_score():
     pillars = pd.DataFrame(
         {
-            "label": ["Patrimoine", "Occupation"],
-            "weight_pct": [50, 50],
-            "contribution_pts": [30.0, 20.5],
+            "label": ["Patrimoine", "Occupation", "Équipements"],
+            "pillar_score": [60.0, 41.0, float("nan")],  # no equipment indicator known
+            "weight_pct": [50, 50, 0],
+            "contribution_pts": [30.0, 20.5, 0.0],
         }
     )
     rows = _rows(_spec(residence_charts.pillar_waterfall(pillars, 50.5)))
     assert [(r["start"], r["end"]) for r in rows] == [(0.0, 30.0), (30.0, 50.5), (0.0, 50.5)]
     assert [r["text"] for r in rows] == ["+30,0", "+20,5", "50,5"]
+    assert [r["label"] for r in rows] == ["Patrimoine (50 %)", "Occupation (50 %)", "Note"]
     indicators = pd.DataFrame(
         {
             "label": ["DPE", "Vacance", "Ascenseur"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ui.tables import export_frame
+from ui.tables import export_frame, html_table
 
 
 def test_export_frame_rounds_as_shown_and_names_the_unit():
@@ -24,3 +24,23 @@ def test_counts_are_exported_as_whole_numbers():
     out = export_frame(table, {"Logements": (0, ""), "Taux": (1, "%")})
     text = csv_bytes(out, is_demo=False).decode("utf-8-sig")
     assert text.splitlines() == ["Logements;Taux (%)", "156;12,3", "2076;5,0", ";1,0"]
+
+
+def test_html_table_writes_french_numbers_escapes_text_and_marks_the_total():
+    frame = pd.DataFrame(
+        {
+            "Commune": ["<b>Saint-Benoît</b>", "Total"],
+            "Taux SRU": [14.6, float("nan")],  # a total row sums no rate
+            "Déficit (logements)": [1234.0, 1234.0],
+        }
+    )
+    text = html_table(
+        frame, {"Taux SRU": (1, "%"), "Déficit (logements)": (0, "")}, total_last=True
+    )
+    assert "<th scope='col'>Commune</th><th class='num' scope='col'>Taux SRU</th>" in text
+    assert "<td>&lt;b&gt;Saint-Benoît&lt;/b&gt;</td>" in text
+    assert "<td class='num'>14,6\u00a0%</td>" in text
+    assert "<td class='num'>1\u202f234</td>" in text
+    assert "<tr class='total'><td>Total</td><td class='num'></td>" in text
+    assert "<td class='num'>—</td>" not in text  # Saint-Benoît's rate is known
+    assert text.count("<tr class='total'>") == 1
