@@ -27,6 +27,8 @@ from ui.tables import chart_block, show_html_table
 from ui.url_state import url_choice
 
 TOTAL_CODE = "total"
+# The views under the map (tabs, in the link as ``vue``).
+SRU_TABS = ["Tableau des communes", "Trajectoire d'une commune", "Avancement du CMS"]
 
 
 def period_label(period: tuple[int, int]) -> str:
@@ -91,7 +93,7 @@ def year_picker(years: list[int], default: int) -> int:
 
 
 def situation_section(year: int, situation: pd.DataFrame, rules: SruRules, is_demo: bool) -> None:
-    """Map, rates against the target and the per-commune table of the inventory ``year``."""
+    """Map and rates against the target of the inventory ``year``."""
     st.subheader(f"Situation des communes au 1er janvier {year}")
     minx, miny, maxx, maxy = cache.communes().total_bounds
     bounds = [[float(miny), float(minx)], [float(maxy), float(maxx)]]
@@ -111,10 +113,10 @@ def situation_section(year: int, situation: pd.DataFrame, rules: SruRules, is_de
             caption="Communes soumises à l'article 55, taux de logements sociaux rapportés aux "
             "résidences principales ; trait pointillé : taux cible.",
         )
-    _situation_table(year, situation, rules)
 
 
-def _situation_table(year: int, situation: pd.DataFrame, rules: SruRules) -> None:
+def communes_table_section(year: int, situation: pd.DataFrame, rules: SruRules) -> None:
+    """The per-commune table of the inventory ``year``, with its totals and definitions."""
     period = period_set_by(year, rules)
     triennial = is_triennial(period, rules)
     show_all = st.toggle("Afficher aussi les communes non soumises", key="sru_all_communes")

@@ -11,6 +11,7 @@ import streamlit as st
 from geodata import housing
 from tests.pages.conftest import open_page
 from tests.services.version_cases import publish
+from ui.sru_view import SRU_TABS
 
 NBSP = "\u00a0"
 # The ten deficit communes of the CMS and their rates at signature (seed 000).
@@ -115,8 +116,20 @@ def test_showing_the_communes_not_subject_lists_all_forty():
     assert (table["Soumise"] == "non").sum() == 28
 
 
+def test_the_trajectory_and_the_contract_are_built_only_in_their_tabs(sru_app):
+    assert len(sru_app.get("vega_lite_chart")) == 1  # the rates beside the map
+    assert "trajectoire vers le taux cible" not in _markdown(sru_app)
+    trajectory = open_page("sru", query={"vue": SRU_TABS[1]})
+    # the rates, the trajectory, the progress of the commune and of the whole contract
+    assert len(trajectory.get("vega_lite_chart")) == 4
+    assert "<table class='plain-table'" not in _markdown(trajectory)
+    contract = open_page("sru", query={"vue": SRU_TABS[2]})
+    assert len(contract.get("vega_lite_chart")) == 2
+    assert contract.subheader[1].value == "Avancement du CMS 2023–2025 par commune"
+
+
 def test_choosing_a_commune_draws_its_trajectory_and_updates_the_url():
-    app = open_page("sru")
+    app = open_page("sru", query={"vue": SRU_TABS[1]})
     assert "**Buxerolles : trajectoire vers le taux cible**" in _markdown(app)
     app.selectbox(key="sru_commune").select("86163").run()
     text = _markdown(app)
@@ -128,29 +141,37 @@ def test_choosing_a_commune_draws_its_trajectory_and_updates_the_url():
 
 
 def test_a_shared_link_reopens_the_same_view():
-    app = open_page("sru", query={"annee": "2025", "commune": "86297"})
+    app = open_page("sru", query={"annee": "2025", "commune": "86297", "vue": SRU_TABS[1]})
     assert app.subheader[0].value == "Situation des communes au 1er janvier 2025"
     assert "**Vouneuil-sous-Biard : trajectoire vers le taux cible**" in _markdown(app)
 
 
 def test_a_commune_outside_the_cms_falls_back_to_a_cms_commune():
-    app = open_page("sru", query={"commune": "86194"})
+    app = open_page("sru", query={"commune": "86194", "vue": SRU_TABS[1]})
     assert app.selectbox(key="sru_commune").value == "86041"
 
 
 def test_every_chart_has_its_table_and_the_page_offers_csv_and_excel(sru_app):
     assert {"sru_export_csv", "sru_export_xlsx"} <= {b.key for b in sru_app.get("download_button")}
-    expanders = [e for e in sru_app.expander if e.label == "Voir le tableau"]
-    assert len(expanders) == 5
-    app = open_page("sru")
-    charts = ("sru_rates", "sru_trajectory", "sru_progress_cms_86041", "sru_cms_overview")
-    for key in charts:
-        app.session_state[f"{key}_open"] = True
-    app.run()
-    keys = {b.key for b in app.get("download_button")}
-    assert {f"{key}_csv" for key in charts} <= keys
-    trajectory = next(d.value for d in app.dataframe if "Taux nécessaire" in d.value.columns)
-    assert trajectory["Fin d'année"].tolist() == [str(y) for y in range(2023, 2032)]
+    tabs = {
+        SRU_TABS[0]: ("sru_rates",),
+        SRU_TABS[1]: ("sru_rates", "sru_trajectory", "sru_progress_cms_86041"),
+        SRU_TABS[2]: ("sru_rates", "sru_cms_overview"),
+    }
+    for tab, charts in tabs.items():
+        app = open_page("sru", query={"vue": tab})
+        expanders = [e for e in app.expander if e.label == "Voir le tableau"]
+        assert len(expanders) == len(charts) + (tab == SRU_TABS[1])  # and the CMS total's
+        for key in charts:
+            app.session_state[f"{key}_open"] = True
+        app.run()
+        keys = {b.key for b in app.get("download_button")}
+        assert {f"{key}_csv" for key in charts} <= keys
+        if tab == SRU_TABS[1]:
+            trajectory = next(
+                d.value for d in app.dataframe if "Taux nécessaire" in d.value.columns
+            )
+            assert trajectory["Fin d'année"].tolist() == [str(y) for y in range(2023, 2032)]
 
 
 def test_without_the_inventory_that_sets_the_cms_the_page_says_so(tmp_path, monkeypatch):
