@@ -14,6 +14,7 @@ import streamlit as st
 from services.access import Viewer
 from services.stock import LEVELS, Territory
 from ui import cache
+from ui.sru_view import SRU_TABS
 from ui.url_state import url_choice
 
 LEVEL_NAMES = {
@@ -100,7 +101,7 @@ def parc_header(sel: ParcSelection) -> None:
                 "pages/sru.py",
                 label="Situation SRU de la commune",
                 icon=":material/balance:",
-                query_params={"commune": sel.code, "annee": str(sel.year)},
+                query_params={"commune": sel.code, "annee": str(sel.year), "vue": SRU_TABS[1]},
             )
     if not sel.viewer.sees_all_residences:
         rules = cache.masking_rules()

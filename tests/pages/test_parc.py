@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 import pandas as pd
 import pytest
 import streamlit as st
@@ -94,6 +96,13 @@ def test_changing_the_level_and_the_commune_changes_the_territory():
     assert _metrics(app)["Logements sociaux"] != poitiers
     assert app.query_params["echelle"] == "commune"
     assert app.query_params["commune"] == "86041"
+    # Buxerolles is in the CMS: a link opens its trajectory on the SRU page.
+    sru = next(link.proto for link in app.get("page_link") if "SRU" in link.proto.label)
+    assert parse_qs(sru.query_string) == {
+        "commune": ["86041"],
+        "annee": ["2025"],
+        "vue": ["Trajectoire d'une commune"],
+    }
 
 
 def test_a_shared_link_reopens_a_quartier_and_a_year():
