@@ -3,9 +3,9 @@
 The whole ranking (541 residences on the demo parc, thousands on a real one) would travel to the
 browser on every weight change; a page of :data:`PAGE_SIZE` rows is a few kilobytes. So the
 search, the sort and the paging are done here, on the server, with French controls: « Trier
-par » and « Ordre » sort the whole ranking (a click on a column header only sorts the rows of the
-page shown), « Page » moves through it. A fragment: searching, sorting or paging reruns the
-ranking only, not the map.
+par » and « Ordre » sort the whole ranking, « Page » moves through it. The page is one HTML
+table written here (:func:`ranking_columns`), not the interactive grid and its 1,2 Mo of
+JavaScript. A fragment: searching, sorting or paging reruns the ranking only, not the map.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from ui.class_certainty import (
 )
 from ui.cotation_view import CotationResult, fmt_shift, withheld_pillars
 from ui.fmt import MISSING, fmt_int, fmt_number, fmt_pct
+from ui.tables import html_table
 
 PAGE_SIZE = 25
 SEARCH_KEY = "cotation_recherche"
@@ -164,112 +165,88 @@ def _pager(n_found: int, n_total: int, n_pages: int) -> None:
         st.caption(
             f"Résidences {fmt_int(first)} à {fmt_int(last)} sur {fmt_int(n_found)}"
             + (f" trouvées ({fmt_int(n_total)} en tout)" if n_found != n_total else "")
-            + ". « Trier par » trie tout le classement ; un clic sur un en-tête ne trie que la "
-            "page affichée. Les résidences non cotées n'ont pas de rang."
+            + ". « Trier par » trie tout le classement ; le survol d'un en-tête dit ce qu'il "
+            "mesure. Les résidences non cotées n'ont pas de rang."
         )
 
 
-def _table(result: CotationResult, rows: pd.DataFrame, certainty) -> None:
+def ranking_columns(
+    result: CotationResult, rows: pd.DataFrame, certainty
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """One page of the ranking as it is shown: French headers, every value written out in
+    French (« — » when missing, « s » for a withheld pillar), and what each header means."""
     pillars = result.weighting.spec.pillars
-    certainty_columns = [PROBABILITY_COLUMN, RANGE_COLUMN] if certainty is not None else []
-    columns = [
-        "rank",
-        "residence_name",
-        "commune_name",
-        "score",
-        "class_shown",
-        *certainty_columns,
-        "rank_shift",
-        "rank_reference",
-        *[f"score_{p.code}" for p in pillars],
-        "n_dwellings",
-        "quartier_name",
-        "bailleur",
-        "residence_id",
-    ]
-    rows = rows.assign(
-        class_shown=rows["score_class"].where(rows["score_class"] != NOT_RATED, NOT_RATED_LABEL),
-        residence_id=rows.index,
-    )
-    categories = ("commune_name", "quartier_name", "bailleur", "class_shown")
-    shown = rows[columns].astype({c: "category" for c in categories}).reset_index(drop=True)
-    score_columns = ["score", *[f"score_{p.code}" for p in pillars]]
     rules = cache.masking_rules()
-    secret = f"score_{rules.pillar}"
-    withheld = shown["residence_id"].isin(withheld_pillars(result)).to_numpy()
-    as_text = bool(withheld.any()) and secret in shown
-    if as_text:
-        # The grid shows its own placeholder in an empty cell: the withheld pillar is written
-        # out, « s » where withheld.
-        shown[secret] = [
-            rules.marker if hide else fmt_number(v, 1)
-            for v, hide in zip(shown[secret], withheld, strict=True)
+    withheld = rows.index.isin(withheld_pillars(result))
+
+    def counts(column: str) -> list[str]:
+        return [MISSING if pd.isna(v) else fmt_int(v) for v in rows[column]]
+
+    def points(column: str, masked: bool = False) -> list[str]:
+        return [
+            rules.marker if masked and hide else fmt_number(v, 1)
+            for v, hide in zip(rows[column], withheld, strict=True)
         ]
-        score_columns.remove(secret)
-    styler = shown.style.format(
-        {
-            **{c: (lambda v: fmt_number(v, 1)) for c in score_columns},
-            "rank_shift": fmt_shift,
-            PROBABILITY_COLUMN: lambda v: fmt_pct(v, 0),
-            "rank": lambda v: MISSING if pd.isna(v) else fmt_int(v),
-            "rank_reference": lambda v: MISSING if pd.isna(v) else fmt_int(v),
-            "n_dwellings": fmt_int,
-        }
-    )
-    config = {
-        "residence_id": st.column_config.TextColumn("Identifiant", width="small"),
-        "rank": st.column_config.NumberColumn(
-            "Rang", help="1 = la résidence la plus attractive.", width="small"
-        ),
-        "residence_name": st.column_config.TextColumn("Résidence", width="medium"),
-        "commune_name": st.column_config.TextColumn("Commune", width="medium"),
-        "quartier_name": st.column_config.TextColumn("Quartier"),
-        "bailleur": st.column_config.TextColumn("Bailleur"),
-        "n_dwellings": st.column_config.NumberColumn("Logements"),
-        "score": st.column_config.NumberColumn("Note (/ 100)", help="Note sur 100."),
-        "class_shown": st.column_config.TextColumn(
-            "Classe",
-            help="A : très attractive … E : très peu attractive (voir la légende de la carte).",
-            width="small",
-        ),
-        "rank_reference": st.column_config.NumberColumn(
-            "Rang (référence)", help="Rang sous le profil de référence."
-        ),
-        PROBABILITY_COLUMN: st.column_config.NumberColumn(
-            "Sûre à",
-            help="Part des tirages qui donnent à la résidence sa classe : "
-            + (draws_text(certainty) if certainty is not None else ""),
-            width="small",
-        ),
-        RANGE_COLUMN: st.column_config.TextColumn(
-            "Classes possibles",
-            help="Classes obtenues dans 90 % des tirages (les 5 % extrêmes de chaque côté "
-            "écartés).",
-        ),
-        "rank_shift": st.column_config.NumberColumn(
-            "Écart de rang",
-            help="Places gagnées (+) ou perdues (−) par rapport au profil de référence.",
-        ),
-        **{
-            f"score_{p.code}": (
-                st.column_config.TextColumn
-                if as_text and f"score_{p.code}" == secret
-                else st.column_config.NumberColumn
-            )(
-                f"{p.label} (/ 100)",
-                help=f"Note du pilier {p.label.lower()} sur 100."
-                + (
-                    f" « {rules.marker} » : {rules.pillar_reason}."
-                    if p.code == rules.pillar and withheld.any()
-                    else ""
-                ),
-            )
-            for p in pillars
-        },
+
+    classes = rows["score_class"].where(rows["score_class"] != NOT_RATED, NOT_RATED_LABEL)
+    table = {
+        "Rang": counts("rank"),
+        "Résidence": rows["residence_name"].tolist(),
+        "Commune": rows["commune_name"].tolist(),
+        "Note (/ 100)": points("score"),
+        "Classe": classes.astype(str).tolist(),
     }
-    height = 38 + 35 * len(shown)
-    st.dataframe(
-        styler, column_config=config, height=height, hide_index=True, key="cotation_classement"
+    titles = {
+        "Rang": "1 = la résidence la plus attractive.",
+        "Note (/ 100)": "Note sur 100.",
+        "Classe": "A : très attractive … E : très peu attractive (voir la légende de la carte).",
+    }
+    if certainty is not None:
+        table["Sûre à"] = [fmt_pct(v, 0) for v in rows[PROBABILITY_COLUMN]]
+        table["Classes possibles"] = rows[RANGE_COLUMN].fillna(MISSING).tolist()
+        titles["Sûre à"] = "Part des tirages qui donnent à la résidence sa classe : " + draws_text(
+            certainty
+        )
+        titles["Classes possibles"] = (
+            "Classes obtenues dans 90 % des tirages (les 5 % extrêmes de chaque côté écartés)."
+        )
+    table["Écart de rang"] = [fmt_shift(v) for v in rows["rank_shift"]]
+    titles["Écart de rang"] = (
+        "Places gagnées (+) ou perdues (−) par rapport au profil de référence."
+    )
+    table["Rang (référence)"] = counts("rank_reference")
+    titles["Rang (référence)"] = "Rang sous le profil de référence."
+    for pillar in pillars:
+        label = f"{pillar.label} (/ 100)"
+        secret = pillar.code == rules.pillar and bool(withheld.any())
+        table[label] = points(f"score_{pillar.code}", masked=secret)
+        titles[label] = f"Note du pilier {pillar.label.lower()} sur 100." + (
+            f" « {rules.marker} » : {rules.pillar_reason}." if secret else ""
+        )
+    table["Logements"] = counts("n_dwellings")
+    table["Quartier"] = rows["quartier_name"].fillna(MISSING).astype(str).tolist()
+    table["Bailleur"] = rows["bailleur"].fillna(MISSING).astype(str).tolist()
+    table["Identifiant"] = rows.index.astype(str).tolist()
+    return pd.DataFrame(table), titles
+
+
+def _table(result: CotationResult, rows: pd.DataFrame, certainty) -> None:
+    """The page of the ranking as one HTML table: the interactive grid loads 1,2 Mo of
+    JavaScript, a third of the page's first paint, for 25 rows sorted and searched here."""
+    rules = cache.masking_rules()
+    withheld = rows.index.isin(withheld_pillars(result))
+    table, titles = ranking_columns(result, rows, certainty)
+    text_columns = {"Résidence", "Commune", "Classe", "Classes possibles", "Quartier"}
+    text_columns |= {"Bailleur", "Identifiant"}
+    st.markdown(
+        html_table(
+            table,
+            {},
+            right=[c for c in table.columns if c not in text_columns],
+            titles=titles,
+            nowrap=("Résidence", "Commune", "Quartier", "Bailleur", "Identifiant"),
+        ),
+        unsafe_allow_html=True,
     )
     if withheld.any():
         st.caption(f"« {rules.marker} » : {rules.pillar_reason}.")

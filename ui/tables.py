@@ -11,7 +11,7 @@ an expander « Voir le tableau » with a CSV download.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import altair as alt
 import pandas as pd
@@ -95,17 +95,27 @@ PLAIN_TABLE_STYLE = (
     ".plain-table td:first-child {white-space: nowrap;}"
     ".plain-table .num {text-align: right; white-space: nowrap;"
     " font-variant-numeric: tabular-nums;}"
+    ".plain-table td.nw {white-space: nowrap;}"
     ".plain-table tr.total td {font-weight: 600; border-top: 2px solid #4d4d4d;}"
     "</style>"
 )
 
 
-def html_table(frame: pd.DataFrame, formats: Formats, *, total_last: bool = False) -> str:
+def html_table(
+    frame: pd.DataFrame,
+    formats: Formats,
+    *,
+    total_last: bool = False,
+    right: Collection[str] = (),
+    titles: Mapping[str, str] | None = None,
+    nowrap: Collection[str] = (),
+) -> str:
     """``frame`` as one HTML table, numbers in French (``formats``), every text escaped.
 
-    A static table drawn by ``st.table`` renders each of its cells as Markdown in the browser:
-    a table of 150 cells costs a fifth of a second of the page's first paint. Written here once
-    on the server, it is one element.
+    A static table drawn by ``st.table`` renders each of its cells as Markdown in the browser,
+    and ``st.dataframe`` loads a grid of 1,2 Mo of JavaScript: a table of 150 cells costs a
+    fifth of a second of the page's first paint, a grid a third. Written here once on the
+    server, it is one element.
 
     Parameters
     ----------
@@ -115,27 +125,41 @@ def html_table(frame: pd.DataFrame, formats: Formats, *, total_last: bool = Fals
         Column → ``(decimals, unit)``; these columns are right-aligned.
     total_last : bool, default False
         The last row is a total (bold, a rule above it, empty where it sums nothing).
+    right : collection of str
+        Other columns to right-align (numbers already written out, « s » in masked cells).
+    titles : mapping, optional
+        Column → what its header explains (shown on hover).
+    nowrap : collection of str
+        Columns whose cells stay on one line (names); the table scrolls sideways when needed.
     """
-    numeric = " class='num'"
+    titles = titles or {}
+    aligned = set(formats) | set(right)
+
+    def attributes(column: str) -> str:
+        css = " class='num'" if column in aligned else ""
+        title = titles.get(column)
+        return css + (f" title='{html.escape(title, quote=True)}'" if title else "")
+
     head = "".join(
-        f"<th{numeric if c in formats else ''} scope='col'>{html.escape(str(c))}</th>"
-        for c in frame.columns
+        f"<th{attributes(c)} scope='col'>{html.escape(str(c))}</th>" for c in frame.columns
     )
     rows = []
     for position, values in enumerate(frame.itertuples(index=False, name=None)):
+        is_total = total_last and position == len(frame) - 1
+        # A total row leaves empty the columns it does not sum.
+        missing = "" if is_total else MISSING
         cells = []
         for column, value in zip(frame.columns, values, strict=True):
-            is_total = total_last and position == len(frame) - 1
-            # A total row leaves empty the columns it does not sum.
-            missing = "" if is_total else MISSING
             if column in formats and not isinstance(value, str):
                 decimals, unit = formats[column]
                 text = missing if _missing(value) else fmt_number(value, decimals, unit)
-                cells.append(f"<td class='num'>{html.escape(text)}</td>")
             else:
                 text = missing if _missing(value) else str(value)
-                cells.append(f"<td>{html.escape(text)}</td>")
-        total = " class='total'" if total_last and position == len(frame) - 1 else ""
+            css = (
+                " class='num'" if column in aligned else (" class='nw'" if column in nowrap else "")
+            )
+            cells.append(f"<td{css}>{html.escape(text)}</td>")
+        total = " class='total'" if is_total else ""
         rows.append(f"<tr{total}>{''.join(cells)}</tr>")
     return (
         f"{PLAIN_TABLE_STYLE}<div class='plain-table-box'><table class='plain-table' lang='fr'>"

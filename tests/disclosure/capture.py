@@ -1,6 +1,7 @@
 """Everything a page sends to the browser, read from an AppTest run as an attacker would read it.
 
-- tables: the data of every ``st.dataframe`` (the full values, not the formatted text);
+- tables: the data of every ``st.dataframe`` (the full values, not the formatted text) and the
+  texts of every table written as HTML;
 - charts: every Vega-Lite chart and every row of its datasets (sent as Arrow beside the spec);
 - metrics, Markdown, captions, notices: their text;
 - maps: the GeoJSON features of every folium map and of its feature groups (tooltips
@@ -22,6 +23,8 @@ import numpy as np
 import pandas as pd
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
+
+from tests.html_tables import html_tables
 
 _NUMBER = re.compile(r"[−-]?\d[\d\u202f\u00a0 ]*(?:,\d+)?")
 
@@ -85,7 +88,8 @@ def charts(app: AppTest) -> list[Chart]:
 
 
 def tables(app: AppTest) -> list[pd.DataFrame]:
-    """The data of every ``st.dataframe`` / ``st.table``."""
+    """The data of every ``st.dataframe`` / ``st.table``, and every table written as HTML
+    (:func:`ui.tables.html_table`: the texts shown, numbers in French)."""
     out = []
     for kind in ("dataframe", "table"):
         for element in elements(app, kind):
@@ -93,6 +97,9 @@ def tables(app: AppTest) -> list[pd.DataFrame]:
                 out.append(element.value)
             except Exception:
                 continue
+    for element in elements(app, "markdown"):
+        if "<table class='plain-table'" in str(element.value):
+            out += html_tables(str(element.value))
     return out
 
 

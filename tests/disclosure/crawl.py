@@ -35,6 +35,7 @@ from tests.disclosure.capture import (
     metrics,
     tables,
 )
+from tests.html_tables import RANKING_COLUMNS
 from ui.pairs_view import PAIRS_TABS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -572,9 +573,9 @@ def _crawl_cotation(browser: Browser, probes: dict[str, dict[str, str]]) -> dict
     out = {}
     for name, query in probes.items():
         app = browser.fresh("cotation", query)
-        ranking = next((t for t in tables(app) if "residence_id" in t.columns), None)
+        ranking = next((t for t in tables(app) if "Identifiant" in t.columns), None)
         if ranking is not None:
-            frame = ranking.set_index("residence_id")
+            frame = ranking.rename(columns=RANKING_COLUMNS).set_index("residence_id")
             for column in [c for c in frame.columns if str(c).startswith("score")]:
                 if column != "score_class":
                     frame[column] = [_shown(v) for v in frame[column]]

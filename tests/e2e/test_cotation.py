@@ -207,9 +207,11 @@ def test_the_legend_says_where_the_breaks_fall_and_the_card_how_sure_the_class_i
     assert "Certitude de la classe" in card and "sûre à 76" in card
     assert "C à D selon les tirages" in card
     # The ranking's columns, at the right of the class.
-    grid = page.locator("[data-testid='stDataFrame']").first
+    grid = page.locator("table.plain-table").filter(has_text="Identifiant").first
     grid.wait_for(timeout=30_000)
     grid.get_by_text("Sûre à").first.wait_for(state="attached", timeout=30_000)
+    assert grid.locator("tbody tr").count() == 25  # one page of the ranking
+    assert page.locator("[data-testid='stDataFrame']").count() == 0  # no grid to load
     assert page.external_requests == []
     screenshot(page, "cotation-certitude")
     grid.scroll_into_view_if_needed()

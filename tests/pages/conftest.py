@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -12,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from services.access import Viewer
 from store.clock import utcnow
+from tests.html_tables import RANKING_COLUMNS, TEXT_COLUMNS, html_tables, read_number
 from ui import cache
 from ui.auth import SINCE_KEY, USER_KEY
 from ui.weights import indicators_open_key
@@ -52,6 +54,22 @@ def open_page(
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     return app
+
+
+def ranking_of(app: AppTest) -> pd.DataFrame | None:
+    """The page of the ranking shown on the cotation page (None when there is none), read
+    back: the cotation table's column names, numbers as floats (NaN for « — »)."""
+    for block in (m.value for m in app.markdown):
+        if "<th scope='col'>Identifiant</th>" not in block:
+            continue
+        table = html_tables(block)[0].rename(columns=RANKING_COLUMNS)
+        for column in table.columns:
+            if column not in TEXT_COLUMNS:
+                values = [read_number(v) for v in table[column]]
+                kept = any(isinstance(v, str) for v in values)
+                table[column] = pd.Series(values, dtype=object if kept else float)
+        return table
+    return None
 
 
 def open_indicator_sliders(app: AppTest) -> AppTest:
