@@ -14,6 +14,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from bench.timing import fmt_ms, markdown_table, median_seconds, section
+from ui.sru_view import SRU_TABS
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET_SECONDS = 0.3
@@ -47,6 +48,7 @@ def _alternate(app: AppTest, key: str, values: list[str]) -> Callable[[], None]:
 
 def _cases() -> list[tuple[str, str, Callable[[], None]]]:
     sru = _open("sru")
+    trajectory = _open("sru", {"vue": SRU_TABS[1]})
     parc = _open("parc", {"parc_echelle": "epci"})
     commune = _open("parc", {"parc_echelle": "commune"})
     offer = _open("parc", {"parc_echelle": "epci"}, tab="Offre et demande")
@@ -56,7 +58,11 @@ def _cases() -> list[tuple[str, str, Callable[[], None]]]:
     years = ["2024", "2025"]
     return [
         ("SRU", "année de l'inventaire", _alternate(sru, "sru_annee", ["2025", "2022"])),
-        ("SRU", "commune de la trajectoire", _alternate(sru, "sru_commune", ["86163", "86041"])),
+        (
+            "SRU",
+            "commune de la trajectoire",
+            _alternate(trajectory, "sru_commune", ["86163", "86041"]),
+        ),
         ("Parc social", "année (entrants et sortants)", _alternate(parc, "parc_annee", years)),
         ("Parc social", "commune", _alternate(commune, "parc_commune", ["86041", "86194"])),
         ("Parc social", "année (offre et demande)", _alternate(offer, "parc_annee", years)),
