@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import unicodedata
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -28,9 +29,12 @@ from ui.class_certainty import (
 )
 from ui.cotation_view import CotationResult, fmt_shift, withheld_pillars
 from ui.fmt import MISSING, fmt_int, fmt_number, fmt_pct
-from ui.tables import html_table
+from ui.tables import show_html_table
 
 PAGE_SIZE = 25
+# Columns of the shown ranking: names kept on one line; the other texts; the rest is numbers.
+NAME_COLUMNS = ("Résidence", "Commune", "Quartier", "Bailleur", "Identifiant")
+TEXT_COLUMNS = {*NAME_COLUMNS, "Classe", "Classes possibles"}
 SEARCH_KEY = "cotation_recherche"
 SORT_KEY, ORDER_KEY, PAGE_KEY = "classement_tri", "classement_ordre", "classement_page"
 ASCENDING, DESCENDING = "croissant", "décroissant"
@@ -171,13 +175,13 @@ def _pager(n_found: int, n_total: int, n_pages: int) -> None:
 
 
 def ranking_columns(
-    result: CotationResult, rows: pd.DataFrame, certainty
+    result: CotationResult, rows: pd.DataFrame, certainty, withheld: np.ndarray
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """One page of the ranking as it is shown: French headers, every value written out in
-    French (« — » when missing, « s » for a withheld pillar), and what each header means."""
+    French (« — » when missing, « s » for a withheld pillar: ``withheld``, one flag a row),
+    and what each header means."""
     pillars = result.weighting.spec.pillars
     rules = cache.masking_rules()
-    withheld = rows.index.isin(withheld_pillars(result))
 
     def counts(column: str) -> list[str]:
         return [MISSING if pd.isna(v) else fmt_int(v) for v in rows[column]]
@@ -235,18 +239,13 @@ def _table(result: CotationResult, rows: pd.DataFrame, certainty) -> None:
     JavaScript, a third of the page's first paint, for 25 rows sorted and searched here."""
     rules = cache.masking_rules()
     withheld = rows.index.isin(withheld_pillars(result))
-    table, titles = ranking_columns(result, rows, certainty)
-    text_columns = {"Résidence", "Commune", "Classe", "Classes possibles", "Quartier"}
-    text_columns |= {"Bailleur", "Identifiant"}
-    st.markdown(
-        html_table(
-            table,
-            {},
-            right=[c for c in table.columns if c not in text_columns],
-            titles=titles,
-            nowrap=("Résidence", "Commune", "Quartier", "Bailleur", "Identifiant"),
-        ),
-        unsafe_allow_html=True,
+    table, titles = ranking_columns(result, rows, certainty, withheld)
+    show_html_table(
+        table,
+        {},
+        right=[c for c in table.columns if c not in TEXT_COLUMNS],
+        titles=titles,
+        nowrap=NAME_COLUMNS,
     )
     if withheld.any():
         st.caption(f"« {rules.marker} » : {rules.pillar_reason}.")

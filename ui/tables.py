@@ -134,15 +134,18 @@ def html_table(
     """
     titles = titles or {}
     aligned = set(formats) | set(right)
+    cell_class = {
+        c: " class='num'" if c in aligned else (" class='nw'" if c in nowrap else "")
+        for c in frame.columns
+    }
 
-    def attributes(column: str) -> str:
+    def header(column: str) -> str:
         css = " class='num'" if column in aligned else ""
         title = titles.get(column)
-        return css + (f" title='{html.escape(title, quote=True)}'" if title else "")
+        hover = f" title='{html.escape(title, quote=True)}'" if title else ""
+        return f"<th{css}{hover} scope='col'>{html.escape(str(column))}</th>"
 
-    head = "".join(
-        f"<th{attributes(c)} scope='col'>{html.escape(str(c))}</th>" for c in frame.columns
-    )
+    head = "".join(header(c) for c in frame.columns)
     rows = []
     for position, values in enumerate(frame.itertuples(index=False, name=None)):
         is_total = total_last and position == len(frame) - 1
@@ -150,15 +153,13 @@ def html_table(
         missing = "" if is_total else MISSING
         cells = []
         for column, value in zip(frame.columns, values, strict=True):
-            if column in formats and not isinstance(value, str):
-                decimals, unit = formats[column]
-                text = missing if _missing(value) else fmt_number(value, decimals, unit)
+            if _missing(value):
+                text = missing
+            elif column in formats and not isinstance(value, str):
+                text = fmt_number(value, *formats[column])
             else:
-                text = missing if _missing(value) else str(value)
-            css = (
-                " class='num'" if column in aligned else (" class='nw'" if column in nowrap else "")
-            )
-            cells.append(f"<td{css}>{html.escape(text)}</td>")
+                text = str(value)
+            cells.append(f"<td{cell_class[column]}>{html.escape(text)}</td>")
         total = " class='total'" if is_total else ""
         rows.append(f"<tr{total}>{''.join(cells)}</tr>")
     return (
@@ -167,9 +168,9 @@ def html_table(
     )
 
 
-def show_html_table(frame: pd.DataFrame, formats: Formats, *, total_last: bool = False) -> None:
-    """Show :func:`html_table` of ``frame``."""
-    st.markdown(html_table(frame, formats, total_last=total_last), unsafe_allow_html=True)
+def show_html_table(frame: pd.DataFrame, formats: Formats, **options) -> None:
+    """Show :func:`html_table` of ``frame`` (``options``: its keyword arguments)."""
+    st.markdown(html_table(frame, formats, **options), unsafe_allow_html=True)
 
 
 def show_table(

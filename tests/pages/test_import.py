@@ -5,7 +5,6 @@ refused with a French message and changes nothing."""
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from services.data_import import list_versions
 from store import Actor, users, write_session
 from store.clock import utcnow
 from store.settings import AccountSettings
+from tests.html_tables import html_tables
 from tests.pages.conftest import open_page
 from ui.auth import SINCE_KEY, USER_KEY
 from ui.import_view import SESSION_ENDS
@@ -76,7 +76,8 @@ def _confirm(app) -> None:
 def _versions(app) -> pd.DataFrame:
     """The versions table as shown (one HTML table, every text whole)."""
     block = next(m.value for m in app.markdown if "<th scope='col'>N°</th>" in m.value)
-    return pd.read_html(io.StringIO(block), keep_default_na=False)[0]
+    table = html_tables(block)[0]
+    return table.assign(**{"N°": table["N°"].astype(int)})
 
 
 def _named_habitat_account() -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import pytest
 import streamlit as st
 
 from geodata import housing
+from tests.html_tables import html_tables, read_number
 from tests.pages.conftest import open_page
 from tests.services.version_cases import publish
 from ui.sru_view import SRU_TABS
@@ -38,22 +37,10 @@ def _metrics(app) -> dict[str, str]:
     return {m.label: m.value for m in app.metric}
 
 
-def _french_number(text: str) -> float | str:
-    """« 1 234,5 % » → 1234.5; a text that is no number stays as it is."""
-    if not isinstance(text, str):
-        return text
-    digits = text.replace(NBSP, "").replace("\u202f", "").replace(" %", "").replace("%", "")
-    try:
-        return float(digits.replace(",", "."))
-    except ValueError:
-        return text
-
-
 def _situation_rows(app) -> pd.DataFrame:
     """The per-commune table as shown (one HTML table), numbers read back from French."""
     block = next(m.value for m in app.markdown if "<table class='plain-table'" in m.value)
-    table = pd.read_html(io.StringIO(block), thousands=None, decimal=",")[0]
-    return table.map(_french_number)
+    return html_tables(block)[0].map(read_number)
 
 
 def _situation(app):
