@@ -175,6 +175,38 @@ def box_stats(values: pd.Series) -> dict[str, float]:
     }
 
 
+def _quartile_marks(
+    boxes: pd.DataFrame,
+    y: alt.Y,
+    x_scale: alt.Scale,
+    legend: alt.Scale,
+    columns: int,
+    group: str,
+    tooltip: list,
+    x_axis: alt.Axis | alt.UndefinedType = alt.Undefined,
+) -> list[alt.Chart]:
+    """The box from ``q1`` to ``q3`` of each row of ``boxes``, in the legend as ``group``, and
+    its median tick."""
+    box = (
+        alt.Chart(boxes)
+        .mark_bar(size=14, opacity=0.55, stroke="#2b6c99", strokeWidth=1)
+        .encode(
+            y,
+            x=alt.X("q1:Q", scale=x_scale, axis=x_axis),
+            x2="q3:Q",
+            color=alt.Color("kind:N", scale=legend, legend=top_legend(columns)),
+            tooltip=tooltip,
+        )
+        .transform_calculate(kind=f"{group!r}")
+    )
+    median = (
+        alt.Chart(boxes)
+        .mark_tick(color="#2b6c99", thickness=2, size=14)
+        .encode(y, x=alt.X("median:Q", scale=x_scale), tooltip=tooltip)
+    )
+    return [box, median]
+
+
 @cache.figure
 def peer_boxes(comparison: pd.DataFrame, show_residence: bool, name: str) -> alt.TopLevelMixin:
     """The peer group's values of each fragility indicator, the residence marked.
@@ -228,24 +260,7 @@ def peer_boxes(comparison: pd.DataFrame, show_residence: bool, name: str) -> alt
         .mark_rule(color="#2b6c99")
         .encode(y, x=alt.X("low:Q", scale=x_scale, axis=x_axis), x2="high:Q", tooltip=tooltip)
     )
-    box = (
-        alt.Chart(boxes)
-        .mark_bar(size=14, opacity=0.55, stroke="#2b6c99", strokeWidth=1)
-        .encode(
-            y,
-            x=alt.X("q1:Q", scale=x_scale),
-            x2="q3:Q",
-            color=alt.Color("kind:N", scale=legend, legend=top_legend(columns)),
-            tooltip=tooltip,
-        )
-        .transform_calculate(kind=f"{group!r}")
-    )
-    median = (
-        alt.Chart(boxes)
-        .mark_tick(color="#2b6c99", thickness=2, size=14)
-        .encode(y, x=alt.X("median:Q", scale=x_scale), tooltip=tooltip)
-    )
-    layers = [whiskers, box, median]
+    layers = [whiskers, *_quartile_marks(boxes, y, x_scale, legend, columns, group, tooltip)]
     if outliers:
         dots = alt.Chart(pd.DataFrame(outliers)).mark_point(color=BOX, size=14, opacity=0.8)
         layers.append(dots.encode(y, x=alt.X("value:Q", scale=x_scale)))
@@ -304,24 +319,7 @@ def quartile_boxes(
     legend = colors({n: c for n, c in ((group, BOX), (name, SELECTED)) if n in names})
     columns = legend_columns(names)
     tooltip = [alt.Tooltip("label:N", title="Indicateur"), alt.Tooltip("summary:N", title=group)]
-    box = (
-        alt.Chart(boxes)
-        .mark_bar(size=14, opacity=0.55, stroke="#2b6c99", strokeWidth=1)
-        .encode(
-            y,
-            x=alt.X("q1:Q", scale=x_scale, axis=x_axis),
-            x2="q3:Q",
-            color=alt.Color("kind:N", scale=legend, legend=top_legend(columns)),
-            tooltip=tooltip,
-        )
-        .transform_calculate(kind=f"{group!r}")
-    )
-    median = (
-        alt.Chart(boxes)
-        .mark_tick(color="#2b6c99", thickness=2, size=14)
-        .encode(y, x=alt.X("median:Q", scale=x_scale), tooltip=tooltip)
-    )
-    layers = [box, median]
+    layers = _quartile_marks(boxes, y, x_scale, legend, columns, group, tooltip, x_axis)
     if mine is not None and len(mine):
         layers.append(_residence_marks(mine, name, y, x_scale, legend, columns, round_to=1))
     return finish(alt.layer(*layers).properties(height=alt.Step(30)))

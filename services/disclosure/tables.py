@@ -146,15 +146,9 @@ def published_equality(
     The first-quartile counts and shares, in and outside QPV, and the verdicts follow the
     decision of the row; the numbers of attributions in and outside QPV stay.
     """
-    values = [c for c in EQUALITY_VALUES if c in table.columns]
     status = _by_year(d, table, level, "group_code", "year", d.equality)
     visible = visible_rows(d, level, table["group_code"], access)
-    out = mask_columns(table, dict.fromkeys(values, status), d.rules, visible=visible)
-    for verdict, share in EQUALITY_VERDICTS.items():
-        if verdict in out:
-            out[verdict] = out[verdict].astype("boolean").mask(out[share].isna())
-    share = d.rules.decimals["share"]
-    return round_columns(out, {c: share for c in values if c.endswith("_pct")})
+    return _masked_equality(d, table, status, visible)
 
 
 def _pooled_decisions(
@@ -208,10 +202,16 @@ def published_pooled_equality(
 ) -> pd.DataFrame:
     """Attribution objectives pooled over ``years`` (``group_code`` per territory), published
     where the objectives of every year are."""
-    values = [c for c in EQUALITY_VALUES if c in table.columns]
     codes = table["group_code"].to_numpy()
     status = _pooled_decisions(d, codes, level, years, d.equality)
     visible = visible_rows(d, level, codes, access)
+    return _masked_equality(d, table, status, visible)
+
+
+def _masked_equality(d: Disclosure, table: pd.DataFrame, status, visible) -> pd.DataFrame:
+    """The objectives' figures of ``table`` masked where ``status`` says (rows ``visible`` in
+    full); a verdict follows its share; shares rounded as published."""
+    values = [c for c in EQUALITY_VALUES if c in table.columns]
     out = mask_columns(table, dict.fromkeys(values, status), d.rules, visible=visible)
     for verdict, share in EQUALITY_VERDICTS.items():
         if verdict in out:
