@@ -7,6 +7,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.conftest import SCREENS, assert_no_exception, screenshot, wait_for_app
 
@@ -158,10 +159,18 @@ def test_clicking_a_residence_on_the_map_opens_its_card(server_url, page):
             return box.width > 4 && box.width < 30 && box.top > 60 && box.left > 60;
         })"""
     )
-    points.nth(index).click(force=True)
-    page.wait_for_function(
-        "() => new URLSearchParams(location.search).has('residence')", timeout=30_000
-    )
+    # The map reports its first view once drawn (one run of its fragment): a click while that
+    # run redraws the map can be lost, so the page must be idle, and a lost click is repeated.
+    wait_for_app(page)
+    has_residence = "() => new URLSearchParams(location.search).has('residence')"
+    for attempt in range(3):
+        points.nth(index).click(force=True)
+        try:
+            page.wait_for_function(has_residence, timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
     page.locator("table.key-figures").first.wait_for(timeout=30_000)
     assert_no_exception(page)
 
